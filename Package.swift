@@ -1,0 +1,114 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "zixly",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "zixly", targets: ["zixly"]),
+        .library(name: "SweepEngine", targets: ["SweepEngine"]),
+        .library(name: "StandardWebhooks", targets: ["StandardWebhooks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // Pure compute: OHLCV series, indicators, crossover simulator, metrics, grid sweep. No I/O.
+        .target(name: "SweepEngine", swiftSettings: strict),
+        // Standard Webhooks signing and verification. No imports of ours.
+        .target(
+            name: "StandardWebhooks",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+        // Domain value types and the I/O-free seams (ArtifactStore, ResultStore, Notifier).
+        .target(name: "ZixlyCore", dependencies: ["SweepEngine"], swiftSettings: strict),
+        // The queue: JobStore protocol, JobQueue facade, WorkerPool, RetryPolicy, maintenance services.
+        .target(
+            name: "ZixlyQueue",
+            dependencies: [
+                "ZixlyCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        // The embedded store: SQLite through GRDB (WAL, BEGIN IMMEDIATE).
+        .target(
+            name: "ZixlySQLite",
+            dependencies: ["ZixlyCore", "ZixlyQueue", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        // Artifact stores (files now; S3 in the production-backends issue).
+        .target(name: "ZixlyArtifacts", dependencies: ["ZixlyCore"], swiftSettings: strict),
+        // Pipelines: the trading sweep and its market data.
+        .target(
+            name: "ZixlyPipelines",
+            dependencies: [
+                "ZixlyCore", "ZixlyQueue", "SweepEngine",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("SampleData")],
+            swiftSettings: strict),
+        // HTTP API: Hummingbird router, controllers, middleware.
+        .target(
+            name: "ZixlyAPI",
+            dependencies: [
+                "ZixlyCore", "ZixlyQueue", "ZixlyPipelines", "StandardWebhooks", "SweepEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.embedInCode("Resources/openapi.yaml")],
+            swiftSettings: strict),
+        // Composition root: configuration, buildApplication, services by role.
+        .target(
+            name: "ZixlyApp",
+            dependencies: [
+                "ZixlyCore", "ZixlyQueue", "ZixlySQLite", "ZixlyArtifacts", "ZixlyPipelines", "ZixlyAPI",
+                "StandardWebhooks",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        // The executable: thin ArgumentParser commands.
+        .executableTarget(
+            name: "zixly",
+            dependencies: [
+                "ZixlyApp", "SweepEngine", "StandardWebhooks", "ZixlyCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        // Test support: temp stores, job factory, manual clock.
+        .target(
+            name: "ZixlyTesting",
+            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlySQLite"],
+            path: "Tests/ZixlyTesting",
+            swiftSettings: strict),
+        .testTarget(name: "SweepEngineTests", dependencies: ["SweepEngine"], swiftSettings: strict),
+        .testTarget(name: "StandardWebhooksTests", dependencies: ["StandardWebhooks"], swiftSettings: strict),
+        .testTarget(
+            name: "JobStoreConformanceTests",
+            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlyTesting"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ZixlyQueueTests",
+            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlyTesting"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ZixlyAPITests",
+            dependencies: [
+                "ZixlyApp", "ZixlyCore", "ZixlyQueue", "ZixlyTesting", "StandardWebhooks",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ZixlyEndToEndTests",
+            dependencies: ["StandardWebhooks", "ZixlyTesting"],
+            swiftSettings: strict),
+    ]
+)

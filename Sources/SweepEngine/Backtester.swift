@@ -1,0 +1,80 @@
+/// Simulates one long-only crossover strategy over a series, the way vectorbt's
+/// `Portfolio.from_signals` does with its defaults (fill at the signal bar's close, all cash,
+/// fractional units, no pyramiding), plus optional fees and slippage.
+struct Backtester {
+    static let initialCash = 100.0
+    static let barsPerYear = 252.0
+    static let barsPerMonth = 21.0
+
+    let closes: UnsafeBufferPointer<Double>
+    let costs: ExecutionCosts
+
+    /// Runs the strategy whose entry is `crossed_above(fast, slow)` and exit
+    /// `crossed_above(slow, fast)`, writing the portfolio value of every bar into `values`.
+    func run(
+        fast: UnsafeBufferPointer<Double>, slow: UnsafeBufferPointer<Double>,
+        values: UnsafeMutableBufferPointer<Double>
+    ) -> TradeTally {
+        var entries = CrossoverDetector()
+        var exits = CrossoverDetector()
+        var tally = TradeTally()
+        var cash = Self.initialCash
+        var units = 0.0
+        var entryPrice = 0.0
+        var entryFees = 0.0
+        var entryBar = 0
+        let feeRate = costs.feeRate
+        let slippage = costs.slippageRate
+        for bar in 0..<closes.count {
+            let close = closes[bar]
+            let a = fast[bar]
+            let b = slow[bar]
+            let enter = entries.step(a, b)
+            let exit = exits.step(b, a)
+            if enter && units == 0 {
+                entryPrice = close * (1 + slippage)
+                units = cash / (entryPrice * (1 + feeRate))
+                entryFees = units * entryPrice * feeRate
+                cash = 0
+                entryBar = bar
+            } else if exit && units > 0 {
+                let exitPrice = close * (1 - slippage)
+                let exitFees = units * exitPrice * feeRate
+                cash = units * exitPrice - exitFees
+                tally.close(pnl: (exitPrice - entryPrice) * units - entryFees - exitFees, bars: bar - entryBar)
+                units = 0
+            }
+            values[bar] = cash + units * close
+        }
+        if units > 0 { tally.openTrade(bars: closes.count - 1 - entryBar) }
+        return tally
+    }
+}
+
+/// The trade counts and sums one simulation needs for its metrics.
+struct TradeTally {
+    var closedTrades = 0
+    var openTrades = 0
+    var winningTrades = 0
+    var grossProfit = 0.0
+    var grossLoss = 0.0
+    var barsHeld = 0
+
+    var totalTrades: Int { closedTrades + openTrades }
+
+    mutating func close(pnl: Double, bars: Int) {
+        closedTrades += 1
+        barsHeld += bars
+        if pnl > 0 {
+            winningTrades += 1
+            grossProfit += pnl
+        } else if pnl < 0 {
+            grossLoss += pnl
+        }
+    }
+
+    mutating func openTrade(bars: Int) {
+        openTrades = 1
+        barsHeld += bars
+    }
+}

@@ -1,0 +1,120 @@
+import Dispatch
+import Synchronization
+
+/// What to sweep: a strategy over a grid, with costs and the ranking threshold.
+public struct SweepRequest: Sendable, Equatable {
+    public var strategy: Strategy
+    public var grid: SweepGrid
+    public var costs: ExecutionCosts
+    /// Combinations with fewer trades are reported but not ranked.
+    public var minTrades: Int
+    /// Worker threads; results are identical for any value.
+    public var threads: Int
+
+    public init(strategy: Strategy, grid: SweepGrid, costs: ExecutionCosts = .none, minTrades: Int = 0, threads: Int = 0) {
+        self.strategy = strategy
+        self.grid = grid
+        self.costs = costs
+        self.minTrades = minTrades
+        self.threads = threads
+    }
+}
+
+/// A finished sweep: one row per combination in grid order, and the ranking.
+public struct SweepOutcome: Sendable {
+    public var results: [CombinationMetrics]
+    /// Indices into `results` of the ranked combinations, best score first
+    /// (ties broken by fast, then slow, ascending).
+    public var ranking: [Int]
+
+    public var totalCombinations: Int { results.count }
+    public var rankedCombinations: Int { ranking.count }
+    public var best: CombinationMetrics? { ranking.first.map { results[$0] } }
+    public var rankedResults: [CombinationMetrics] { ranking.map { results[$0] } }
+}
+
+/// The sweep was stopped by its progress callback.
+public struct SweepCancelled: Error, Equatable {}
+
+/// Runs a grid sweep: each window's indicator is computed once, every pair is simulated in one
+/// pass with per-thread scratch buffers, and pairs are spread over `threads` threads in chunks.
+public enum Sweep {
+    /// Pairs a thread takes at a time; progress is reported per chunk.
+    static let chunkSize = 64
+
+    /// - Parameter progress: called after each chunk with (done, total); return false to cancel.
+    /// - Throws: `SweepCancelled` when `progress` returned false.
+    public static func run(
+        _ series: PriceSeries, _ request: SweepRequest,
+        progress: @Sendable (_ done: Int, _ total: Int) -> Bool = { _, _ in true }
+    ) throws(SweepCancelled) -> SweepOutcome {
+        let pairs = request.grid.combinations
+        let lines = SignalLines(series: series, strategy: request.strategy, windows: Set(pairs.flatMap { [$0.fast, $0.slow] }))
+        let total = pairs.count
+        let chunks = (total + chunkSize - 1) / chunkSize
+        let threads = max(1, min(request.threads > 0 ? request.threads : System.coreCount, chunks))
+        let nextChunk = Atomic<Int>(0)
+        let done = Atomic<Int>(0)
+        let cancelled = Atomic<Bool>(false)
+        var results = [CombinationMetrics?](repeating: nil, count: total)
+        results.withUnsafeMutableBufferPointer { output in
+            nonisolated(unsafe) let output = output
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                var scratch = lines.makeScratch()
+                defer { scratch.deallocate() }
+                while !cancelled.load(ordering: .relaxed) {
+                    let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
+                    if chunk >= chunks { break }
+                    let range = (chunk * chunkSize)..<min(total, (chunk + 1) * chunkSize)
+                    for index in range {
+                        output[index] = lines.simulate(pairs[index], request: request, scratch: &scratch)
+                    }
+                    let finished = done.add(range.count, ordering: .relaxed).newValue
+                    if !progress(finished, total) { cancelled.store(true, ordering: .relaxed) }
+                }
+            }
+        }
+        if cancelled.load(ordering: .relaxed) { throw SweepCancelled() }
+        let rows = results.map { $0! }
+        return SweepOutcome(results: rows, ranking: rank(rows))
+    }
+
+    /// Ranked rows (isRanked) by score descending, then fast, then slow.
+    static func rank(_ rows: [CombinationMetrics]) -> [Int] {
+        rows.indices.filter { rows[$0].isRanked }.sorted { lhs, rhs in
+            let a = rows[lhs], b = rows[rhs]
+            if a.score != b.score { return a.score > b.score }
+            return (a.fastPeriod, a.slowPeriod) < (b.fastPeriod, b.slowPeriod)
+        }
+    }
+
+    /// The portfolio value at every bar (starting cash 100) of one combination.
+    public static func equityCurve(_ series: PriceSeries, strategy: Strategy, fast: Int, slow: Int, costs: ExecutionCosts = .none) -> [Double] {
+        let lines = SignalLines(series: series, strategy: strategy, windows: [fast, slow])
+        var scratch = lines.makeScratch()
+        defer { scratch.deallocate() }
+        let request = SweepRequest(strategy: strategy, grid: SweepGrid(fastRange: fast...fast, slowRange: slow...slow), costs: costs)
+        _ = lines.simulate((fast, slow), request: request, scratch: &scratch)
+        return Array(scratch.values)
+    }
+
+    /// Buy at the first close and hold: value at every bar, starting at 100.
+    public static func buyAndHoldCurve(_ series: PriceSeries) -> [Double] {
+        let first = series.closes[0]
+        return series.closes.map { Backtester.initialCash * $0 / first }
+    }
+}
+
+enum System {
+    static var coreCount: Int {
+        #if canImport(Glibc)
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 4
+        #endif
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,31 @@
+/// The (fast, slow) pairs a sweep tries: every `fast` in `fastRange` and `slow` in `slowRange`,
+/// each stepping by `step` from its lower bound, keeping `fast < slow`.
+/// Order: fast ascending, then slow ascending.
+public struct SweepGrid: Sendable, Equatable, Codable {
+    public var fastRange: ClosedRange<Int>
+    public var slowRange: ClosedRange<Int>
+    public var step: Int
+
+    public init(fastRange: ClosedRange<Int>, slowRange: ClosedRange<Int>, step: Int = 1) {
+        precondition(step >= 1, "step must be at least 1")
+        precondition(fastRange.lowerBound >= 1 && slowRange.lowerBound >= 1, "windows start at 1")
+        self.fastRange = fastRange
+        self.slowRange = slowRange
+        self.step = step
+    }
+
+    public var fastWindows: [Int] { Array(stride(from: fastRange.lowerBound, through: fastRange.upperBound, by: step)) }
+    public var slowWindows: [Int] { Array(stride(from: slowRange.lowerBound, through: slowRange.upperBound, by: step)) }
+
+    /// All pairs in output order.
+    public var combinations: [(fast: Int, slow: Int)] {
+        let slows = slowWindows
+        return fastWindows.flatMap { fast in slows.filter { fast < $0 }.map { (fast: fast, slow: $0) } }
+    }
+
+    /// How many pairs the grid makes, without building them.
+    public var combinationCount: Int {
+        let slows = slowWindows
+        return fastWindows.reduce(0) { total, fast in total + slows.count(where: { fast < $0 }) }
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Where large results live (files by default, S3 in production). Keys are `/`-separated
+/// relative paths such as `results/{jobId}/{sweepRunId}.json`.
+public protocol ArtifactStore: Sendable {
+    /// Stores `data` at `key`, replacing what was there.
+    func put(_ data: Data, at key: String, contentType: String) async throws
+    /// The bytes at `key`, or nil if there is none.
+    func get(_ key: String) async throws -> Data?
+    /// Every key that starts with `prefix`, sorted.
+    func list(prefix: String) async throws -> [String]
+}
+
+/// A key that would escape the store (`..`, absolute, empty segments).
+public struct InvalidArtifactKey: Error, Equatable, CustomStringConvertible {
+    public var key: String
+    public init(key: String) { self.key = key }
+    public var description: String { "invalid artifact key '\(key)'" }
+
+    /// Throws unless `key` is a plain relative path.
+    public static func check(_ key: String) throws(InvalidArtifactKey) {
+        let segments = key.split(separator: "/", omittingEmptySubsequences: false)
+        guard !key.isEmpty, !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            throw InvalidArtifactKey(key: key)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import SweepEngine
+
+/// One execution of a trading sweep (a job has one per successful attempt).
+public struct SweepRun: Sendable, Equatable, Codable {
+    public var sweepRunID: String
+    public var jobID: JobID
+    public var ticker: String
+    public var strategy: Strategy
+    public var totalCombinations: Int
+    public var rankedCombinations: Int
+    public var executionTimeSeconds: Double
+    /// Where the full result JSON is in the artifact store.
+    public var artifactKey: String
+    public var createdAt: Date
+
+    public init(
+        sweepRunID: String, jobID: JobID, ticker: String, strategy: Strategy, totalCombinations: Int,
+        rankedCombinations: Int, executionTimeSeconds: Double, artifactKey: String, createdAt: Date
+    ) {
+        self.sweepRunID = sweepRunID
+        self.jobID = jobID
+        self.ticker = ticker
+        self.strategy = strategy
+        self.totalCombinations = totalCombinations
+        self.rankedCombinations = rankedCombinations
+        self.executionTimeSeconds = executionTimeSeconds
+        self.artifactKey = artifactKey
+        self.createdAt = createdAt
+    }
+
+    /// `results/{jobId}/{sweepRunId}.json`
+    public static func artifactKey(jobID: JobID, sweepRunID: String) -> String {
+        "results/\(jobID.rawValue)/\(sweepRunID).json"
+    }
+}
+
+/// Result columns a listing can sort by (the API's `sort_by`).
+public enum SweepSortKey: String, Sendable, CaseIterable {
+    case score
+    case sharpeRatio = "sharpe_ratio"
+    case sortinoRatio = "sortino_ratio"
+    case totalReturnPct = "total_return_pct"
+    case annualizedReturn = "annualized_return"
+    case maxDrawdownPct = "max_drawdown_pct"
+    case winRatePct = "win_rate_pct"
+    case profitFactor = "profit_factor"
+    case totalTrades = "total_trades"
+    case tradesPerMonth = "trades_per_month"
+    case avgTradeDuration = "avg_trade_duration"
+    case fastPeriod = "fast_period"
+    case slowPeriod = "slow_period"
+}
+
+/// Rows of `trading_sweep_results`, written by the worker that holds the job's lease.
+public protocol SweepResultStore: Sendable {
+    /// Stores the run and its rows in one transaction if `lease` still holds; returns false and
+    /// writes nothing otherwise. Rows of earlier runs of the same job are replaced.
+    func save(_ run: SweepRun, rows: [CombinationMetrics], under lease: Lease) async throws -> Bool
+    /// The newest run of a job, if any.
+    func latestRun(for job: JobID) async throws -> SweepRun?
+    /// Rows of the job's newest run. NaN sorts last in either order; ties by fast, slow.
+    func rows(for job: JobID, sortBy: SweepSortKey, descending: Bool, limit: Int?, rankedOnly: Bool) async throws
+        -> [CombinationMetrics]
+}

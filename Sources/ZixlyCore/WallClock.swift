@@ -1,0 +1,12 @@
+import Foundation
+
+/// Where queue logic gets "now" from. Inject `SystemWallClock` in production and a manual clock
+/// in tests; no queue code calls `Date()` itself.
+public protocol WallClock: Sendable {
+    func now() -> Date
+}
+
+public struct SystemWallClock: WallClock {
+    public init() {}
+    public func now() -> Date { Date() }
+}

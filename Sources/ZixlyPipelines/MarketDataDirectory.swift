@@ -1,0 +1,77 @@
+import Foundation
+import SweepEngine
+
+/// A folder of `<TICKER>.csv` price files (`ZIXLY_MARKET_DATA_DIR`, or the bundled samples).
+public struct MarketDataDirectory: Sendable {
+    public let url: URL
+
+    public init(url: URL) {
+        self.url = url
+    }
+
+    /// The samples shipped with Zixly: GOOG, EURUSD (hourly), BTCUSD (monthly) and SYNTH
+    /// (a deterministic random walk, see scripts/make-synthetic-data.py).
+    public static var bundled: MarketDataDirectory {
+        MarketDataDirectory(url: Bundle.module.url(forResource: "SampleData", withExtension: nil)!)
+    }
+
+    /// Upper-case ticker names, sorted, one per `.csv` file.
+    public func availableTickers() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.filter { $0.lowercased().hasSuffix(".csv") }
+            .map { String($0.dropLast(4)).uppercased() }
+            .filter(Self.isValidTicker)
+            .sorted()
+    }
+
+    public func hasData(for ticker: String) -> Bool {
+        fileURL(for: ticker) != nil
+    }
+
+    /// Loads and validates a ticker's file.
+    /// - Throws: `MarketDataError` naming the ticker and, for a bad file, the line.
+    public func series(for ticker: String) throws(MarketDataError) -> PriceSeries {
+        guard let file = fileURL(for: ticker) else { throw .unknownTicker(ticker, available: availableTickers()) }
+        let text: String
+        do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw .unreadable(ticker, reason: "\(error)")
+        }
+        do {
+            return try PriceSeries(csv: text)
+        } catch {
+            throw .invalidFile(ticker, error)
+        }
+    }
+
+    /// Letters, digits, `.`, `-`, `_`, `^`, `=`; 1–20 characters, not starting with `.`.
+    public static func isValidTicker(_ ticker: String) -> Bool {
+        guard (1...20).contains(ticker.count), !ticker.hasPrefix(".") else { return false }
+        return ticker.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "._-^=".unicodeScalars.contains(scalar))
+        }
+    }
+
+    private func fileURL(for ticker: String) -> URL? {
+        guard Self.isValidTicker(ticker) else { return nil }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        guard let name = names.first(where: { $0.lowercased() == ticker.lowercased() + ".csv" }) else { return nil }
+        return url.appendingPathComponent(name)
+    }
+}
+
+public enum MarketDataError: Error, Equatable, CustomStringConvertible {
+    case unknownTicker(String, available: [String])
+    case unreadable(String, reason: String)
+    case invalidFile(String, PriceSeriesError)
+
+    public var description: String {
+        switch self {
+        case .unknownTicker(let ticker, let available):
+            "no market data for ticker '\(ticker)'; available: \(available.joined(separator: ", "))"
+        case .unreadable(let ticker, let reason): "cannot read the data file of \(ticker): \(reason)"
+        case .invalidFile(let ticker, let error): "the data file of \(ticker) is invalid: \(error)"
+        }
+    }
+}

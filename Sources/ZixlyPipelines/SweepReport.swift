@@ -1,0 +1,55 @@
+import Foundation
+import SweepEngine
+import ZixlyCore
+
+/// The stored forms of one finished sweep: the full artifact JSON and the job's summary.
+struct SweepReport {
+    let run: SweepRun
+    let parameters: TradingSweepParameters
+    let series: PriceSeries
+    let outcome: SweepOutcome
+
+    var buyAndHoldReturnPct: Double {
+        (series.closes[series.count - 1] / series.closes[0] - 1) * 100
+    }
+
+    /// What `GET /api/pipelines/{id}` shows as `result_summary`.
+    var summary: JSONValue {
+        [
+            "sweep_run_id": .string(run.sweepRunID),
+            "ticker": .string(run.ticker),
+            "strategy": .string(run.strategy.rawValue.uppercased()),
+            "total_combinations": .number(Double(run.totalCombinations)),
+            "ranked_combinations": .number(Double(run.rankedCombinations)),
+            "execution_time_seconds": .number(run.executionTimeSeconds),
+            "bars": .number(Double(series.count)),
+            "first_date": .string(series.dates[0]),
+            "last_date": .string(series.dates[series.count - 1]),
+            "buy_and_hold_return_pct": .number(buyAndHoldReturnPct),
+            "best": outcome.best?.json ?? .null,
+            "artifact_key": .string(run.artifactKey),
+        ]
+    }
+
+    /// `results/{jobId}/{sweepRunId}.json`: everything, including the best combination's
+    /// equity curve against buy-and-hold.
+    var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "job_id": .string(run.jobID.rawValue),
+            "sweep_run_id": .string(run.sweepRunID),
+            "parameters": parameters.json,
+            "summary": summary,
+            "statistics": SweepStatistics(rows: outcome.results).json,
+            "results": .array(outcome.results.map(\.json)),
+        ]
+        if let best = outcome.best {
+            let curve = Sweep.equityCurve(series, strategy: parameters.strategy, fast: best.fastPeriod, slow: best.slowPeriod, costs: parameters.costs)
+            object["equity_curve"] = [
+                "dates": .array(series.dates.map(JSONValue.string)),
+                "strategy": .array(curve.map(JSONValue.number)),
+                "buy_and_hold": .array(Sweep.buyAndHoldCurve(series).map(JSONValue.number)),
+            ]
+        }
+        return .object(object)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import SweepEngine
+import ZixlyCore
+
+extension TradingSweepParameters {
+    /// Validates a request body. `hasData` says whether a ticker has market data; `available`
+    /// lists what does, for the error message.
+    /// - Throws: `ValidationErrors` with one message per bad field.
+    public init(validating body: JSONValue, hasData: (String) -> Bool, available: @autoclosure () -> [String]) throws(ValidationErrors) {
+        guard case .object(let object) = body else { throw ValidationErrors(fields: ["body": "must be a JSON object"]) }
+        var errors: [String: String] = [:]
+        let allowed: Set = ["ticker", "fast_range", "slow_range", "step", "min_trades", "strategy_type", "config_path", "fees_bps", "slippage_bps"]
+        for key in object.keys where !allowed.contains(key) {
+            errors[key] = "unknown field"
+        }
+
+        var ticker = ""
+        switch object["ticker"] {
+        case .string(let text) where (3...20).contains(text.count):
+            if !MarketDataDirectory.isValidTicker(text) {
+                errors["ticker"] = "may hold only letters, digits and . - _ ^ ="
+            } else if !hasData(text) {
+                errors["ticker"] = "no market data for '\(text)'; available: \(available().joined(separator: ", "))"
+            }
+            ticker = text.uppercased()
+        case .string: errors["ticker"] = "must be 3 to 20 characters"
+        case nil, .null?: errors["ticker"] = "is required"
+        default: errors["ticker"] = "must be a string"
+        }
+
+        let fast = Self.range(object["fast_range"], field: "fast_range", errors: &errors)
+        let slow = Self.range(object["slow_range"], field: "slow_range", errors: &errors)
+        if let fast, let slow {
+            if fast.lowerBound >= slow.lowerBound {
+                errors["fast_range"] = "its minimum (\(fast.lowerBound)) must be below slow_range's minimum (\(slow.lowerBound))"
+            } else if fast.upperBound >= slow.upperBound {
+                errors["fast_range"] = "its maximum (\(fast.upperBound)) must be below slow_range's maximum (\(slow.upperBound))"
+            }
+        }
+        let step = Self.integer(object["step"], field: "step", limits: Self.stepLimits, default: 1, errors: &errors)
+        let minTrades = Self.integer(
+            object["min_trades"], field: "min_trades", limits: Self.minTradesLimits, default: Self.defaultMinTrades, errors: &errors)
+
+        var strategy = Strategy.sma
+        switch object["strategy_type"] {
+        case nil, .null?: break
+        case .string(let text):
+            if let parsed = Strategy(rawValue: text.lowercased()) { strategy = parsed } else {
+                errors["strategy_type"] = "must be one of SMA, EMA, MACD"
+            }
+        default: errors["strategy_type"] = "must be one of SMA, EMA, MACD"
+        }
+
+        var configPath: String?
+        switch object["config_path"] {
+        case nil, .null?: break
+        case .string(let text) where text == "minimum" || text == "standard": configPath = text
+        default: errors["config_path"] = "must be 'minimum' or 'standard'"
+        }
+        let fees = Self.cost(object["fees_bps"], field: "fees_bps", errors: &errors)
+        let slippage = Self.cost(object["slippage_bps"], field: "slippage_bps", errors: &errors)
+
+        guard errors.isEmpty, let fast, let slow else { throw ValidationErrors(fields: errors) }
+        self.init(
+            ticker: ticker, fastRange: fast, slowRange: slow, step: step, minTrades: minTrades, strategy: strategy,
+            configPath: configPath, feesBps: fees, slippageBps: slippage)
+    }
+
+    private static func range(_ value: JSONValue?, field: String, errors: inout [String: String]) -> ClosedRange<Int>? {
+        guard let value, value != .null else {
+            errors[field] = "is required"
+            return nil
+        }
+        guard case .array(let items) = value, items.count == 2, let low = items[0].intValue, let high = items[1].intValue else {
+            errors[field] = "must be [min, max], two whole numbers"
+            return nil
+        }
+        guard windowLimits.contains(low), windowLimits.contains(high) else {
+            errors[field] = "both ends must be within \(windowLimits.lowerBound)...\(windowLimits.upperBound)"
+            return nil
+        }
+        guard low <= high else {
+            errors[field] = "min (\(low)) must not exceed max (\(high))"
+            return nil
+        }
+        return low...high
+    }
+
+    private static func integer(
+        _ value: JSONValue?, field: String, limits: ClosedRange<Int>, default: Int, errors: inout [String: String]
+    ) -> Int {
+        guard let value, value != .null else { return `default` }
+        guard let number = value.intValue else {
+            errors[field] = "must be a whole number"
+            return `default`
+        }
+        guard limits.contains(number) else {
+            errors[field] = "must be within \(limits.lowerBound)...\(limits.upperBound)"
+            return `default`
+        }
+        return number
+    }
+
+    private static func cost(_ value: JSONValue?, field: String, errors: inout [String: String]) -> Double {
+        guard let value, value != .null else { return 0 }
+        guard let number = value.doubleValue, costLimits.contains(number) else {
+            errors[field] = "must be a number within 0...1000 (basis points)"
+            return 0
+        }
+        return number
+    }
+}

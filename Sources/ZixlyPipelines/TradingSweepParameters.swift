@@ -1,0 +1,51 @@
+import Foundation
+import SweepEngine
+import ZixlyCore
+
+/// A trading-sweep request as the webhook and API accept it (DESIGN §3), validated.
+public struct TradingSweepParameters: Sendable, Equatable {
+    public var ticker: String
+    public var fastRange: ClosedRange<Int>
+    public var slowRange: ClosedRange<Int>
+    public var step: Int
+    public var minTrades: Int
+    public var strategy: Strategy
+    public var configPath: String?
+    public var feesBps: Double
+    public var slippageBps: Double
+
+    public static let windowLimits = 1...500
+    public static let stepLimits = 1...50
+    public static let minTradesLimits = 10...1000
+    public static let defaultMinTrades = 50
+    public static let costLimits = 0.0...1000.0
+
+    public var grid: SweepGrid { SweepGrid(fastRange: fastRange, slowRange: slowRange, step: step) }
+    public var costs: ExecutionCosts { ExecutionCosts(feesBps: feesBps, slippageBps: slippageBps) }
+
+    /// The normalized JSON stored as the job's parameters.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "ticker": .string(ticker),
+            "fast_range": [.number(Double(fastRange.lowerBound)), .number(Double(fastRange.upperBound))],
+            "slow_range": [.number(Double(slowRange.lowerBound)), .number(Double(slowRange.upperBound))],
+            "step": .number(Double(step)),
+            "min_trades": .number(Double(minTrades)),
+            "strategy_type": .string(strategy.rawValue.uppercased()),
+            "fees_bps": .number(feesBps),
+            "slippage_bps": .number(slippageBps),
+        ]
+        if let configPath { object["config_path"] = .string(configPath) }
+        return .object(object)
+    }
+}
+
+/// Field → what is wrong with it; the API returns it as `details`.
+public struct ValidationErrors: Error, Equatable, CustomStringConvertible {
+    public var fields: [String: String]
+    public init(fields: [String: String] = [:]) { self.fields = fields }
+    public var isEmpty: Bool { fields.isEmpty }
+    public var description: String {
+        fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,91 @@
+import Dispatch
+import Foundation
+import Logging
+import SweepEngine
+import ZixlyCore
+import ZixlyQueue
+
+/// The `trading-sweep` job: load the ticker's prices, sweep the grid, store the rows in
+/// `trading_sweep_results` and the full JSON at `results/{jobId}/{sweepRunId}.json`.
+public struct TradingSweepPipeline: JobHandler {
+    public static let jobType = "trading-sweep"
+    public var jobType: String { Self.jobType }
+
+    let marketData: MarketDataDirectory
+    let results: any SweepResultStore
+    let artifacts: any ArtifactStore
+    let clock: any WallClock
+    /// Sweep threads per job; 0 = one per core.
+    let threads: Int
+
+    public init(
+        marketData: MarketDataDirectory, results: any SweepResultStore, artifacts: any ArtifactStore,
+        clock: any WallClock = SystemWallClock(), threads: Int = 0
+    ) {
+        self.marketData = marketData
+        self.results = results
+        self.artifacts = artifacts
+        self.clock = clock
+        self.threads = threads
+    }
+
+    public func run(_ job: Job, context: JobContext) async throws -> JSONValue {
+        let parameters: TradingSweepParameters
+        let series: PriceSeries
+        do {
+            parameters = try TradingSweepParameters(
+                validating: job.parameters, hasData: marketData.hasData(for:), available: marketData.availableTickers())
+            series = try marketData.series(for: parameters.ticker)
+        } catch {
+            throw JobFailure(message: "\(error)", isRetryable: false)
+        }
+        context.report(JobProgress(percent: 0, message: "sweeping \(parameters.grid.combinationCount) combinations"))
+        let started = ContinuousClock.now
+        let outcome = try await sweep(series, parameters, context: context)
+        let elapsed = started.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        try context.checkpoint()
+
+        context.report(JobProgress(percent: 99, message: "storing results"))
+        let sweepRunID = UUID().uuidString.lowercased()
+        let run = SweepRun(
+            sweepRunID: sweepRunID, jobID: job.id, ticker: parameters.ticker, strategy: parameters.strategy,
+            totalCombinations: outcome.totalCombinations, rankedCombinations: outcome.rankedCombinations,
+            executionTimeSeconds: seconds, artifactKey: SweepRun.artifactKey(jobID: job.id, sweepRunID: sweepRunID),
+            createdAt: clock.now())
+        let report = SweepReport(run: run, parameters: parameters, series: series, outcome: outcome)
+        try await artifacts.put(report.json.jsonData(), at: run.artifactKey, contentType: "application/json")
+        guard try await results.save(run, rows: outcome.results, under: context.lease) else { throw JobStopped() }
+        return report.summary
+    }
+
+    /// Runs the CPU-bound sweep on Dispatch's threads, off Swift's cooperative pool, so
+    /// heartbeats and HTTP keep running; progress goes to the job, and a stop request ends it.
+    private func sweep(_ series: PriceSeries, _ parameters: TradingSweepParameters, context: JobContext) async throws -> SweepOutcome {
+        let request = SweepRequest(
+            strategy: parameters.strategy, grid: parameters.grid, costs: parameters.costs,
+            minTrades: parameters.minTrades, threads: threads)
+        let result: Result<SweepOutcome, SweepCancelled> = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                do throws(SweepCancelled) {
+                    let outcome = try Sweep.run(series, request) { done, total in
+                        context.report(JobProgress(percent: min(98, done * 98 / max(1, total)), message: "\(done)/\(total) combinations"))
+                        return !context.shouldStop
+                    }
+                    continuation.resume(returning: .success(outcome))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        do {
+            return try result.get()
+        } catch {
+            throw JobStopped()
+        }
+    }
+}
+
+extension JSONValue {
+    func jsonData() -> Data { Data(jsonText().utf8) }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import ZixlyCore
+
+/// What producers and the API use: the store, the clock, and the in-process wake-up, so an
+/// enqueue in `zixly up` reaches an idle worker at once.
+public struct JobQueue: Sendable {
+    public let store: any JobStore
+    public let clock: any WallClock
+    public let wakeups: WorkSignal
+
+    public init(store: any JobStore, clock: any WallClock = SystemWallClock(), wakeups: WorkSignal = WorkSignal()) {
+        self.store = store
+        self.clock = clock
+        self.wakeups = wakeups
+    }
+
+    /// Stores the job (committed when this returns) and wakes local workers.
+    public func enqueue(_ job: NewJob) async throws -> EnqueueResult {
+        let result = try await store.enqueue(job, now: clock.now())
+        if case .created = result { wakeups.notify() }
+        return result
+    }
+
+    public func cancel(_ id: JobID) async throws -> CancelResult {
+        try await store.cancel(id, now: clock.now())
+    }
+
+    public func retry(_ id: JobID) async throws -> Job? {
+        let job = try await store.retry(id, now: clock.now())
+        if job != nil { wakeups.notify() }
+        return job
+    }
+
+    public func job(_ id: JobID) async throws -> Job? { try await store.job(id) }
+
+    public func jobs(matching filter: JobFilter, page: PageRequest) async throws -> Page<Job> {
+        try await store.jobs(matching: filter, page: page)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import ZixlyCore
+
+/// The durable queue: one table whose rows are both the job record and the queue entry.
+/// Every method is one transaction; no transaction escapes to callers. `now` is the instant the
+/// caller's clock reads (queue logic takes it from an injected `WallClock`).
+///
+/// Conformance is proven by `Tests/JobStoreConformanceTests`, which every backend must pass
+/// unchanged.
+///
+/// ## Topics
+/// - Producing: ``enqueue(_:now:)``
+/// - Working (fenced by ``Lease``): ``claim(worker:limit:leaseFor:now:)``, ``heartbeat(_:progress:leaseFor:now:)``,
+///   ``complete(_:summary:now:)``, ``fail(_:failure:retryAt:now:)``, ``acknowledgeCancel(_:now:)``, ``release(_:now:)``
+/// - Users: ``cancel(_:now:)``, ``retry(_:now:)``, ``job(_:)``, ``jobs(matching:page:)``
+/// - Maintenance: ``rescueExpired(limit:retryPolicy:now:)``, ``pruneFinished(before:limit:)``, ``countByState()``
+public protocol JobStore: Sendable {
+    /// Inserts a queued job (`runAt` defaults to `now`). The same (tenant, idempotency key) again
+    /// returns `.duplicate(existing)` and inserts nothing, even under concurrent calls.
+    func enqueue(_ job: NewJob, now: Date) async throws -> EnqueueResult
+
+    /// Moves up to `limit` queued jobs with `runAt ≤ now` to running, by priority, then runAt,
+    /// then creation; `attempt += 1`, `leaseOwner = worker`, `leaseExpiresAt = now + leaseFor`,
+    /// `startedAt = now`. No job is handed to two holders of a live lease.
+    func claim(worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date) async throws -> [ClaimedJob]
+
+    /// Extends the lease to `now + leaseFor` and stores `progress` (if given).
+    /// `.renewed(cancelRequested:)` while the lease holds, `.leaseLost` otherwise (nothing written).
+    func heartbeat(_ lease: Lease, progress: JobProgress?, leaseFor: TimeInterval, now: Date) async throws -> HeartbeatResult
+
+    /// running → completed with `summary`, progress 100, `finishedAt = now`, if `lease` still
+    /// holds; false and no change otherwise.
+    func complete(_ lease: Lease, summary: JSONValue, now: Date) async throws -> Bool
+
+    /// Records the failure. `retryAt != nil` → queued at `retryAt` (lease cleared);
+    /// nil → failed (dead-lettered, `finishedAt = now`). Fenced like `complete`.
+    func fail(_ lease: Lease, failure: JobFailure, retryAt: Date?, now: Date) async throws -> Bool
+
+    /// running with a cancel request → cancelled, `finishedAt = now`. Fenced like `complete`.
+    func acknowledgeCancel(_ lease: Lease, now: Date) async throws -> Bool
+
+    /// Gives a job back at shutdown without spending the attempt: running → queued at `now`,
+    /// `attempt -= 1`, lease cleared. Fenced like `complete`.
+    func release(_ lease: Lease, now: Date) async throws -> Bool
+
+    /// queued → cancelled now; running → cancel requested (seen at the next heartbeat);
+    /// final → unchanged (`.alreadyFinal`); unknown id → `.notFound`.
+    func cancel(_ id: JobID, now: Date) async throws -> CancelResult
+
+    /// failed | cancelled → queued at `now` with attempts reset to 0 (the last error message stays
+    /// until the job next finishes);
+    /// any other state → nil (and unknown ids → nil).
+    func retry(_ id: JobID, now: Date) async throws -> Job?
+
+    /// running with `leaseExpiresAt < now` → queued at `retryPolicy.retryAt(...)` when attempts
+    /// remain, else failed. At most `limit` rows; the lease is cleared so the old holder is fenced out.
+    func rescueExpired(limit: Int, retryPolicy: RetryPolicy, now: Date) async throws -> RescueReport
+
+    /// Deletes final jobs (and their results) finished before `before`, at most `limit`; returns how many.
+    func pruneFinished(before: Date, limit: Int) async throws -> Int
+
+    /// How many jobs are in each state (absent states are 0).
+    func countByState() async throws -> [JobState: Int]
+
+    /// Age of the oldest claimable queued job at `now`, in seconds (nil when none waits).
+    func oldestQueuedAge(now: Date) async throws -> TimeInterval?
+
+    func job(_ id: JobID) async throws -> Job?
+
+    /// Newest first.
+    func jobs(matching filter: JobFilter, page: PageRequest) async throws -> Page<Job>
+
+    /// True when the store answers and its schema is at the newest migration.
+    func isReady() async -> Bool
+}

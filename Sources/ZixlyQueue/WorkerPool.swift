@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import ZixlyCore
+
+/// Claims jobs and runs them, `concurrency` at a time, each under a lease kept alive by a
+/// heartbeat. On graceful shutdown it stops claiming, lets running jobs finish for up to
+/// `gracePeriod`, then stops them and releases their leases so another worker can take them.
+public struct WorkerPool: Service {
+    public struct Configuration: Sendable {
+        /// Jobs run at once. Default 2 (`ZIXLY_WORKER_CONCURRENCY`).
+        public var concurrency = 2
+        /// Lease length; renewed every third of it. Default 60 s.
+        public var leaseDuration: TimeInterval = 60
+        /// How often an idle slot looks for work when nothing wakes it. Default 1 s.
+        public var pollInterval: Duration = .seconds(1)
+        /// How often progress is written (and cancel requests are seen). Default 1 s.
+        public var progressInterval: Duration = .seconds(1)
+        /// How long running jobs may finish after shutdown starts. Default 25 s.
+        public var gracePeriod: Duration = .seconds(25)
+        public init() {}
+    }
+
+    /// What happened to a job, for tests and metrics.
+    public enum Event: Sendable, Equatable {
+        case claimed(JobID, attempt: Int)
+        case completed(JobID)
+        case failed(JobID, willRetry: Bool)
+        case cancelled(JobID)
+        case released(JobID)
+        case leaseLost(JobID)
+    }
+
+    let store: any JobStore
+    let handlers: [String: any JobHandler]
+    let retryPolicy: RetryPolicy
+    let configuration: Configuration
+    let clock: any WallClock
+    let worker: WorkerID
+    let wakeups: WorkSignal
+    let logger: Logger
+    let onEvent: @Sendable (Event) -> Void
+
+    public init(
+        store: any JobStore, handlers: [any JobHandler], retryPolicy: RetryPolicy = .default,
+        configuration: Configuration = .init(), clock: any WallClock = SystemWallClock(),
+        worker: WorkerID, wakeups: WorkSignal = WorkSignal(), logger: Logger,
+        onEvent: @escaping @Sendable (Event) -> Void = { _ in }
+    ) {
+        self.store = store
+        self.handlers = Dictionary(handlers.map { ($0.jobType, $0) }, uniquingKeysWith: { _, last in last })
+        self.retryPolicy = retryPolicy
+        self.configuration = configuration
+        self.clock = clock
+        self.worker = worker
+        self.wakeups = wakeups
+        self.logger = logger
+        self.onEvent = onEvent
+    }
+
+    public func run() async throws {
+        let shutdown = Latch()
+        try await withGracefulShutdownHandler {
+            try await run(until: shutdown)
+        } onGracefulShutdown: {
+            shutdown.trigger()
+            wakeups.notify()
+        }
+    }
+
+    /// Runs until `shutdown` is triggered and every running job has finished or been released.
+    public func run(until shutdown: Latch) async throws {
+        logger.info("worker started", metadata: ["worker": "\(worker)", "concurrency": "\(configuration.concurrency)"])
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(1, configuration.concurrency) {
+                group.addTask { await slot(shutdown: shutdown) }
+            }
+        }
+        logger.info("worker stopped", metadata: ["worker": "\(worker)"])
+    }
+
+    /// One unit of concurrency: claim a job, run it, repeat.
+    private func slot(shutdown: Latch) async {
+        while !shutdown.isTriggered {
+            let claimed: [ClaimedJob]
+            do {
+                claimed = try await store.claim(
+                    worker: worker, limit: 1, leaseFor: configuration.leaseDuration, now: clock.now())
+            } catch {
+                logger.error("claim failed", metadata: ["error": "\(error)"])
+                await wakeups.wait(upTo: configuration.pollInterval)
+                continue
+            }
+            guard let job = claimed.first else {
+                await wakeups.wait(upTo: configuration.pollInterval)
+                continue
+            }
+            onEvent(.claimed(job.job.id, attempt: job.lease.attempt))
+            await execute(job, shutdown: shutdown)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+import ZixlyCore
+import ZixlyQueue
+
+extension SQLiteJobStore {
+    public func rescueExpired(limit: Int, retryPolicy: RetryPolicy, now: Date) async throws -> RescueReport {
+        try await pool.write { db in
+            let expired = try Row.fetchAll(db, sql: """
+                SELECT id, attempt, max_attempts FROM jobs
+                WHERE state = 'running' AND lease_expires_at < ?
+                ORDER BY lease_expires_at LIMIT ?
+                """, arguments: [now.unix, limit])
+            var report = RescueReport()
+            for row in expired {
+                let id: String = row["id"]
+                let attempt: Int = row["attempt"]
+                if let retryAt = retryPolicy.retryAt(afterAttempt: attempt, maxAttempts: row["max_attempts"], now: now) {
+                    try db.execute(sql: """
+                        UPDATE jobs
+                        SET state = 'queued', run_at = ?, lease_owner = NULL, lease_expires_at = NULL,
+                            error_message = 'lease expired: the worker stopped renewing it (attempt ' || attempt || ')'
+                        WHERE id = ? AND state = 'running' AND attempt = ?
+                        """, arguments: [retryAt.unix, id, attempt])
+                    report.requeued.append(JobID(rawValue: id))
+                } else {
+                    try db.execute(sql: """
+                        UPDATE jobs
+                        SET state = 'failed', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL,
+                            error_message = 'lease expired on the last attempt (' || attempt || ' of ' || max_attempts || ')'
+                        WHERE id = ? AND state = 'running' AND attempt = ?
+                        """, arguments: [now.unix, id, attempt])
+                    report.failed.append(JobID(rawValue: id))
+                }
+            }
+            return report
+        }
+    }
+
+    public func pruneFinished(before: Date, limit: Int) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: """
+                DELETE FROM jobs WHERE id IN (
+                    SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? ORDER BY finished_at LIMIT ?)
+                """, arguments: [before.unix, limit])
+            return db.changesCount
+        }
+    }
+
+    public func countByState() async throws -> [JobState: Int] {
+        try await pool.read { db in
+            var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM jobs GROUP BY state") {
+                if let state = JobState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    public func oldestQueuedAge(now: Date) async throws -> TimeInterval? {
+        try await pool.read { db in
+            try Double.fetchOne(db, sql: "SELECT min(run_at) FROM jobs WHERE state = 'queued' AND run_at <= ?", arguments: [now.unix])
+                .map { now.unix - $0 }
+        }
+    }
+}

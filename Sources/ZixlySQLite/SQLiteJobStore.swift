@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import ZixlyCore
+import ZixlyQueue
+
+/// The embedded `JobStore`: every method is one IMMEDIATE transaction on the shared SQLite file,
+/// so claims from several workers (threads or processes) never overlap.
+public struct SQLiteJobStore: JobStore {
+    let database: SQLiteDatabase
+    var pool: DatabasePool { database.pool }
+
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    public func enqueue(_ job: NewJob, now: Date) async throws -> EnqueueResult {
+        try await pool.write { db in
+            if let key = job.idempotencyKey,
+                let row = try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE tenant = ? AND idempotency_key = ?", arguments: [job.tenant, key])
+            {
+                return .duplicate(try Job(row: row))
+            }
+            let row = try Row.fetchOne(db, sql: """
+                INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts,
+                                  run_at, created_at, idempotency_key, trace_parent)
+                VALUES (?, ?, ?, 'queued', ?, ?, 0, ?, ?, ?, ?, ?)
+                RETURNING *
+                """, arguments: [
+                    job.id.rawValue, job.tenant, job.jobType, job.parameters.jsonText(), job.priority, job.maxAttempts,
+                    (job.runAt ?? now).unix, now.unix, job.idempotencyKey, job.traceParent,
+                ])!
+            return .created(try Job(row: row))
+        }
+    }
+
+    public func claim(worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date) async throws -> [ClaimedJob] {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                UPDATE jobs
+                SET state = 'running', attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?,
+                    started_at = ?, cancel_requested = 0, progress_percent = 0, progress_message = NULL
+                WHERE id IN (
+                    SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ?
+                    ORDER BY priority, run_at, created_at, id LIMIT ?)
+                RETURNING *
+                """, arguments: [worker.rawValue, now.unix + leaseFor, now.unix, now.unix, limit])
+            return try rows.map { row in
+                let job = try Job(row: row)
+                return ClaimedJob(job: job, lease: Lease(jobID: job.id, worker: worker, attempt: job.attempt))
+            }
+            .sorted { ($0.job.priority, $0.job.runAt, $0.job.createdAt) < ($1.job.priority, $1.job.runAt, $1.job.createdAt) }
+        }
+    }
+
+    public func heartbeat(_ lease: Lease, progress: JobProgress?, leaseFor: TimeInterval, now: Date) async throws -> HeartbeatResult {
+        try await pool.write { db in
+            let cancelRequested = try Bool.fetchOne(db, sql: """
+                UPDATE jobs
+                SET lease_expires_at = ?,
+                    progress_percent = coalesce(?, progress_percent),
+                    progress_message = CASE WHEN ? THEN ? ELSE progress_message END
+                WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
+                RETURNING cancel_requested
+                """, arguments: [
+                    now.unix + leaseFor, progress?.percent, progress != nil, progress?.message,
+                    lease.jobID.rawValue, lease.worker.rawValue, lease.attempt,
+                ])
+            return cancelRequested.map { .renewed(cancelRequested: $0) } ?? .leaseLost
+        }
+    }
+
+    public func complete(_ lease: Lease, summary: JSONValue, now: Date) async throws -> Bool {
+        try await finish(lease, sql: """
+            UPDATE jobs
+            SET state = 'completed', finished_at = ?, result_summary = ?, progress_percent = 100,
+                lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
+            WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
+            """, [now.unix, summary.jsonText()])
+    }
+
+    public func fail(_ lease: Lease, failure: JobFailure, retryAt: Date?, now: Date) async throws -> Bool {
+        if let retryAt {
+            return try await finish(lease, sql: """
+                UPDATE jobs
+                SET state = 'queued', run_at = ?, error_message = ?, lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
+                """, [retryAt.unix, failure.message])
+        }
+        return try await finish(lease, sql: """
+            UPDATE jobs
+            SET state = 'failed', finished_at = ?, error_message = ?, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
+            """, [now.unix, failure.message])
+    }
+
+    public func acknowledgeCancel(_ lease: Lease, now: Date) async throws -> Bool {
+        try await finish(lease, sql: """
+            UPDATE jobs
+            SET state = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
+            WHERE cancel_requested = 1 AND id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
+            """, [now.unix])
+    }
+
+    public func release(_ lease: Lease, now: Date) async throws -> Bool {
+        try await finish(lease, sql: """
+            UPDATE jobs
+            SET state = 'queued', run_at = ?, attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
+            """, [now.unix])
+    }
+
+    /// Runs one fenced UPDATE whose last three placeholders are the lease; true if it matched.
+    private func finish(_ lease: Lease, sql: String, _ arguments: [(any DatabaseValueConvertible)?]) async throws -> Bool {
+        let all = StatementArguments(arguments + [lease.jobID.rawValue, lease.worker.rawValue, lease.attempt])
+        return try await pool.write { db in
+            try db.execute(sql: sql, arguments: all)
+            return db.changesCount == 1
+        }
+    }
+
+    public func isReady() async -> Bool {
+        await database.migrationsAreCurrent()
+    }
+}

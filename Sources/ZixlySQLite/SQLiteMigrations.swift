@@ -1,0 +1,93 @@
+import GRDB
+
+/// The embedded store's schema, as numbered migrations. A migration is frozen once merged:
+/// change the schema by adding the next number, never by editing one.
+enum SQLiteMigrations {
+    static let all: [(identifier: String, sql: String)] = [
+        ("0001_jobs", """
+        CREATE TABLE jobs (
+            id                TEXT PRIMARY KEY NOT NULL,
+            tenant            TEXT NOT NULL,
+            job_type          TEXT NOT NULL,
+            state             TEXT NOT NULL CHECK (state IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
+            parameters        TEXT NOT NULL,
+            priority          INTEGER NOT NULL DEFAULT 0,
+            attempt           INTEGER NOT NULL DEFAULT 0 CHECK (attempt >= 0),
+            max_attempts      INTEGER NOT NULL CHECK (max_attempts >= 1),
+            run_at            REAL NOT NULL,
+            created_at        REAL NOT NULL,
+            started_at        REAL,
+            finished_at       REAL,
+            lease_owner       TEXT,
+            lease_expires_at  REAL,
+            cancel_requested  INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1)),
+            progress_percent  INTEGER CHECK (progress_percent BETWEEN 0 AND 100),
+            progress_message  TEXT,
+            error_message     TEXT,
+            result_summary    TEXT,
+            idempotency_key   TEXT,
+            trace_parent      TEXT,
+            CHECK ((finished_at IS NOT NULL) = (state IN ('completed', 'failed', 'cancelled'))),
+            CHECK ((state = 'running') = (lease_owner IS NOT NULL AND lease_expires_at IS NOT NULL))
+        );
+        CREATE UNIQUE INDEX jobs_tenant_idempotency_key ON jobs (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX jobs_claimable ON jobs (priority, run_at, created_at) WHERE state = 'queued';
+        CREATE INDEX jobs_lease_expiry ON jobs (lease_expires_at) WHERE state = 'running';
+        CREATE INDEX jobs_finished_at ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+        CREATE INDEX jobs_created_at ON jobs (created_at);
+
+        CREATE TABLE sweep_runs (
+            sweep_run_id            TEXT PRIMARY KEY NOT NULL,
+            job_id                  TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+            ticker                  TEXT NOT NULL,
+            strategy                TEXT NOT NULL CHECK (strategy IN ('sma', 'ema', 'macd')),
+            total_combinations      INTEGER NOT NULL,
+            ranked_combinations     INTEGER NOT NULL,
+            execution_time_seconds  REAL NOT NULL,
+            artifact_key            TEXT NOT NULL,
+            created_at              REAL NOT NULL
+        );
+        CREATE INDEX sweep_runs_job ON sweep_runs (job_id, created_at);
+
+        CREATE TABLE trading_sweep_results (
+            sweep_run_id        TEXT NOT NULL REFERENCES sweep_runs (sweep_run_id) ON DELETE CASCADE,
+            job_id              TEXT NOT NULL,
+            fast_period         INTEGER NOT NULL,
+            slow_period         INTEGER NOT NULL,
+            score               REAL,
+            sharpe_ratio        REAL,
+            sortino_ratio       REAL,
+            total_return_pct    REAL,
+            annualized_return   REAL,
+            max_drawdown_pct    REAL,
+            win_rate_pct        REAL,
+            profit_factor       REAL,
+            total_trades        INTEGER NOT NULL,
+            closed_trades       INTEGER NOT NULL,
+            trades_per_month    REAL,
+            avg_trade_duration  REAL,
+            is_ranked           INTEGER NOT NULL CHECK (is_ranked IN (0, 1)),
+            PRIMARY KEY (sweep_run_id, fast_period, slow_period)
+        );
+        CREATE INDEX trading_sweep_results_job ON trading_sweep_results (job_id);
+
+        CREATE TABLE api_keys (
+            id          TEXT PRIMARY KEY NOT NULL,
+            name        TEXT NOT NULL,
+            key_hash    TEXT NOT NULL UNIQUE,
+            role        TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+            tenant      TEXT NOT NULL,
+            created_at  REAL NOT NULL,
+            revoked_at  REAL
+        );
+        """),
+    ]
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in all {
+            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import SweepEngine
+import ZixlyCore
+
+/// `sweep_runs` and `trading_sweep_results` in the embedded database.
+public struct SQLiteSweepResultStore: SweepResultStore {
+    let database: SQLiteDatabase
+
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    public func save(_ run: SweepRun, rows: [CombinationMetrics], under lease: Lease) async throws -> Bool {
+        try await database.pool.write { db in
+            let holds = try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM jobs WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
+                """, arguments: [lease.jobID.rawValue, lease.worker.rawValue, lease.attempt]) ?? false
+            guard holds else { return false }
+            try db.execute(sql: "DELETE FROM sweep_runs WHERE job_id = ?", arguments: [run.jobID.rawValue])
+            try db.execute(sql: """
+                INSERT INTO sweep_runs (sweep_run_id, job_id, ticker, strategy, total_combinations, ranked_combinations,
+                                        execution_time_seconds, artifact_key, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [
+                    run.sweepRunID, run.jobID.rawValue, run.ticker, run.strategy.rawValue, run.totalCombinations,
+                    run.rankedCombinations, run.executionTimeSeconds, run.artifactKey, run.createdAt.unix,
+                ])
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO trading_sweep_results (sweep_run_id, job_id, fast_period, slow_period, score, sharpe_ratio,
+                    sortino_ratio, total_return_pct, annualized_return, max_drawdown_pct, win_rate_pct, profit_factor,
+                    total_trades, closed_trades, trades_per_month, avg_trade_duration, is_ranked)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for row in rows {
+                try insert.execute(arguments: [
+                    run.sweepRunID, run.jobID.rawValue, row.fastPeriod, row.slowPeriod, row.score.stored,
+                    row.sharpeRatio.stored, row.sortinoRatio.stored, row.totalReturnPct.stored, row.annualizedReturn.stored,
+                    row.maxDrawdownPct.stored, row.winRatePct.stored, row.profitFactor.stored, row.totalTrades,
+                    row.closedTrades, row.tradesPerMonth.stored, row.avgTradeDuration.stored, row.isRanked,
+                ])
+            }
+            return true
+        }
+    }
+
+    public func latestRun(for job: JobID) async throws -> SweepRun? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1
+                """, arguments: [job.rawValue]).map { row in
+                SweepRun(
+                    sweepRunID: row["sweep_run_id"], jobID: JobID(rawValue: row["job_id"]), ticker: row["ticker"],
+                    strategy: Strategy(rawValue: row["strategy"]) ?? .sma, totalCombinations: row["total_combinations"],
+                    rankedCombinations: row["ranked_combinations"], executionTimeSeconds: row["execution_time_seconds"],
+                    artifactKey: row["artifact_key"], createdAt: Date(unix: row["created_at"]))
+            }
+        }
+    }
+
+    public func rows(for job: JobID, sortBy: SweepSortKey, descending: Bool, limit: Int?, rankedOnly: Bool) async throws
+        -> [CombinationMetrics]
+    {
+        // The sort column comes from a closed enum, never from the request text.
+        let column = sortBy.rawValue
+        let direction = descending ? "DESC" : "ASC"
+        return try await database.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM trading_sweep_results
+                WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1)
+                  AND (? = 0 OR is_ranked = 1)
+                ORDER BY \(column) IS NULL, \(column) \(direction), fast_period, slow_period
+                LIMIT ?
+                """, arguments: [job.rawValue, rankedOnly, limit ?? -1]).map(CombinationMetrics.init(row:))
+        }
+    }
+}
+
+extension CombinationMetrics {
+    init(row: Row) {
+        func real(_ column: String) -> Double { (row[column] as Double?) ?? .nan }
+        self.init(
+            fastPeriod: row["fast_period"], slowPeriod: row["slow_period"],
+            totalReturnPct: real("total_return_pct"), annualizedReturn: real("annualized_return"),
+            sharpeRatio: real("sharpe_ratio"), sortinoRatio: real("sortino_ratio"),
+            maxDrawdownPct: real("max_drawdown_pct"), winRatePct: real("win_rate_pct"),
+            profitFactor: real("profit_factor"), totalTrades: row["total_trades"], closedTrades: row["closed_trades"],
+            tradesPerMonth: real("trades_per_month"), avgTradeDuration: real("avg_trade_duration"),
+            score: real("score"), isRanked: row["is_ranked"])
+    }
+}
+
+extension Double {
+    /// SQLite keeps ±inf but turns NaN into NULL; make that explicit.
+    var stored: Double? { isNaN ? nil : self }
+}
