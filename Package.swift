@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure compute: OHLCV series, indicators, crossover simulator, metrics, grid sweep. No I/O.
@@ -60,6 +62,7 @@ let package = Package(
             dependencies: [
                 "ZixlyCore", "ZixlyQueue", "ZixlyPipelines", "StandardWebhooks", "SweepEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.embedInCode("Resources/openapi.yaml")],
@@ -81,6 +84,7 @@ let package = Package(
             dependencies: [
                 "ZixlyApp", "SweepEngine", "StandardWebhooks", "ZixlyCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict),
         // Test support: temp stores, job factory, manual clock.

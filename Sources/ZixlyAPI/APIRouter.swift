@@ -1,0 +1,23 @@
+import Hummingbird
+
+/// The whole HTTP surface: errors rendered uniformly, API keys read, then every controller.
+/// (Middleware is added before routes: Hummingbird applies it only to routes registered after it.)
+public func buildRouter(_ services: APIServices, surface: RouterSurface = .full) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: APIKeyAuthenticator(adminKey: services.adminAPIKey, keys: services.apiKeys))
+    OpsController(services: services).register(on: router)
+    guard surface == .full else { return router }
+    WebhookController(services: services).register(on: router)
+    PipelineController(services: services).register(on: router)
+    KeyController(services: services).register(on: router)
+    return router
+}
+
+/// What a process serves over HTTP.
+public enum RouterSurface: Sendable {
+    /// Webhooks, the REST API and the operations endpoints.
+    case full
+    /// `/health`, `/ready`, `/metrics` only (a `zixly worker`).
+    case operations
+}

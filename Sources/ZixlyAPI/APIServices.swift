@@ -1,0 +1,35 @@
+import Foundation
+import StandardWebhooks
+import ZixlyCore
+import ZixlyPipelines
+import ZixlyQueue
+
+/// Everything the HTTP layer talks to, chosen by the composition root.
+public struct APIServices: Sendable {
+    public var queue: JobQueue
+    public var results: any SweepResultStore
+    public var artifacts: any ArtifactStore
+    public var apiKeys: any APIKeyStore
+    public var marketData: MarketDataDirectory
+    /// Verifies inbound webhooks (all active secrets).
+    public var webhook: Webhook
+    /// The bootstrap admin key (`ZIXLY_ADMIN_API_KEY`).
+    public var adminAPIKey: String
+    public var version: String
+
+    public init(
+        queue: JobQueue, results: any SweepResultStore, artifacts: any ArtifactStore, apiKeys: any APIKeyStore,
+        marketData: MarketDataDirectory, webhook: Webhook, adminAPIKey: String, version: String
+    ) {
+        self.queue = queue
+        self.results = results
+        self.artifacts = artifacts
+        self.apiKeys = apiKeys
+        self.marketData = marketData
+        self.webhook = webhook
+        self.adminAPIKey = adminAPIKey
+        self.version = version
+    }
+
+    var clock: any WallClock { queue.clock }
+}

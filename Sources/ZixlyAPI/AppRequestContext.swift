@@ -1,0 +1,33 @@
+import Hummingbird
+import ZixlyCore
+
+/// Who made a request, once the API key checked out.
+public struct Principal: Sendable, Equatable {
+    public var keyID: String
+    public var role: Role
+    public var tenant: String
+}
+
+/// Per-request state: the authenticated principal (for `/api` routes).
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var principal: Principal?
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+
+    /// DESIGN §3: bodies over 1 MiB get 413.
+    public static let bodyLimit = 1 << 20
+    public var maxUploadSize: Int { Self.bodyLimit }
+
+    /// The principal, if it has at least `role`.
+    /// - Throws: `APIError` 401 without a principal, 403 with too small a role.
+    public func require(_ role: Role) throws -> Principal {
+        guard let principal else { throw APIError.unauthorized("missing or invalid API key") }
+        guard principal.role >= role else {
+            throw APIError(.forbidden, "this action needs the \(role.rawValue) role; your key has \(principal.role.rawValue)")
+        }
+        return principal
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import SweepEngine
+import ZixlyCore
+import ZixlyQueue
+
+/// A job's sweep results (JSON or CSV) and its live status stream.
+struct ResultsController {
+    let services: APIServices
+    static let resultLimits = 1...100_000
+    /// How often the event stream looks at the job.
+    static let eventPollInterval: Duration = .milliseconds(250)
+    /// A comment line is sent this often so proxies keep the stream open.
+    static let keepAliveInterval: Duration = .seconds(15)
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/api/pipelines/:id/results", use: results)
+        router.get("/api/pipelines/:id/events", use: events)
+    }
+
+    /// `?sort_by=<column>&order=asc|desc&limit=N&format=json|csv&ranked=true|false`
+    @Sendable func results(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let job = try await PipelineController(services: services).ownedJob(request, context: context, role: .viewer)
+        let query = request.uri.queryParameters
+        var fields: [String: String] = [:]
+        var sortKey = SweepSortKey.score
+        if let text = query.get("sort_by"), !text.isEmpty {
+            if let key = SweepSortKey(rawValue: text) { sortKey = key } else {
+                fields["sort_by"] = "must be one of \(SweepSortKey.allCases.map(\.rawValue).joined(separator: ", "))"
+            }
+        }
+        var descending = sortKey != .maxDrawdownPct && sortKey != .fastPeriod && sortKey != .slowPeriod
+        switch query.get("order")?.lowercased() {
+        case nil, "": break
+        case "asc": descending = false
+        case "desc": descending = true
+        default: fields["order"] = "must be asc or desc"
+        }
+        let format = query.get("format")?.lowercased() ?? "json"
+        if format != "json" && format != "csv" { fields["format"] = "must be json or csv" }
+        var rankedOnly = false
+        switch query.get("ranked")?.lowercased() {
+        case nil, "", "false": break
+        case "true": rankedOnly = true
+        default: fields["ranked"] = "must be true or false"
+        }
+        let limit: Int? = query.get("limit").map {
+            PipelineController.integer($0, field: "limit", in: Self.resultLimits, default: 100, fields: &fields)
+        }
+        guard fields.isEmpty else { throw APIError.badRequest("invalid query parameters", fields: fields) }
+
+        guard let run = try await services.results.latestRun(for: job.id) else {
+            throw APIError.notFound("results for job \(job.id) (it is \(job.state.rawValue))")
+        }
+        let rows = try await services.results.rows(for: job.id, sortBy: sortKey, descending: descending, limit: limit, rankedOnly: rankedOnly)
+        if format == "csv" {
+            let text = ([CombinationMetrics.csvHeader.joined(separator: ",")] + rows.map(\.csvLine)).joined(separator: "\n") + "\n"
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"sweep-\(job.id.rawValue).csv\"",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        let all = rankedOnly || limit != nil
+            ? try await services.results.rows(for: job.id, sortBy: .score, descending: true, limit: nil, rankedOnly: false) : rows
+        let answer: JSONValue = [
+            "job_id": .string(job.id.rawValue),
+            "sweep_run_id": .string(run.sweepRunID),
+            "ticker": .string(run.ticker),
+            "strategy": .string(run.strategy.rawValue.uppercased()),
+            "execution_time_seconds": .number(run.executionTimeSeconds),
+            "sort_by": .string(sortKey.rawValue),
+            "order": .string(descending ? "desc" : "asc"),
+            "results": .array(rows.map(\.json)),
+            "statistics": SweepStatistics(rows: all).json,
+            "artifact_key": .string(run.artifactKey),
+        ]
+        return answer.response()
+    }
+
+    /// Server-Sent Events: a `status` event whenever the job's status or progress changes,
+    /// ending after the final status.
+    @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let job = try await PipelineController(services: services).ownedJob(request, context: context, role: .viewer)
+        let queue = services.queue
+        let body = ResponseBody { writer in
+            var last: JSONValue?
+            var sinceKeepAlive: Duration = .zero
+            while !Task.isCancelled {
+                guard let current = try await queue.job(job.id) else { break }
+                let event = JobPresentation.json(current)
+                if event != last {
+                    try await writer.write(ByteBuffer(string: "event: status\ndata: \(event.jsonText())\n\n"))
+                    last = event
+                    sinceKeepAlive = .zero
+                }
+                if current.state.isFinal { break }
+                try await Task.sleep(for: Self.eventPollInterval)
+                sinceKeepAlive += Self.eventPollInterval
+                if sinceKeepAlive >= Self.keepAliveInterval {
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    sinceKeepAlive = .zero
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: body)
+    }
+}

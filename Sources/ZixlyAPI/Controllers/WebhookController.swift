@@ -1,0 +1,80 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import StandardWebhooks
+import ZixlyCore
+import ZixlyPipelines
+import ZixlyQueue
+
+/// `/webhook/*`: Standard-Webhooks-signed triggers, compatible with the original receiver.
+struct WebhookController {
+    let services: APIServices
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("/webhook/trading-sweep", use: tradingSweep)
+        router.post("/webhook/sweep-callback", use: sweepCallback)
+        router.get("/webhook/jobs/:id", use: jobStatus)
+    }
+
+    /// 202 with the job id once the job is committed; 200 and the same id for a replayed
+    /// `webhook-id`; 401 and nothing stored for a bad signature.
+    @Sendable func tradingSweep(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await verifiedBody(request, context: context)
+        try RequestBody.requireJSONContentType(request)
+        let json = try RequestBody.json(body)
+        let parameters: TradingSweepParameters
+        do throws(ValidationErrors) {
+            parameters = try TradingSweepParameters(
+                validating: json, hasData: services.marketData.hasData(for:),
+                available: services.marketData.availableTickers())
+        } catch {
+            throw APIError.badRequest("invalid trading-sweep request", fields: error.fields)
+        }
+        let result = try await services.queue.enqueue(NewJob(
+            jobType: TradingSweepPipeline.jobType, parameters: parameters.json,
+            idempotencyKey: request.headers[HTTPField.Name(Webhook.idHeader)!],
+            traceParent: request.headers[HTTPField.Name("traceparent")!]))
+        let job = result.job
+        let isNew = if case .created = result { true } else { false }
+        let answer: JSONValue = [
+            "job_id": .string(job.id.rawValue),
+            "status": "QUEUED",
+            "message": .string(isNew
+                ? "trading sweep queued: \(parameters.grid.combinationCount) combinations of \(parameters.strategy.rawValue.uppercased()) on \(parameters.ticker)"
+                : "duplicate webhook-id: this webhook was already accepted"),
+            "webhook_url": .string("/webhook/jobs/\(job.id.rawValue)"),
+            "created_at": .string(ISO8601.string(job.createdAt)),
+        ]
+        return answer.response(isNew ? .accepted : .ok)
+    }
+
+    /// Completion callback of the external trading API executor (production-backends issue).
+    /// The signature is checked; the executor that would consume it is not built yet.
+    @Sendable func sweepCallback(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try await verifiedBody(request, context: context)
+        throw APIError(.notImplemented, "the external trading API executor is not enabled on this server")
+    }
+
+    /// The job and its top 10 ranked results. The job id (a random UUID returned only to the
+    /// signed sender) is the capability; no API key is needed, as in the original receiver.
+    @Sendable func jobStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.parameters.jobID()
+        guard let job = try await services.queue.job(id) else { throw APIError.notFound("job") }
+        let top = try await services.results.rows(for: id, sortBy: .score, descending: true, limit: 10, rankedOnly: true)
+        return JobPresentation.json(job).merging(["results": .array(top.map(\.json))]).response()
+    }
+
+    /// Reads the body and checks its Standard Webhooks signature (401 otherwise).
+    private func verifiedBody(_ request: Request, context: AppRequestContext) async throws -> ByteBuffer {
+        let body = try await RequestBody.bytes(request, context: context)
+        do throws(WebhookVerificationError) {
+            try services.webhook.verify(body: Data(body.readableBytesView), now: services.clock.now()) { name in
+                HTTPField.Name(name).flatMap { request.headers[$0] }
+            }
+        } catch {
+            context.logger.warning("webhook rejected", metadata: ["reason": "\(error.reason)"])
+            throw APIError.unauthorized("webhook signature rejected: \(error)")
+        }
+        return body
+    }
+}

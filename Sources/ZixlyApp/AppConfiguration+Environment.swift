@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import StandardWebhooks
+
+extension AppConfiguration {
+    /// Reads the `ZIXLY_*` variables (and `*_FILE` for secrets) from `environment`.
+    /// - Throws: `ConfigurationError` naming the first bad variable.
+    public static func fromEnvironment(_ environment: [String: String], defaultPort: Int = 8080) throws -> AppConfiguration {
+        var configuration = AppConfiguration()
+        configuration.port = defaultPort
+        let reader = EnvironmentReader(environment: environment)
+        if let host = reader["ZIXLY_HOST"] { configuration.host = host }
+        if let port = try reader.integer("ZIXLY_PORT", in: 1...65535) { configuration.port = port }
+        if let directory = reader["ZIXLY_DATA_DIR"] { configuration.dataDirectory = URL(fileURLWithPath: directory) }
+        if let url = try reader.secret("ZIXLY_DATABASE_URL") { configuration.database = try parseDatabase(url) }
+        if let url = reader["ZIXLY_ARTIFACTS_URL"] { configuration.artifactsDirectory = try parseArtifacts(url) }
+        if let secrets = try reader.secret("ZIXLY_WEBHOOK_SECRETS") { configuration.webhookSecrets = try parseSecrets(secrets) }
+        if let key = try reader.secret("ZIXLY_ADMIN_API_KEY") {
+            guard key.count >= 16 else { throw ConfigurationError("ZIXLY_ADMIN_API_KEY", "must be at least 16 characters") }
+            configuration.adminAPIKey = key
+        }
+        if let directory = reader["ZIXLY_MARKET_DATA_DIR"] {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ConfigurationError("ZIXLY_MARKET_DATA_DIR", "is not a folder: \(directory)")
+            }
+            configuration.marketDataDirectory = URL(fileURLWithPath: directory)
+        }
+        if let concurrency = try reader.integer("ZIXLY_WORKER_CONCURRENCY", in: 1...256) { configuration.workerConcurrency = concurrency }
+        if let lease = try reader.integer("ZIXLY_LEASE_SECONDS", in: 3...86_400) { configuration.leaseSeconds = TimeInterval(lease) }
+        if let grace = try reader.integer("ZIXLY_SHUTDOWN_GRACE_SECONDS", in: 0...3600) { configuration.gracePeriodSeconds = grace }
+        if let level = reader["ZIXLY_LOG_LEVEL"] {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError("ZIXLY_LOG_LEVEL", "must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            configuration.logLevel = parsed
+        }
+        if let format = reader["ZIXLY_LOG_FORMAT"] {
+            guard let parsed = LogFormat(rawValue: format.lowercased()) else { throw ConfigurationError("ZIXLY_LOG_FORMAT", "must be json or text") }
+            configuration.logFormat = parsed
+        }
+        return configuration
+    }
+
+    /// `sqlite://PATH` (relative or absolute) or `postgres://user:pass@host:port/db`.
+    public static func parseDatabase(_ text: String) throws -> Database {
+        if text.hasPrefix("sqlite://") {
+            let path = String(text.dropFirst("sqlite://".count))
+            guard !path.isEmpty else { throw ConfigurationError("ZIXLY_DATABASE_URL", "has no path after sqlite://") }
+            return .sqlite(path: path)
+        }
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            return .postgres(url: text)
+        }
+        throw ConfigurationError("ZIXLY_DATABASE_URL", "must start with sqlite:// or postgres://")
+    }
+
+    /// `file://PATH` (S3 comes with the production-backends issue).
+    public static func parseArtifacts(_ text: String) throws -> URL {
+        if text.hasPrefix("file://") {
+            let path = String(text.dropFirst("file://".count))
+            guard !path.isEmpty else { throw ConfigurationError("ZIXLY_ARTIFACTS_URL", "has no path after file://") }
+            return URL(fileURLWithPath: path)
+        }
+        if text.hasPrefix("s3://") {
+            throw ConfigurationError("ZIXLY_ARTIFACTS_URL", "s3:// is not supported by this build yet; use file://PATH")
+        }
+        throw ConfigurationError("ZIXLY_ARTIFACTS_URL", "must start with file://")
+    }
+
+    /// Comma-separated `whsec_…` secrets; the first signs, all verify.
+    public static func parseSecrets(_ text: String) throws -> [WebhookSecret] {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !parts.isEmpty else { throw ConfigurationError("ZIXLY_WEBHOOK_SECRETS", "is empty") }
+        return try parts.enumerated().map { index, part in
+            do {
+                return try WebhookSecret(part)
+            } catch {
+                throw ConfigurationError("ZIXLY_WEBHOOK_SECRETS", "entry \(index + 1): \(error)")
+            }
+        }
+    }
+}
+
+/// Looks variables up; empty values count as unset.
+struct EnvironmentReader {
+    let environment: [String: String]
+
+    subscript(name: String) -> String? {
+        environment[name].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func integer(_ name: String, in limits: ClosedRange<Int>) throws -> Int? {
+        guard let text = self[name] else { return nil }
+        guard let value = Int(text), limits.contains(value) else {
+            throw ConfigurationError(name, "must be a whole number within \(limits.lowerBound)...\(limits.upperBound), not '\(text)'")
+        }
+        return value
+    }
+
+    /// `NAME`, or the contents of the file `NAME_FILE` names (trailing newline trimmed).
+    func secret(_ name: String) throws -> String? {
+        if let value = self[name] { return value }
+        guard let path = self[name + "_FILE"] else { return nil }
+        guard let contents = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(name + "_FILE", "names a file that cannot be read: \(path)")
+        }
+        let text = String(decoding: contents, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw ConfigurationError(name + "_FILE", "names an empty file: \(path)") }
+        return text
+    }
+}

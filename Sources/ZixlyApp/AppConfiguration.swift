@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import StandardWebhooks
+
+/// Everything a serving command needs, from the environment (12-factor) with flags on top.
+/// Every secret can also come from `NAME_FILE`, a file holding it (Kubernetes, Docker secrets).
+public struct AppConfiguration: Sendable {
+    public enum Database: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    public enum LogFormat: String, Sendable { case json, text }
+
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDirectory = URL(fileURLWithPath: ".zixly")
+    /// nil = `sqlite://<data-dir>/zixly.db`.
+    public var database: Database?
+    /// nil = `<data-dir>/artifacts`.
+    public var artifactsDirectory: URL?
+    /// nil = generated on first start and kept in `<data-dir>/secrets.json`.
+    public var webhookSecrets: [WebhookSecret]?
+    public var adminAPIKey: String?
+    /// nil = the bundled sample data.
+    public var marketDataDirectory: URL?
+    public var workerConcurrency = 2
+    public var leaseSeconds: TimeInterval = 60
+    public var gracePeriodSeconds = 25
+    public var logLevel = Logger.Level.info
+    public var logFormat = LogFormat.json
+    public var migrate = true
+
+    public init() {}
+
+    public var resolvedDatabase: Database {
+        database ?? .sqlite(path: dataDirectory.appendingPathComponent("zixly.db").path)
+    }
+
+    public var resolvedArtifactsDirectory: URL {
+        artifactsDirectory ?? dataDirectory.appendingPathComponent("artifacts")
+    }
+}
+
+/// A configuration value that cannot be used; printed as one line, exit status 2.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var variable: String
+    public var problem: String
+    public init(_ variable: String, _ problem: String) {
+        self.variable = variable
+        self.problem = problem
+    }
+    public var description: String { "invalid configuration: \(variable) \(problem)" }
+}

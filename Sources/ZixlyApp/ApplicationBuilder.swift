@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import StandardWebhooks
+import ZixlyAPI
+import ZixlyCore
+import ZixlyPipelines
+import ZixlyQueue
+
+/// Assembles a serving process: stores, HTTP router, worker pool and maintenance, by role.
+public struct ApplicationBuilder: Sendable {
+    public var configuration: AppConfiguration
+    public var role: ServerRole
+    public var stores: Stores
+    public var secrets: (webhook: [WebhookSecret], adminAPIKey: String)
+    public var clock: any WallClock = SystemWallClock()
+    public var version = ZixlyVersion.current
+    /// Observes the worker (tests wait on it instead of sleeping).
+    public var onWorkerEvent: @Sendable (WorkerPool.Event) -> Void = { _ in }
+
+    public init(configuration: AppConfiguration, role: ServerRole, stores: Stores, secrets: (webhook: [WebhookSecret], adminAPIKey: String)) {
+        self.configuration = configuration
+        self.role = role
+        self.stores = stores
+        self.secrets = secrets
+    }
+
+    public var marketData: MarketDataDirectory {
+        configuration.marketDataDirectory.map(MarketDataDirectory.init(url:)) ?? .bundled
+    }
+
+    /// The HTTP surface and the services of this role, ready for `runService()`.
+    public func buildApplication(logger: Logger = Logger(label: "zixly")) -> some ApplicationProtocol {
+        let wakeups = WorkSignal()
+        let queue = JobQueue(store: stores.jobs, clock: clock, wakeups: wakeups)
+        let router = buildRouter(APIServices(
+            queue: queue, results: stores.results, artifacts: stores.artifacts, apiKeys: stores.apiKeys,
+            marketData: marketData, webhook: Webhook(secrets: secrets.webhook), adminAPIKey: secrets.adminAPIKey,
+            version: version), surface: role.servesAPI ? .full : .operations)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "zixly"),
+            services: services(wakeups: wakeups, logger: logger),
+            logger: logger)
+    }
+
+    /// `all` and `worker` get the worker pool, rescuer and pruner; `api` gets none.
+    func services(wakeups: WorkSignal, logger: Logger) -> [any Service] {
+        guard role.runsWorker else { return [] }
+        let retryPolicy = RetryPolicy.default
+        var pool = WorkerPool.Configuration()
+        pool.concurrency = configuration.workerConcurrency
+        pool.leaseDuration = configuration.leaseSeconds
+        pool.gracePeriod = .seconds(configuration.gracePeriodSeconds)
+        let pipeline = TradingSweepPipeline(marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock)
+        return [
+            WorkerPool(
+                store: stores.jobs, handlers: [pipeline], retryPolicy: retryPolicy, configuration: pool, clock: clock,
+                worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, onEvent: onWorkerEvent),
+            JobRescuer(store: stores.jobs, retryPolicy: retryPolicy, clock: clock, logger: logger),
+            JobPruner(store: stores.jobs, clock: clock, logger: logger),
+        ]
+    }
+}
+
+extension WorkerID {
+    /// `host:pid:random`, unique per process start.
+    static func forThisProcess() -> WorkerID {
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        return WorkerID("\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(suffix)")
+    }
+}
+
+public enum ZixlyVersion {
+    public static let current = "0.1.0"
+}

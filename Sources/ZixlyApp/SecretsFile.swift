@@ -1,0 +1,47 @@
+import Foundation
+import StandardWebhooks
+import ZixlyAPI
+
+/// The secrets `zixly up` generates on first start, kept in `<data-dir>/secrets.json`
+/// (mode 0600). Values from the environment always win over the file.
+public struct SecretsFile: Sendable {
+    public var webhookSecrets: [WebhookSecret]
+    public var adminAPIKey: String
+    /// True when this start created the file (so the caller prints the secrets once).
+    public var wasCreated: Bool
+
+    public static func url(in dataDirectory: URL) -> URL { dataDirectory.appendingPathComponent("secrets.json") }
+
+    private struct Stored: Codable {
+        var webhook_secrets: [String]
+        var admin_api_key: String
+    }
+
+    /// Loads the file, or creates it with fresh secrets.
+    /// - Throws: `ConfigurationError` if the file exists but cannot be read or parsed.
+    public static func loadOrCreate(in dataDirectory: URL) throws -> SecretsFile {
+        let url = url(in: dataDirectory)
+        if let data = FileManager.default.contents(atPath: url.path) {
+            guard let stored = try? JSONDecoder().decode(Stored.self, from: data), !stored.webhook_secrets.isEmpty else {
+                throw ConfigurationError(url.path, "is not a valid secrets file; fix or delete it")
+            }
+            let secrets = try AppConfiguration.parseSecrets(stored.webhook_secrets.joined(separator: ","))
+            return SecretsFile(webhookSecrets: secrets, adminAPIKey: stored.admin_api_key, wasCreated: false)
+        }
+        let created = SecretsFile(webhookSecrets: [.generate()], adminAPIKey: APIKeys.generate(), wasCreated: true)
+        let stored = Stored(webhook_secrets: created.webhookSecrets.map(\.serialized), admin_api_key: created.adminAPIKey)
+        do {
+            try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            guard FileManager.default.createFile(
+                atPath: url.path, contents: try encoder.encode(stored), attributes: [.posixPermissions: 0o600])
+            else { throw ConfigurationError(url.path, "cannot be written") }
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(url.path, "cannot be written: \(error)")
+        }
+        return created
+    }
+}

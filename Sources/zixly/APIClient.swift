@@ -1,0 +1,55 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import ZixlyCore
+
+/// A small HTTP client for the CLI: JSON in, JSON out, errors shown with the server's message.
+struct APIClient {
+    let baseURL: String
+    let apiKey: String?
+
+    struct Reply {
+        var status: Int
+        var json: JSONValue
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        } catch {
+            throw CLIError("cannot reach \(baseURL): \(error)")
+        }
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes.readableBytesView))) ?? .string(String(buffer: bytes))
+        return Reply(status: Int(response.status.code), json: json)
+    }
+
+    /// Like `send`, but a non-2xx answer becomes a `CLIError` with the server's message.
+    func expectSuccess(_ method: HTTPMethod, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> JSONValue {
+        let reply = try await send(method, path, body: body, headers: headers)
+        guard (200..<300).contains(reply.status) else {
+            var message = "HTTP \(reply.status): \(reply.json["error"]?.stringValue ?? reply.json.jsonText())"
+            if case .object(let details)? = reply.json["details"] {
+                message += details.sorted { $0.key < $1.key }.map { "\n  \($0.key): \($0.value.stringValue ?? $0.value.jsonText())" }.joined()
+            }
+            throw CLIError(message)
+        }
+        return reply.json
+    }
+}
+
+/// A failure the CLI reports as one message and exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

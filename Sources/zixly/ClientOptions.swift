@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import ZixlyApp
+
+/// Where the CLI finds a server and its credentials: flags, then `ZIXLY_URL` / `ZIXLY_API_KEY` /
+/// `ZIXLY_WEBHOOK_SECRET`, then the local data folder's `secrets.json` (what `zixly up` made).
+struct ClientOptions: ParsableArguments {
+    @Option(help: "Server URL (ZIXLY_URL). Default http://127.0.0.1:8080.")
+    var url: String?
+    @Option(name: .customLong("api-key"), help: "API key (ZIXLY_API_KEY). Default: the admin key in the data folder.")
+    var apiKey: String?
+    @Option(help: "Webhook signing secret (ZIXLY_WEBHOOK_SECRET). Default: the first secret in the data folder.")
+    var secret: String?
+    @Option(name: .customLong("data-dir"), help: "Data folder to read secrets.json from. Default ./.zixly.")
+    var dataDirectory: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    var baseURL: String {
+        let text = url ?? environment["ZIXLY_URL"] ?? "http://127.0.0.1:8080"
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    private func localSecrets() -> SecretsFile? {
+        let folder = URL(fileURLWithPath: dataDirectory ?? environment["ZIXLY_DATA_DIR"] ?? ".zixly")
+        guard FileManager.default.fileExists(atPath: SecretsFile.url(in: folder).path) else { return nil }
+        return try? SecretsFile.loadOrCreate(in: folder)
+    }
+
+    func resolvedAPIKey() throws -> String {
+        if let key = apiKey ?? environment["ZIXLY_API_KEY"] ?? environment["ZIXLY_ADMIN_API_KEY"] ?? localSecrets()?.adminAPIKey {
+            return key
+        }
+        throw CLIError("no API key: pass --api-key, set ZIXLY_API_KEY, or run from the folder holding .zixly/secrets.json")
+    }
+
+    func resolvedSecret() throws -> String {
+        if let secret = secret ?? environment["ZIXLY_WEBHOOK_SECRET"] {
+            return secret
+        }
+        if let secrets = environment["ZIXLY_WEBHOOK_SECRETS"]?.split(separator: ",").first {
+            return String(secrets)
+        }
+        if let local = localSecrets()?.webhookSecrets.first { return local.serialized }
+        throw CLIError("no webhook secret: pass --secret, set ZIXLY_WEBHOOK_SECRET, or run from the folder holding .zixly/secrets.json")
+    }
+}
+
+/// Runs a client command body, turning `CLIError` into one line and exit status 1.
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as CLIError {
+        printError("zixly: \(error)")
+        throw ExitCode(1)
+    }
+}
+
+/// `5...50`, `5..50` or `5-50`.
+struct WindowRange: ExpressibleByArgument {
+    var range: ClosedRange<Int>
+    init?(argument: String) {
+        for separator in ["...", "..", "-"] {
+            let parts = argument.components(separatedBy: separator)
+            if parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]), low <= high {
+                range = low...high
+                return
+            }
+        }
+        return nil
+    }
+    static var defaultCompletionKind: CompletionKind { .default }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import ZixlyCore
+
+struct JobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs", abstract: "List, show, cancel and retry jobs through the REST API.",
+        subcommands: [List.self, Show.self, Cancel.self, Retry.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "queued, running, completed, failed or cancelled.") var status: String?
+        @Option(name: .customLong("job-type")) var jobType: String?
+        @Option var limit = 20
+        @Option var offset = 0
+        @Flag(help: "Print the JSON answer.") var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                var query = ["limit=\(limit)", "offset=\(offset)"]
+                if let status { query.append("status=\(status.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? status)") }
+                if let jobType { query.append("job_type=\(jobType.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? jobType)") }
+                let api = APIClient(baseURL: client.baseURL, apiKey: try client.resolvedAPIKey())
+                let answer = try await api.expectSuccess(.GET, "/api/pipelines?" + query.joined(separator: "&"))
+                if json { return print(answer.jsonText()) }
+                var table = TextTable(header: ["id", "type", "status", "progress", "attempts", "created", "duration s"])
+                if case .array(let jobs)? = answer["jobs"] {
+                    for job in jobs {
+                        table.rows.append([
+                            job["id"]?.stringValue ?? "", job["job_type"]?.stringValue ?? "", job["status"]?.stringValue ?? "",
+                            "\(job["progress"]?.intValue ?? 0)%", String(job["attempts"]?.intValue ?? 0),
+                            job["created_at"]?.stringValue ?? "", formatted(job["duration_seconds"]?.doubleValue),
+                        ])
+                    }
+                }
+                print(table.render())
+                print("\(answer["totalJobs"]?.intValue ?? 0) jobs in all" + (answer["hasMore"] == .bool(true) ? "; more with --offset \(offset + limit)" : ""))
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a job with its best results.")
+        @OptionGroup var client: ClientOptions
+        @Argument var id: String
+        @Flag(help: "Print the JSON answer.") var json = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let api = APIClient(baseURL: client.baseURL, apiKey: try client.resolvedAPIKey())
+                let job = try await api.expectSuccess(.GET, "/api/pipelines/\(id)")
+                if json { return print(job.jsonText()) }
+                for key in ["id", "job_type", "status", "attempts", "progress", "created_at", "started_at", "completed_at", "duration_seconds", "error_message"] {
+                    if let value = job[key], value != .null { print("\(key): \(value.stringValue ?? value.jsonText())") }
+                }
+                print("parameters: \(job["parameters"]?.jsonText() ?? "{}")")
+                if case .array(let rows)? = job["results"], !rows.isEmpty { print(resultsTable(rows)) }
+            }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a queued or running job.")
+        @OptionGroup var client: ClientOptions
+        @Argument var id: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let api = APIClient(baseURL: client.baseURL, apiKey: try client.resolvedAPIKey())
+                let answer = try await api.expectSuccess(.DELETE, "/api/pipelines/\(id)")
+                print("\(id): \(answer["message"]?.stringValue ?? "cancelled")")
+            }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Queue a failed or cancelled job again.")
+        @OptionGroup var client: ClientOptions
+        @Argument var id: String
+
+        func run() async throws {
+            try await reportingErrors {
+                let api = APIClient(baseURL: client.baseURL, apiKey: try client.resolvedAPIKey())
+                let answer = try await api.expectSuccess(.POST, "/api/pipelines/\(id)/retry")
+                print("\(id): \(answer["message"]?.stringValue ?? "queued again")")
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import StandardWebhooks
+import SweepEngine
+import ZixlyCore
+
+struct SweepCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep", abstract: "Run a trading-strategy sweep locally, or submit one to a server.",
+        subcommands: [SweepRun.self, SweepSubmit.self])
+}
+
+/// Shared table of the best combinations.
+func resultsTable(_ rows: [JSONValue]) -> String {
+    var table = TextTable(header: ["rank", "fast", "slow", "score", "sharpe", "sortino", "return %", "max dd %", "win %", "trades"])
+    for (index, row) in rows.enumerated() {
+        table.rows.append([
+            String(index + 1), row["fast_period"]?.intValue.map(String.init) ?? "?", row["slow_period"]?.intValue.map(String.init) ?? "?",
+            formatted(row["score"]?.doubleValue, decimals: 3), formatted(row["sharpe_ratio"]?.doubleValue, decimals: 3),
+            formatted(row["sortino_ratio"]?.doubleValue, decimals: 3), formatted(row["total_return_pct"]?.doubleValue),
+            formatted(row["max_drawdown_pct"]?.doubleValue), formatted(row["win_rate_pct"]?.doubleValue, decimals: 1),
+            row["total_trades"]?.intValue.map(String.init) ?? "?",
+        ])
+    }
+    return table.render()
+}
+
+struct SweepRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Sweep a strategy over a CSV file on this machine (no server).")
+
+    @Option(help: "OHLCV CSV file (Date,Open,High,Low,Close,Volume), oldest row first.")
+    var data: String
+    @Option(help: "sma, ema or macd.")
+    var strategy: String = "sma"
+    @Option(help: "Fast window range, e.g. 2...100.")
+    var fast: WindowRange
+    @Option(help: "Slow window range, e.g. 3...200.")
+    var slow: WindowRange
+    @Option(help: "Window step.")
+    var step = 1
+    @Option(name: .customLong("fees-bps"), help: "Fees per fill in basis points.")
+    var feesBps = 0.0
+    @Option(name: .customLong("slippage-bps"), help: "Slippage per fill in basis points.")
+    var slippageBps = 0.0
+    @Option(name: .customLong("min-trades"), help: "Combinations with fewer trades are reported but not ranked.")
+    var minTrades = 0
+    @Option(help: "Write one CSV row per combination here.")
+    var output: String?
+    @Option(help: "Threads (default: one per core).")
+    var threads = 0
+    @Option(help: "How many ranked combinations to print.")
+    var top = 10
+
+    func validate() throws {
+        guard Strategy(rawValue: strategy.lowercased()) != nil else { throw ValidationError("--strategy must be sma, ema or macd") }
+        guard step >= 1 else { throw ValidationError("--step must be at least 1") }
+        guard fast.range.lowerBound >= 1, slow.range.lowerBound >= 1 else { throw ValidationError("windows start at 1") }
+        guard threads >= 0, minTrades >= 0, top >= 0 else { throw ValidationError("--threads, --min-trades and --top cannot be negative") }
+        guard feesBps >= 0, slippageBps >= 0 else { throw ValidationError("--fees-bps and --slippage-bps cannot be negative") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            guard let text = try? String(contentsOfFile: data, encoding: .utf8) else { throw CLIError("cannot read \(data)") }
+            let series: PriceSeries
+            do { series = try PriceSeries(csv: text) } catch { throw CLIError("\(data): \(error)") }
+            let grid = SweepGrid(fastRange: fast.range, slowRange: slow.range, step: step)
+            guard grid.combinationCount > 0 else { throw CLIError("the grid has no combination with fast < slow") }
+            let request = SweepRequest(
+                strategy: Strategy(rawValue: strategy.lowercased())!, grid: grid,
+                costs: ExecutionCosts(feesBps: feesBps, slippageBps: slippageBps), minTrades: minTrades, threads: threads)
+            let started = ContinuousClock.now
+            let outcome = try Sweep.run(series, request)
+            let elapsed = started.duration(to: .now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            if let output {
+                let lines = [CombinationMetrics.csvHeader.joined(separator: ",")] + outcome.results.map(\.csvLine)
+                do { try (lines.joined(separator: "\n") + "\n").write(toFile: output, atomically: true, encoding: .utf8) } catch {
+                    throw CLIError("cannot write \(output): \(error)")
+                }
+            }
+            print("\(request.strategy.rawValue.uppercased()) sweep over \(series.count) bars of \(data)")
+            print("\(outcome.totalCombinations) combinations, \(outcome.rankedCombinations) ranked (min trades \(minTrades))")
+            print(resultsTable(outcome.rankedResults.prefix(top).map(\.json)))
+            print("elapsed \(formatted(seconds, decimals: 3)) s, \(Int(Double(outcome.totalCombinations) / max(seconds, 1e-9))) combinations/s"
+                + (output.map { "; wrote \($0)" } ?? ""))
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import StandardWebhooks
+import ZixlyCore
+
+struct SweepSubmit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Send a signed trading-sweep webhook to a server, follow the job, print the top results.")
+
+    @OptionGroup var client: ClientOptions
+    @Option(help: "Ticker with market data on the server (e.g. GOOG).")
+    var ticker: String
+    @Option(help: "SMA, EMA or MACD.")
+    var strategy = "SMA"
+    @Option(help: "Fast window range, e.g. 5...50.")
+    var fast: WindowRange
+    @Option(help: "Slow window range, e.g. 20...200.")
+    var slow: WindowRange
+    @Option(help: "Window step (1–50).")
+    var step = 1
+    @Option(name: .customLong("min-trades"), help: "Ranking threshold (10–1000; server default 50).")
+    var minTrades: Int?
+    @Option(help: "How many results to print.")
+    var top = 10
+    @Flag(name: .customLong("no-wait"), help: "Print the job id and return without following the job.")
+    var noWait = false
+
+    func run() async throws {
+        try await reportingErrors {
+            var body: [String: JSONValue] = [
+                "ticker": .string(ticker), "strategy_type": .string(strategy.uppercased()),
+                "fast_range": [.number(Double(fast.range.lowerBound)), .number(Double(fast.range.upperBound))],
+                "slow_range": [.number(Double(slow.range.lowerBound)), .number(Double(slow.range.upperBound))],
+                "step": .number(Double(step)),
+            ]
+            if let minTrades { body["min_trades"] = .number(Double(minTrades)) }
+            let payload = Data(JSONValue.object(body).jsonText().utf8)
+            let secret: WebhookSecret
+            do { secret = try WebhookSecret(try client.resolvedSecret()) } catch let error as WebhookSecretError {
+                throw CLIError("invalid webhook secret: \(error)")
+            }
+            let headers = Webhook(secrets: [secret]).sign(id: "msg_" + UUID().uuidString.lowercased(), timestamp: Date(), body: payload)
+            let api = APIClient(baseURL: client.baseURL, apiKey: nil)
+            let submitted = Date()
+            let accepted = try await api.expectSuccess(.POST, "/webhook/trading-sweep", body: payload, headers: headers)
+            guard let id = accepted["job_id"]?.stringValue else { throw CLIError("unexpected answer: \(accepted.jsonText())") }
+            print("job \(id) queued: \(accepted["message"]?.stringValue ?? "")")
+            if noWait { return }
+            let job = try await follow(id, api: api)
+            let seconds = Date().timeIntervalSince(submitted)
+            try report(job, elapsed: seconds)
+        }
+    }
+
+    /// Polls the job, drawing a progress bar on standard error, until it is final.
+    private func follow(_ id: String, api: APIClient) async throws -> JSONValue {
+        var lastLine = ""
+        while true {
+            let job = try await api.expectSuccess(.GET, "/webhook/jobs/\(id)")
+            let status = job["status"]?.stringValue ?? "?"
+            let percent = job["progress"]?.intValue ?? 0
+            let filled = percent * 30 / 100
+            let line = "\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 30 - filled))] \(percent)% \(status) \(job["progress_message"]?.stringValue ?? "")"
+            if line != lastLine {
+                FileHandle.standardError.write(Data((line.padding(toLength: max(line.count, lastLine.count), withPad: " ", startingAt: 0)).utf8))
+                lastLine = line
+            }
+            if ["completed", "failed", "cancelled"].contains(status) {
+                FileHandle.standardError.write(Data("\n".utf8))
+                return job
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    private func report(_ job: JSONValue, elapsed: Double) throws {
+        let status = job["status"]?.stringValue ?? "?"
+        guard status == "completed" else {
+            throw CLIError("job \(status): \(job["error_message"]?.stringValue ?? "no error message")")
+        }
+        let summary = job["result_summary"] ?? .null
+        print("\(summary["strategy"]?.stringValue ?? strategy) on \(summary["ticker"]?.stringValue ?? ticker): "
+            + "\(summary["total_combinations"]?.intValue ?? 0) combinations, \(summary["ranked_combinations"]?.intValue ?? 0) ranked, "
+            + "sweep \(formatted(summary["execution_time_seconds"]?.doubleValue, decimals: 3)) s, webhook → completed \(formatted(elapsed, decimals: 2)) s")
+        guard case .array(let rows)? = job["results"], !rows.isEmpty else {
+            print("no combination reached min_trades; see all rows with: zixly jobs show \(job["id"]?.stringValue ?? "")")
+            return
+        }
+        print(resultsTable(Array(rows.prefix(top))))
+    }
+}
