@@ -6,9 +6,8 @@ extension PriceSeries {
     /// `2020-01-31 15:30:00`) are checked for order; other formats are accepted as given.
     /// - Throws: `PriceSeriesError`, naming the offending line.
     public init(csv text: String) throws(PriceSeriesError) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
+        // "\r\n" is one Character in Swift, so split on each newline form.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
         while let last = lines.last, last.allSatisfy({ $0 == " " }) { lines.removeLast() }
         guard let headerLine = lines.first else { throw .empty }
         let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map {

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import ZixlyCore
+import ZixlyQueue
+import ZixlyTesting
+
+@Suite("JobStore: complete, fail, release")
+struct FinishTests {
+    @Test("complete stores the summary and finishes the job", arguments: StoreKind.allCases)
+    func complete(kind: StoreKind) async throws {
+        let h = try Harness(kind)
+        let running = try await h.factory.running()
+        h.clock.advance(by: 7)
+        #expect(try await h.store.complete(running.lease, summary: ["best": ["score": 1.5]], now: h.clock.now()))
+        let job = try #require(try await h.store.job(running.job.id))
+        #expect(job.state == .completed)
+        #expect(job.resultSummary == ["best": ["score": 1.5]])
+        #expect(job.finishedAt == h.clock.now() && job.durationSeconds == 7)
+        #expect(job.progress?.percent == 100)
+        #expect(job.leaseOwner == nil && job.leaseExpiresAt == nil)
+        #expect(try await !h.store.complete(running.lease, summary: [:], now: h.clock.now()))
+    }
+
+    @Test("fail with retryAt queues the job again with its error", arguments: StoreKind.allCases)
+    func failRetry(kind: StoreKind) async throws {
+        let h = try Harness(kind)
+        let running = try await h.factory.running()
+        let retryAt = h.clock.now().addingTimeInterval(4)
+        #expect(try await h.store.fail(running.lease, failure: JobFailure(message: "boom"), retryAt: retryAt, now: h.clock.now()))
+        let job = try #require(try await h.store.job(running.job.id))
+        #expect(job.state == .queued && job.runAt == retryAt && job.errorMessage == "boom" && job.attempt == 1)
+        #expect(job.finishedAt == nil && job.leaseOwner == nil)
+        #expect(try await h.store.claim(worker: Harness.worker, limit: 1, leaseFor: 60, now: h.clock.now()).isEmpty)
+        h.clock.advance(by: 4)
+        #expect(try await h.store.claim(worker: Harness.worker, limit: 1, leaseFor: 60, now: h.clock.now()).first?.lease.attempt == 2)
+    }
+
+    @Test("fail without retryAt dead-letters the job", arguments: StoreKind.allCases)
+    func failFinal(kind: StoreKind) async throws {
+        let h = try Harness(kind)
+        let running = try await h.factory.running()
+        #expect(try await h.store.fail(running.lease, failure: JobFailure(message: "bad input", isRetryable: false), retryAt: nil, now: h.clock.now()))
+        let job = try #require(try await h.store.job(running.job.id))
+        #expect(job.state == .failed && job.errorMessage == "bad input" && job.finishedAt == h.clock.now())
+    }
+
+    @Test("release gives the job back without spending the attempt", arguments: StoreKind.allCases)
+    func release(kind: StoreKind) async throws {
+        let h = try Harness(kind)
+        let running = try await h.factory.running()
+        #expect(try await h.store.release(running.lease, now: h.clock.now()))
+        let job = try #require(try await h.store.job(running.job.id))
+        #expect(job.state == .queued && job.attempt == 0 && job.leaseOwner == nil)
+        #expect(try await h.store.claim(worker: Harness.otherWorker, limit: 1, leaseFor: 60, now: h.clock.now()).first?.lease.attempt == 1)
+    }
+
+    @Test("acknowledgeCancel needs a cancel request", arguments: StoreKind.allCases)
+    func acknowledgeNeedsRequest(kind: StoreKind) async throws {
+        let h = try Harness(kind)
+        let running = try await h.factory.running()
+        #expect(try await !h.store.acknowledgeCancel(running.lease, now: h.clock.now()))
+        #expect(try await h.store.job(running.job.id)?.state == .running)
+    }
+}
