@@ -52,8 +52,9 @@ extension WorkerPool {
         await record(outcome, lease: lease, job: claimed.job, logger: logger)
     }
 
-    /// Renews the lease and writes progress until the job must stop. Returns nil when cancelled
-    /// (the job ended first), or why the job must stop.
+    /// Every `progressInterval`: writes new progress (renewing the lease), renews it anyway every
+    /// third of the lease, and otherwise reads the job to see a cancel request. Returns nil when
+    /// cancelled (the job ended first), or why the job must stop.
     private func heartbeat(_ lease: Lease, control: JobControl) async -> Outcome? {
         let renewEvery = configuration.leaseDuration / 3
         var lastRenewal = clock.now()
@@ -63,8 +64,14 @@ extension WorkerPool {
             if Task.isCancelled { return nil }
             let now = clock.now()
             let (progress, version) = control.latestProgress
-            guard version != writtenVersion || now.timeIntervalSince(lastRenewal) >= renewEvery else { continue }
             do {
+                guard version != writtenVersion || now.timeIntervalSince(lastRenewal) >= renewEvery else {
+                    // Nothing to write: a read is enough to see a cancel request within a tick.
+                    if let job = try await store.job(lease.jobID), job.state == .running, job.cancelRequested {
+                        return .cancelRequested
+                    }
+                    continue
+                }
                 let result = try await store.heartbeat(lease, progress: progress, leaseFor: configuration.leaseDuration, now: now)
                 lastRenewal = now
                 writtenVersion = version

@@ -37,7 +37,8 @@ public struct WorkerPool: Service {
     let configuration: Configuration
     let clock: any WallClock
     let worker: WorkerID
-    let wakeups: WorkSignal
+    /// Notify it to make idle slots look for work now.
+    public let wakeups: WorkSignal
     let logger: Logger
     let onEvent: @Sendable (Event) -> Void
 

@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import Testing
+import ZixlyCore
+import ZixlyQueue
+import ZixlyTesting
+
+@Suite("Maintenance services and retry policy")
+struct MaintenanceServiceTests {
+    @Test("JobRescuer.runOnce rescues every expired job across batches")
+    func rescuer() async throws {
+        let stores = try TestStores.make(.sqlite)
+        let clock = ManualClock()
+        let factory = JobFactory(store: stores.jobs, clock: clock)
+        for _ in 0..<7 { _ = try await factory.running(leaseFor: 5) }
+        var configuration = JobRescuer.Configuration()
+        configuration.batchSize = 3
+        let rescuer = JobRescuer(store: stores.jobs, configuration: configuration, clock: clock, logger: Logger(label: "test"))
+        #expect(try await rescuer.runOnce().isEmpty)
+        clock.advance(by: 6)
+        #expect(try await rescuer.runOnce().requeued.count == 7)
+        #expect(try await stores.jobs.countByState()[.running] == 0)
+    }
+
+    @Test("JobPruner.runOnce deletes finished jobs past retention")
+    func pruner() async throws {
+        let stores = try TestStores.make(.sqlite)
+        let clock = ManualClock()
+        let factory = JobFactory(store: stores.jobs, clock: clock)
+        let done = try await factory.running()
+        _ = try await stores.jobs.complete(done.lease, summary: [:], now: clock.now())
+        var configuration = JobPruner.Configuration()
+        configuration.retention = 3600
+        let pruner = JobPruner(store: stores.jobs, configuration: configuration, clock: clock, logger: Logger(label: "test"))
+        #expect(try await pruner.runOnce() == 0)
+        clock.advance(by: 3601)
+        #expect(try await pruner.runOnce() == 1)
+    }
+
+    @Test("backoff doubles from the base, is capped, and jitter only shortens it")
+    func backoff() {
+        let policy = RetryPolicy(base: 2, maxDelay: 10, jitter: 0.5)
+        #expect(policy.delay(afterAttempt: 1, unit: 0) == 2)
+        #expect(policy.delay(afterAttempt: 2, unit: 0) == 4)
+        #expect(policy.delay(afterAttempt: 5, unit: 0) == 10)
+        #expect(policy.delay(afterAttempt: 2, unit: 0.999) > 2 && policy.delay(afterAttempt: 2, unit: 0.999) < 4)
+        let now = Date()
+        #expect(policy.retryAt(afterAttempt: 3, maxAttempts: 3, now: now) == nil)
+        #expect(policy.retryAt(afterAttempt: 1, maxAttempts: 3, now: now)! > now)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Synchronization
+import Testing
+import ZixlyCore
+import ZixlyQueue
+import ZixlyTesting
+
+@Suite("WorkerPool")
+struct WorkerPoolTests {
+    @Test("a claimed job runs once and completes with the handler's summary")
+    func completes() async throws {
+        let runs = Atomic<Int>(0)
+        let harness = try PoolHarness(handler: ScriptedHandler { job, _ in
+            runs.add(1, ordering: .relaxed)
+            return ["echo": job.parameters]
+        })
+        try await withPool(harness) {
+            let id = try await harness.enqueue()
+            try await harness.waitFor { $0 == .completed(id) }
+            let job = try #require(try await harness.store.job(id))
+            #expect(job.state == .completed && job.attempt == 1)
+            #expect(job.resultSummary == ["echo": ["n": 1]])
+        }
+        #expect(runs.load(ordering: .relaxed) == 1)
+    }
+
+    @Test("a failing job is retried with backoff, then dead-lettered after its last attempt")
+    func retriesThenFails() async throws {
+        let harness = try PoolHarness(handler: ScriptedHandler { _, _ in throw JobFailure(message: "flaky") })
+        try await withPool(harness) {
+            let id = try await harness.enqueue(maxAttempts: 3)
+            try await harness.waitFor { $0 == .failed(id, willRetry: false) }
+            #expect(harness.history.filter { $0 == .failed(id, willRetry: true) }.count == 2)
+            let job = try #require(try await harness.store.job(id))
+            #expect(job.state == .failed && job.attempt == 3 && job.errorMessage == "flaky")
+        }
+    }
+
+    @Test("a non-retryable failure fails the job at once")
+    func permanentFailure() async throws {
+        let harness = try PoolHarness(handler: ScriptedHandler { _, _ in throw JobFailure(message: "bad parameters", isRetryable: false) })
+        try await withPool(harness) {
+            let id = try await harness.enqueue(maxAttempts: 3)
+            try await harness.waitFor { $0 == .failed(id, willRetry: false) }
+            #expect(try await harness.store.job(id)?.attempt == 1)
+        }
+    }
+
+    @Test("progress reaches the store, and a cancel request stops the running job")
+    func progressAndCancel() async throws {
+        let harness = try PoolHarness(handler: ScriptedHandler { _, context in
+            context.report(JobProgress(percent: 42, message: "halfway"))
+            while !context.shouldStop { try await Task.sleep(for: .milliseconds(5)) }
+            try context.checkpoint()
+            return [:]
+        })
+        try await withPool(harness) {
+            let id = try await harness.enqueue()
+            try await harness.waitFor { if case .claimed(id, _) = $0 { true } else { false } }
+            var progress: JobProgress?
+            for _ in 0..<200 where progress?.percent != 42 {
+                progress = try await harness.store.job(id)?.progress
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(progress == JobProgress(percent: 42, message: "halfway"))
+            _ = try await harness.store.cancel(id, now: Date())
+            try await harness.waitFor { $0 == .cancelled(id) }
+            #expect(try await harness.store.job(id)?.state == .cancelled)
+        }
+    }
+
+    @Test("on shutdown a job that finishes within the grace period completes")
+    func shutdownFinishes() async throws {
+        let release = Latch()
+        let harness = try PoolHarness(handler: ScriptedHandler { _, _ in
+            await release.wait()
+            return ["done": true]
+        })
+        let id = try await harness.enqueue()
+        try await withPool(harness, beforeShutdown: {
+            try await harness.waitFor { if case .claimed(id, _) = $0 { true } else { false } }
+        }, afterShutdown: {
+            release.trigger()
+        })
+        #expect(try await harness.store.job(id)?.state == .completed)
+    }
+
+    @Test("on shutdown a job still running after the grace period is released, its attempt not spent")
+    func shutdownReleases() async throws {
+        let harness = try PoolHarness(handler: ScriptedHandler { _, context in
+            while !context.shouldStop { try await Task.sleep(for: .milliseconds(5)) }
+            throw JobStopped()
+        }, gracePeriod: .milliseconds(100))
+        let id = try await harness.enqueue()
+        try await withPool(harness, beforeShutdown: {
+            try await harness.waitFor { if case .claimed(id, _) = $0 { true } else { false } }
+        })
+        #expect(harness.history.contains(.released(id)))
+        let job = try #require(try await harness.store.job(id))
+        #expect(job.state == .queued && job.attempt == 0 && job.leaseOwner == nil)
+    }
+
+    /// Runs the pool until `body` returns, then shuts it down gracefully and waits for it.
+    func withPool(
+        _ harness: PoolHarness, beforeShutdown body: @Sendable () async throws -> Void = {},
+        afterShutdown: @Sendable () -> Void = {}
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await harness.pool.run(until: harness.shutdown) }
+            try await body()
+            harness.shutdown.trigger()
+            harness.pool.wakeups.notify()
+            afterShutdown()
+            try await group.waitForAll()
+        }
+    }
+}
