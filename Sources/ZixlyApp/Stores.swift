@@ -11,6 +11,13 @@ public struct Stores: Sendable {
     public var apiKeys: any APIKeyStore
     public var artifacts: any ArtifactStore
 
+    public init(jobs: any JobStore, results: any SweepResultStore, apiKeys: any APIKeyStore, artifacts: any ArtifactStore) {
+        self.jobs = jobs
+        self.results = results
+        self.apiKeys = apiKeys
+        self.artifacts = artifacts
+    }
+
     /// Opens the database (migrating it unless told not to) and the artifact store.
     /// - Throws: `ConfigurationError` for a database this build cannot open.
     public static func open(_ configuration: AppConfiguration) throws -> Stores {
