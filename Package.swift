@@ -112,7 +112,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "ZixlyEndToEndTests",
-            dependencies: ["StandardWebhooks", "ZixlyTesting"],
+            dependencies: [
+                "StandardWebhooks", "ZixlyTesting", "ZixlyCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict),
     ]
 )

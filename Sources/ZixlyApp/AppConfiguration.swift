@@ -27,6 +27,7 @@ public struct AppConfiguration: Sendable {
     public var workerConcurrency = 2
     public var leaseSeconds: TimeInterval = 60
     public var gracePeriodSeconds = 25
+    public var rescueIntervalSeconds = 15
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.json
     public var migrate = true

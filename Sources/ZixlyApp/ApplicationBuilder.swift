@@ -53,12 +53,14 @@ public struct ApplicationBuilder: Sendable {
         pool.concurrency = configuration.workerConcurrency
         pool.leaseDuration = configuration.leaseSeconds
         pool.gracePeriod = .seconds(configuration.gracePeriodSeconds)
+        var rescue = JobRescuer.Configuration()
+        rescue.interval = .seconds(configuration.rescueIntervalSeconds)
         let pipeline = TradingSweepPipeline(marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock)
         return [
             WorkerPool(
                 store: stores.jobs, handlers: [pipeline], retryPolicy: retryPolicy, configuration: pool, clock: clock,
                 worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, onEvent: onWorkerEvent),
-            JobRescuer(store: stores.jobs, retryPolicy: retryPolicy, clock: clock, logger: logger),
+            JobRescuer(store: stores.jobs, retryPolicy: retryPolicy, configuration: rescue, clock: clock, logger: logger),
             JobPruner(store: stores.jobs, clock: clock, logger: logger),
         ]
     }

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import ZixlyCore
+import ZixlyTesting
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("The zixly command line", .serialized)
+struct CLITests {
+    static let goog = ZixlyProcess.packageRoot.appendingPathComponent("Sources/ZixlyPipelines/SampleData/GOOG.csv").path
+
+    @Test("sweep run writes one CSV row per combination and prints a ranked summary with timing")
+    func sweepRun() async throws {
+        let directory = try TemporaryDirectory.make()
+        let output = directory.appendingPathComponent("out.csv").path
+        let (status, stdout, stderr) = try await ZixlyProcess.run(
+            ["sweep", "run", "--data", Self.goog, "--strategy", "sma", "--fast", "2...20", "--slow", "10...40", "--min-trades", "10", "--output", output],
+            directory: directory)
+        #expect(status == 0, "\(stderr)")
+        #expect(stdout.contains("combinations/s") && stdout.contains("rank"))
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        #expect(lines[0] == "fast_period,slow_period,score,sharpe_ratio,sortino_ratio,total_return_pct,annualized_return,max_drawdown_pct,win_rate_pct,profit_factor,total_trades,closed_trades,trades_per_month,avg_trade_duration,ranked")
+        #expect(lines.count == 1 + 523, "8 fast windows × 31 slow + Σ(40 − f) for f in 10...20")
+    }
+
+    @Test("sweep run names the bad line of a broken CSV and exits 1")
+    func sweepRunBadData() async throws {
+        let directory = try TemporaryDirectory.make()
+        let file = directory.appendingPathComponent("bad.csv")
+        try "Date,Open,High,Low,Close,Volume\n2020-01-01,1,1,1,10,5\n2020-01-02,1,1,1,nan,5\n".write(to: file, atomically: true, encoding: .utf8)
+        let (status, _, stderr) = try await ZixlyProcess.run(["sweep", "run", "--data", file.path, "--fast", "2...3", "--slow", "4...5"], directory: directory)
+        #expect(status == 1)
+        #expect(stderr.contains("line 3") && stderr.contains("nan"), "\(stderr)")
+    }
+
+    @Test("up prints its secrets once; sweep submit signs, follows and prints results; jobs list/show/cancel/retry work")
+    func submitAndJobs() async throws {
+        let directory = try TemporaryDirectory.make()
+        let port = ZixlyProcess.freePort()
+        let up = try ZixlyProcess(["up", "--port", String(port)], port: port, directory: directory)
+        try await up.waitUntilHealthy()
+        #expect(up.stdout.contains("webhook signing secret: whsec_") && up.stdout.contains("admin API key:"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(".zixly/secrets.json").path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+
+        let url = ["--url", up.baseURL]
+        let (status, stdout, stderr) = try await ZixlyProcess.run(
+            ["sweep", "submit", "--ticker", "GOOG", "--strategy", "SMA", "--fast", "5...50", "--slow", "20...200", "--step", "5", "--min-trades", "10"] + url,
+            directory: directory)
+        #expect(status == 0, "\(stderr)")
+        #expect(stdout.contains("342 combinations") && stdout.contains("rank") && stdout.contains("webhook → completed"), "\(stdout)")
+        #expect(stderr.contains("100% completed"))
+
+        let (listStatus, list, _) = try await ZixlyProcess.run(["jobs", "list"] + url, directory: directory)
+        #expect(listStatus == 0 && list.contains("completed") && list.contains("1 jobs in all"), "\(list)")
+        let id = try #require(list.split(separator: "\n").dropFirst(2).first?.split(separator: " ").first.map(String.init))
+        let (showStatus, show, _) = try await ZixlyProcess.run(["jobs", "show", id] + url, directory: directory)
+        #expect(showStatus == 0 && show.contains("status: completed"))
+        let (cancelStatus, _, cancelError) = try await ZixlyProcess.run(["jobs", "cancel", id] + url, directory: directory)
+        #expect(cancelStatus == 1 && cancelError.contains("HTTP 409"), "\(cancelError)")
+        let (retryStatus, _, retryError) = try await ZixlyProcess.run(["jobs", "retry", id] + url, directory: directory)
+        #expect(retryStatus == 1 && retryError.contains("HTTP 409"), "a completed job cannot be retried: \(retryError)")
+
+        up.signal(SIGTERM)
+        #expect(await up.waitForExit(timeout: .seconds(30)) == 0)
+        let restarted = try ZixlyProcess(["up", "--port", String(port)], port: port, directory: directory)
+        try await restarted.waitUntilHealthy()
+        #expect(!restarted.stdout.contains("whsec_"), "secrets are printed only on the first start")
+        restarted.signal(SIGTERM)
+        _ = await restarted.waitForExit(timeout: .seconds(30))
+    }
+}
