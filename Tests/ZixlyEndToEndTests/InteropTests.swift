@@ -1,0 +1,72 @@
+import Foundation
+import StandardWebhooks
+import Testing
+import ZixlyCore
+import ZixlyTesting
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Zixly and the reference Python Standard Webhooks library accept each other's signatures.
+@Suite("Standard Webhooks interoperability (Python standardwebhooks)", .serialized)
+struct InteropTests {
+    static let script = ZixlyProcess.packageRoot.appendingPathComponent("Tests/ZixlyEndToEndTests/Interop/standardwebhooks_client.py").path
+
+    /// `.venv/bin/python` with `standardwebhooks`, made here if `scripts/test.sh` has not made it.
+    static func python() throws -> String {
+        let venv = ZixlyProcess.packageRoot.appendingPathComponent(".venv")
+        let python = venv.appendingPathComponent("bin/python").path
+        if try run(python, ["-c", "import standardwebhooks"]).status != 0 {
+            #expect(try run("/usr/bin/env", ["python3", "-m", "venv", venv.path]).status == 0)
+            let install = try run(python, ["-m", "pip", "install", "--quiet", "standardwebhooks"])
+            #expect(install.status == 0, "pip install standardwebhooks: \(install.output)")
+        }
+        return python
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        guard FileManager.default.isExecutableFile(atPath: executable) else { return (127, "\(executable) not found") }
+        let process = Process()
+        let pipe = Pipe()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("a webhook signed by the Python library is accepted, replays are deduplicated, a wrong secret is refused")
+    func pythonSignsZixlyVerifies() async throws {
+        let python = try Self.python()
+        let directory = try TemporaryDirectory.make()
+        let api = try await ProcessTests.start("api", in: directory)
+        let body = #"{"ticker":"SYNTH","fast_range":[5,20],"slow_range":[30,60],"step":5,"strategy_type":"EMA"}"#
+        let secret = ProcessTests.secret.serialized
+        let first = try Self.run(python, [Self.script, "send", api.baseURL, secret, "msg_python_1", body])
+        #expect(first.output.hasPrefix("202 "), "\(first.output)")
+        let replay = try Self.run(python, [Self.script, "send", api.baseURL, secret, "msg_python_1", body])
+        #expect(replay.output.hasPrefix("200 "), "\(replay.output)")
+        let jobID = try JSONValue(jsonText: String(first.output.dropFirst(4)))["job_id"]
+        #expect(try JSONValue(jsonText: String(replay.output.dropFirst(4)))["job_id"] == jobID)
+        let wrong = try Self.run(python, [Self.script, "send", api.baseURL, WebhookSecret.generate().serialized, "msg_python_2", body])
+        #expect(wrong.output.hasPrefix("401 "), "\(wrong.output)")
+        api.signal(SIGTERM)
+        _ = await api.waitForExit(timeout: .seconds(30))
+    }
+
+    @Test("a signature made by Zixly verifies with the Python library")
+    func zixlySignsPythonVerifies() throws {
+        let python = try Self.python()
+        let secret = WebhookSecret.generate()
+        let body = #"{"type":"job.completed","data":{"job_id":"42"}}"#
+        let headers = Webhook(secrets: [secret]).sign(id: "msg_out_1", timestamp: Date(), body: Data(body.utf8))
+        let result = try Self.run(python, [
+            Self.script, "verify", secret.serialized, "msg_out_1", headers["webhook-timestamp"]!, headers["webhook-signature"]!, body,
+        ])
+        #expect(result.status == 0 && result.output.contains("verified"), "\(result.output)")
+    }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The whole test suite in one command, on a fresh machine: installs what it needs (Debian
+# packages, a Python venv), builds, and runs every test. `.ci/run` calls exactly this.
+#
+#   scripts/test.sh            build and run everything
+#   scripts/test.sh --filter X run only tests matching X (passed to `swift test`)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+log() { printf '\n== %s\n' "$*"; }
+
+# --- System packages -------------------------------------------------------------------------
+# GRDB links the system SQLite; the interoperability tests need python3 with venv.
+missing=()
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
+command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+# --- Python tools (a venv in .venv, from PyPI) -----------------------------------------------
+if ! .venv/bin/python -c 'import standardwebhooks, openapi_spec_validator' >/dev/null 2>&1; then
+  log "creating .venv with standardwebhooks and openapi-spec-validator"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check standardwebhooks openapi-spec-validator
+fi
+
+log "checking docs/openapi.yaml"
+.venv/bin/python -m openapi_spec_validator docs/openapi.yaml
+
+# --- Build and test --------------------------------------------------------------------------
+log "building (debug, with tests)"
+swift build --build-tests
+
+log "running the tests"
+output=$(mktemp)
+set +e
+swift test --skip-build "$@" 2>&1 | tee "$output"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain closing line, whatever the runner printed last.
+summary=$(grep -E 'Test run with [0-9]+ tests? (in [0-9]+ suites? )?(passed|failed)' "$output" | tail -n 1 || true)
+tests=$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$summary")
+issues=$(sed -nE 's/.*with ([0-9]+) issues?.*/\1/p' <<<"$summary")
+rm -f "$output"
+if [ "$status" -ne 0 ] || [ -z "$tests" ]; then
+  echo "swift: ${tests:-0} run, ${issues:-?} issues; swift test exited $status"
+  exit $(( status == 0 ? 1 : status ))
+fi
+echo "swift: $tests passed, 0 failed"
