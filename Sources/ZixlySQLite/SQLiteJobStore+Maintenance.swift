@@ -5,7 +5,7 @@ import ZixlyQueue
 
 extension SQLiteJobStore {
     public func rescueExpired(limit: Int, retryPolicy: RetryPolicy, now: Date) async throws -> RescueReport {
-        try await pool.write { db in
+        try await database.write { db in
             let expired = try Row.fetchAll(db, sql: """
                 SELECT id, attempt, max_attempts FROM jobs
                 WHERE state = 'running' AND lease_expires_at < ?
@@ -38,7 +38,7 @@ extension SQLiteJobStore {
     }
 
     public func pruneFinished(before: Date, limit: Int) async throws -> Int {
-        try await pool.write { db in
+        try await database.write { db in
             try db.execute(sql: """
                 DELETE FROM jobs WHERE id IN (
                     SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? ORDER BY finished_at LIMIT ?)
@@ -48,7 +48,7 @@ extension SQLiteJobStore {
     }
 
     public func countByState() async throws -> [JobState: Int] {
-        try await pool.read { db in
+        try await database.read { db in
             var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM jobs GROUP BY state") {
                 if let state = JobState(rawValue: row["state"]) { counts[state] = row["n"] }
@@ -58,7 +58,7 @@ extension SQLiteJobStore {
     }
 
     public func oldestQueuedAge(now: Date) async throws -> TimeInterval? {
-        try await pool.read { db in
+        try await database.read { db in
             try Double.fetchOne(db, sql: "SELECT min(run_at) FROM jobs WHERE state = 'queued' AND run_at <= ?", arguments: [now.unix])
                 .map { now.unix - $0 }
         }

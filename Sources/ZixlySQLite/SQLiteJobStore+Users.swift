@@ -5,7 +5,7 @@ import ZixlyQueue
 
 extension SQLiteJobStore {
     public func cancel(_ id: JobID, now: Date) async throws -> CancelResult {
-        try await pool.write { db in
+        try await database.write { db in
             guard let state = try String.fetchOne(db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [id.rawValue]) else {
                 return .notFound
             }
@@ -27,7 +27,7 @@ extension SQLiteJobStore {
     }
 
     public func retry(_ id: JobID, now: Date) async throws -> Job? {
-        try await pool.write { db in
+        try await database.write { db in
             try Row.fetchOne(db, sql: """
                 UPDATE jobs
                 SET state = 'queued', run_at = ?, attempt = 0, finished_at = NULL, cancel_requested = 0,
@@ -39,13 +39,13 @@ extension SQLiteJobStore {
     }
 
     public func job(_ id: JobID) async throws -> Job? {
-        try await pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id.rawValue]).map(Job.init(row:))
         }
     }
 
     public func jobs(matching filter: JobFilter, page: PageRequest) async throws -> Page<Job> {
-        try await pool.read { db in
+        try await database.read { db in
             let arguments: StatementArguments = [filter.state?.rawValue, filter.jobType, filter.tenant]
             let condition = "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR job_type = ?2) AND (?3 IS NULL OR tenant = ?3)"
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM jobs WHERE \(condition)", arguments: arguments) ?? 0

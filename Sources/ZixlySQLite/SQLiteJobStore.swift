@@ -7,14 +7,13 @@ import ZixlyQueue
 /// so claims from several workers (threads or processes) never overlap.
 public struct SQLiteJobStore: JobStore {
     let database: SQLiteDatabase
-    var pool: DatabasePool { database.pool }
 
     public init(database: SQLiteDatabase) {
         self.database = database
     }
 
     public func enqueue(_ job: NewJob, now: Date) async throws -> EnqueueResult {
-        try await pool.write { db in
+        try await database.write { db in
             if let key = job.idempotencyKey,
                 let row = try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE tenant = ? AND idempotency_key = ?", arguments: [job.tenant, key])
             {
@@ -34,7 +33,7 @@ public struct SQLiteJobStore: JobStore {
     }
 
     public func claim(worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date) async throws -> [ClaimedJob] {
-        try await pool.write { db in
+        try await database.write { db in
             let rows = try Row.fetchAll(db, sql: """
                 UPDATE jobs
                 SET state = 'running', attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?,
@@ -53,7 +52,7 @@ public struct SQLiteJobStore: JobStore {
     }
 
     public func heartbeat(_ lease: Lease, progress: JobProgress?, leaseFor: TimeInterval, now: Date) async throws -> HeartbeatResult {
-        try await pool.write { db in
+        try await database.write { db in
             let cancelRequested = try Bool.fetchOne(db, sql: """
                 UPDATE jobs
                 SET lease_expires_at = ?,
@@ -112,7 +111,7 @@ public struct SQLiteJobStore: JobStore {
     /// Runs one fenced UPDATE whose last three placeholders are the lease; true if it matched.
     private func finish(_ lease: Lease, sql: String, _ arguments: [(any DatabaseValueConvertible)?]) async throws -> Bool {
         let all = StatementArguments(arguments + [lease.jobID.rawValue, lease.worker.rawValue, lease.attempt])
-        return try await pool.write { db in
+        return try await database.write { db in
             try db.execute(sql: sql, arguments: all)
             return db.changesCount == 1
         }

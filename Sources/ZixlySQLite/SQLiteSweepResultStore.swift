@@ -12,7 +12,7 @@ public struct SQLiteSweepResultStore: SweepResultStore {
     }
 
     public func save(_ run: SweepRun, rows: [CombinationMetrics], under lease: Lease) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             let holds = try Bool.fetchOne(db, sql: """
                 SELECT 1 FROM jobs WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
                 """, arguments: [lease.jobID.rawValue, lease.worker.rawValue, lease.attempt]) ?? false
@@ -45,7 +45,7 @@ public struct SQLiteSweepResultStore: SweepResultStore {
     }
 
     public func latestRun(for job: JobID) async throws -> SweepRun? {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT * FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1
                 """, arguments: [job.rawValue]).map { row in
@@ -64,7 +64,7 @@ public struct SQLiteSweepResultStore: SweepResultStore {
         // The sort column comes from a closed enum, never from the request text.
         let column = sortBy.rawValue
         let direction = descending ? "DESC" : "ASC"
-        return try await database.pool.read { db in
+        return try await database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM trading_sweep_results
                 WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1)

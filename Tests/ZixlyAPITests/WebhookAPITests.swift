@@ -64,6 +64,8 @@ struct WebhookAPITests {
         (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"colour":"red"}"#, "colour", "unknown field"),
         (#"[1,2,3]"#, "body", "JSON object"),
         (#"{"ticker":"GOOG","fast_range":[5,20"#, "body", "not valid JSON"),
+        (String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000), "body", "not valid JSON"),
+        (#"{"ticker":"../../etc/passwd","fast_range":[5,20],"slow_range":[30,60]}"#, "ticker", "only letters"),
     ])
     func rejectsInvalidFields(body: String, field: String, message: String) async throws {
         let app = try TestApp(role: .api)

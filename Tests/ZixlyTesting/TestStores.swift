@@ -17,11 +17,12 @@ public struct TestStores: Sendable {
     public let apiKeys: any APIKeyStore
     public let directory: URL
 
-    public static func make(_ kind: StoreKind) throws -> TestStores {
+    /// `busyTimeout`: how long a write waits for another connection's lock (tests of 503 use a short one).
+    public static func make(_ kind: StoreKind, busyTimeout: TimeInterval = SQLiteDatabase.defaultBusyTimeout) throws -> TestStores {
         let directory = try TemporaryDirectory.make()
         switch kind {
         case .sqlite:
-            let database = try SQLiteDatabase(path: directory.appendingPathComponent("zixly.db").path)
+            let database = try SQLiteDatabase(path: directory.appendingPathComponent("zixly.db").path, busyTimeout: busyTimeout)
             try database.migrate()
             return TestStores(
                 jobs: SQLiteJobStore(database: database), results: SQLiteSweepResultStore(database: database),

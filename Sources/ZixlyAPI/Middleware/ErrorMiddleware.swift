@@ -12,6 +12,10 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
+        } catch let error as StoreUnavailable {
+            context.logger.error("database unavailable", metadata: ["error": "\(error)"])
+            return try APIError(.serviceUnavailable, "database unavailable; try again shortly", headers: [.retryAfter: "5"])
+                .response(from: request, context: context)
         } catch let error as HTTPError {
             return try APIError(error.status, Self.message(for: error), headers: error.headers).response(from: request, context: context)
         } catch let error as any HTTPResponseError where error.status.code < 500 {
