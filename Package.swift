@@ -116,6 +116,7 @@ let package = Package(
                 "StandardWebhooks", "ZixlyTesting", "ZixlyCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            exclude: ["Interop"],
             swiftSettings: strict),
     ]
 )

@@ -20,12 +20,19 @@ public struct SweepRequest: Sendable, Equatable {
     }
 }
 
-/// A finished sweep: one row per combination in grid order, and the ranking.
+/// A finished sweep: one row per combination in grid order, the ranking, and sweep-level figures.
 public struct SweepOutcome: Sendable {
     public var results: [CombinationMetrics]
     /// Indices into `results` of the ranked combinations, best score first
     /// (ties broken by fast, then slow, ascending).
     public var ranking: [Int]
+    /// Buying at the first close and holding to the last, in percent.
+    public var buyAndHoldReturnPct: Double
+    /// Share (0–1) of all combinations whose total return beats buy-and-hold.
+    public var shareBeatingBuyAndHold: Double
+    /// Deflated Sharpe Ratio of the best ranked combination, correcting its Sharpe for the number
+    /// of combinations tried (see `DeflatedSharpe`); NaN when nothing is ranked.
+    public var deflatedSharpeRatio: Double
 
     public var totalCombinations: Int { results.count }
     public var rankedCombinations: Int { ranking.count }
@@ -76,7 +83,21 @@ public enum Sweep {
         }
         if cancelled.load(ordering: .relaxed) { throw SweepCancelled() }
         let rows = results.map { $0! }
-        return SweepOutcome(results: rows, ranking: rank(rows))
+        let ranking = rank(rows)
+        let buyAndHold = (series.closes[series.count - 1] / series.closes[0] - 1) * 100
+        return SweepOutcome(
+            results: rows, ranking: ranking, buyAndHoldReturnPct: buyAndHold,
+            shareBeatingBuyAndHold: rows.isEmpty ? .nan : Double(rows.count(where: { $0.totalReturnPct > buyAndHold })) / Double(rows.count),
+            deflatedSharpeRatio: ranking.first.map { deflatedSharpe(of: rows[$0], among: rows, series: series, request: request) } ?? .nan)
+    }
+
+    /// The DSR of `best`, with every combination as a trial, on per-bar Sharpe ratios.
+    static func deflatedSharpe(of best: CombinationMetrics, among rows: [CombinationMetrics], series: PriceSeries, request: SweepRequest) -> Double {
+        let perBar = Backtester.barsPerYear.squareRoot()
+        var previous = Backtester.initialCash
+        let returns = equityCurve(series, strategy: request.strategy, fast: best.fastPeriod, slow: best.slowPeriod, costs: request.costs)
+            .map { value in defer { previous = value }; return value / previous - 1 }
+        return DeflatedSharpe.ratio(sharpe: best.sharpeRatio / perBar, trialSharpes: rows.map { $0.sharpeRatio / perBar }, returns: returns)
     }
 
     /// Ranked rows (isRanked) by score descending, then fast, then slow.

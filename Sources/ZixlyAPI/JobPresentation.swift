@@ -36,12 +36,6 @@ extension JSONValue {
             body: .init(byteBuffer: ByteBuffer(string: jsonText())))
     }
 
-    /// Adds or replaces keys of an object.
-    func merging(_ other: [String: JSONValue]) -> JSONValue {
-        guard case .object(var object) = self else { return self }
-        for (key, value) in other { object[key] = value }
-        return .object(object)
-    }
 }
 
 extension Parameters {

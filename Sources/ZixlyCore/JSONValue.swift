@@ -44,6 +44,13 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return Int(value)
     }
 
+    /// This object with `other`'s keys added or replaced (other values are returned unchanged).
+    public func merging(_ other: [String: JSONValue]) -> JSONValue {
+        guard case .object(var object) = self else { return self }
+        for (key, value) in other { object[key] = value }
+        return .object(object)
+    }
+
     /// Compact JSON text with sorted keys.
     public func jsonText() -> String {
         let encoder = JSONEncoder()

@@ -9,10 +9,6 @@ struct SweepReport {
     let series: PriceSeries
     let outcome: SweepOutcome
 
-    var buyAndHoldReturnPct: Double {
-        (series.closes[series.count - 1] / series.closes[0] - 1) * 100
-    }
-
     /// What `GET /api/pipelines/{id}` shows as `result_summary`.
     var summary: JSONValue {
         [
@@ -25,7 +21,9 @@ struct SweepReport {
             "bars": .number(Double(series.count)),
             "first_date": .string(series.dates[0]),
             "last_date": .string(series.dates[series.count - 1]),
-            "buy_and_hold_return_pct": .number(buyAndHoldReturnPct),
+            "buy_and_hold_return_pct": .number(outcome.buyAndHoldReturnPct),
+            "share_beating_buy_and_hold": .number(outcome.shareBeatingBuyAndHold),
+            "deflated_sharpe_ratio": .number(outcome.deflatedSharpeRatio),
             "best": outcome.best?.json ?? .null,
             "artifact_key": .string(run.artifactKey),
         ]
@@ -39,7 +37,11 @@ struct SweepReport {
             "sweep_run_id": .string(run.sweepRunID),
             "parameters": parameters.json,
             "summary": summary,
-            "statistics": SweepStatistics(rows: outcome.results).json,
+            "statistics": SweepStatistics(rows: outcome.results).json.merging([
+                "buy_and_hold_return_pct": .number(outcome.buyAndHoldReturnPct),
+                "share_beating_buy_and_hold": .number(outcome.shareBeatingBuyAndHold),
+                "deflated_sharpe_ratio": .number(outcome.deflatedSharpeRatio),
+            ]),
             "results": .array(outcome.results.map(\.json)),
         ]
         if let best = outcome.best {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOHTTP1
 import ZixlyCore
 
 struct JobsCommand: AsyncParsableCommand {
@@ -65,13 +66,7 @@ struct JobsCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
         @Argument var id: String
 
-        func run() async throws {
-            try await reportingErrors {
-                let api = APIClient(baseURL: client.baseURL, apiKey: try client.resolvedAPIKey())
-                let answer = try await api.expectSuccess(.DELETE, "/api/pipelines/\(id)")
-                print("\(id): \(answer["message"]?.stringValue ?? "cancelled")")
-            }
-        }
+        func run() async throws { try await jobAction(.DELETE, "/api/pipelines/\(id)", id: id, client: client) }
     }
 
     struct Retry: AsyncParsableCommand {
@@ -79,12 +74,15 @@ struct JobsCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
         @Argument var id: String
 
-        func run() async throws {
-            try await reportingErrors {
-                let api = APIClient(baseURL: client.baseURL, apiKey: try client.resolvedAPIKey())
-                let answer = try await api.expectSuccess(.POST, "/api/pipelines/\(id)/retry")
-                print("\(id): \(answer["message"]?.stringValue ?? "queued again")")
-            }
-        }
+        func run() async throws { try await jobAction(.POST, "/api/pipelines/\(id)/retry", id: id, client: client) }
+    }
+}
+
+/// Sends a job action and prints the server's message.
+private func jobAction(_ method: HTTPMethod, _ path: String, id: String, client: ClientOptions) async throws {
+    try await reportingErrors {
+        let api = APIClient(baseURL: client.baseURL, apiKey: try client.resolvedAPIKey())
+        let answer = try await api.expectSuccess(method, path)
+        print("\(id): \(answer["message"]?.stringValue ?? "done")")
     }
 }

@@ -56,6 +56,7 @@ struct SweepSubmit: AsyncParsableCommand {
     /// Polls the job, drawing a progress bar on standard error, until it is final.
     private func follow(_ id: String, api: APIClient) async throws -> JSONValue {
         var lastLine = ""
+        var polls = 0
         while true {
             let job = try await api.expectSuccess(.GET, "/webhook/jobs/\(id)")
             let status = job["status"]?.stringValue ?? "?"
@@ -70,8 +71,19 @@ struct SweepSubmit: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\n".utf8))
                 return job
             }
-            try await Task.sleep(for: .milliseconds(250))
+            // Quick polls first, so short sweeps report promptly; then every 250 ms.
+            polls += 1
+            try await Task.sleep(for: .milliseconds(polls < 40 ? 50 : 250))
         }
+    }
+
+    /// Seconds between two ISO-8601 timestamps of the job.
+    static func seconds(from start: JSONValue?, to end: JSONValue?) -> Double? {
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        guard let start = start?.stringValue.flatMap({ try? style.parse($0) }), let end = end?.stringValue.flatMap({ try? style.parse($0) }) else {
+            return nil
+        }
+        return end.timeIntervalSince(start)
     }
 
     private func report(_ job: JSONValue, elapsed: Double) throws {
@@ -82,7 +94,9 @@ struct SweepSubmit: AsyncParsableCommand {
         let summary = job["result_summary"] ?? .null
         print("\(summary["strategy"]?.stringValue ?? strategy) on \(summary["ticker"]?.stringValue ?? ticker): "
             + "\(summary["total_combinations"]?.intValue ?? 0) combinations, \(summary["ranked_combinations"]?.intValue ?? 0) ranked, "
-            + "sweep \(formatted(summary["execution_time_seconds"]?.doubleValue, decimals: 3)) s, webhook → completed \(formatted(elapsed, decimals: 2)) s")
+            + "sweep \(formatted(summary["execution_time_seconds"]?.doubleValue, decimals: 3)) s, "
+            + "queued → completed \(formatted(Self.seconds(from: job["created_at"], to: job["completed_at"]), decimals: 3)) s on the server, "
+            + "webhook → completed \(formatted(elapsed, decimals: 2)) s here")
         guard case .array(let rows)? = job["results"], !rows.isEmpty else {
             print("no combination reached min_trades; see all rows with: zixly jobs show \(job["id"]?.stringValue ?? "")")
             return

@@ -28,6 +28,9 @@ struct SweepFlowTests {
             #expect(sharpes == sharpes.sorted(by: >))
             #expect(results["statistics"]?["total_combinations"] == 28)
             #expect(results["statistics"]?["best_sharpe"]?.doubleValue == sharpes.first)
+            let dsr = try #require(results["statistics"]?["deflated_sharpe_ratio"]?.doubleValue)
+            #expect(dsr >= 0 && dsr <= 1)
+            #expect(results["statistics"]?["share_beating_buy_and_hold"]?.doubleValue != nil)
 
             let csv = try await client.get("/api/pipelines/\(id)/results?format=csv")
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)

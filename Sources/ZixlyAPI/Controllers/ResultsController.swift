@@ -74,7 +74,11 @@ struct ResultsController {
             "sort_by": .string(sortKey.rawValue),
             "order": .string(descending ? "desc" : "asc"),
             "results": .array(rows.map(\.json)),
-            "statistics": SweepStatistics(rows: all).json,
+            "statistics": SweepStatistics(rows: all).json.merging([
+                "buy_and_hold_return_pct": job.resultSummary?["buy_and_hold_return_pct"] ?? .null,
+                "share_beating_buy_and_hold": job.resultSummary?["share_beating_buy_and_hold"] ?? .null,
+                "deflated_sharpe_ratio": job.resultSummary?["deflated_sharpe_ratio"] ?? .null,
+            ]),
             "artifact_key": .string(run.artifactKey),
         ]
         return answer.response()
