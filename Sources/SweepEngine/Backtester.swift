@@ -10,11 +10,10 @@ struct Backtester {
     let costs: ExecutionCosts
 
     /// Runs the strategy whose entry is `crossed_above(fast, slow)` and exit
-    /// `crossed_above(slow, fast)`, writing the portfolio value of every bar into `values`.
-    func run(
-        fast: UnsafeBufferPointer<Double>, slow: UnsafeBufferPointer<Double>,
-        values: UnsafeMutableBufferPointer<Double>
-    ) -> TradeTally {
+    /// `crossed_above(slow, fast)`, in one pass: fills, the portfolio value and return of every
+    /// bar (into `scratch`), and the running sums the metrics need. No allocation.
+    @inline(__always)
+    func run<Fast: SignalLine, Slow: SignalLine>(fast: Fast, slow: Slow, scratch: SignalLines.Scratch) -> TradeTally {
         var entries = CrossoverDetector()
         var exits = CrossoverDetector()
         var tally = TradeTally()
@@ -23,12 +22,15 @@ struct Backtester {
         var entryPrice = 0.0
         var entryFees = 0.0
         var entryBar = 0
+        var previous = Self.initialCash
+        var peak = Self.initialCash
         let feeRate = costs.feeRate
         let slippage = costs.slippageRate
+        let values = scratch.values, returns = scratch.returns
         for bar in 0..<closes.count {
             let close = closes[bar]
-            let a = fast[bar]
-            let b = slow[bar]
+            let a = fast.value(at: bar)
+            let b = slow.value(at: bar)
             let enter = entries.step(a, b)
             let exit = exits.step(b, a)
             if enter && units == 0 {
@@ -44,15 +46,30 @@ struct Backtester {
                 tally.close(pnl: (exitPrice - entryPrice) * units - entryFees - exitFees, bars: bar - entryBar)
                 units = 0
             }
-            values[bar] = cash + units * close
+            let value = cash + units * close
+            let r = value / previous - 1
+            values[bar] = value
+            returns[bar] = r
+            tally.returnSum += r
+            if r < 0 { tally.downsideSquares += r * r }
+            if value > peak { peak = value }
+            let drawdown = value / peak - 1
+            if drawdown < tally.worstDrawdown { tally.worstDrawdown = drawdown }
+            previous = value
         }
         if units > 0 { tally.openTrade(bars: closes.count - 1 - entryBar) }
         return tally
     }
 }
 
-/// The trade counts and sums one simulation needs for its metrics.
+/// The trade counts and running sums one simulation leaves for its metrics.
 struct TradeTally {
+    /// Σ r over all bars.
+    var returnSum = 0.0
+    /// Σ min(r, 0)² over all bars.
+    var downsideSquares = 0.0
+    /// min over bars of V / running max of V − 1 (≤ 0).
+    var worstDrawdown = 0.0
     var closedTrades = 0
     var openTrades = 0
     var winningTrades = 0

@@ -4,48 +4,31 @@ import Glibc
 import Darwin
 #endif
 
-/// Turns one simulation (its per-bar portfolio values and trade tally) into the metrics row.
+/// Turns one simulation (its running sums, trade tally and per-bar returns) into the metrics row.
 /// Returns are per bar, all bars included, `r[i] = V[i]/V[i-1] − 1` with `V[-1]` = initial cash.
+/// The standard deviation takes a second pass over the stored returns (mean first, then squared
+/// deviations), as numpy and vectorbt compute it, so results agree to the last bits.
 enum MetricsCalculator {
     static func metrics(
-        fast: Int, slow: Int, values: UnsafeMutableBufferPointer<Double>, tally: TradeTally, minTrades: Int
+        fast: Int, slow: Int, scratch: SignalLines.Scratch, tally: TradeTally, minTrades: Int
     ) -> CombinationMetrics {
-        let count = values.count
+        let count = scratch.returns.count
         let bars = Double(count)
-        let start = Backtester.initialCash
-
-        var sum = 0.0
-        var downsideSquares = 0.0
-        var previous = start
-        var peak = start
-        var worstDrawdown = 0.0
-        for bar in 0..<count {
-            let value = values[bar]
-            let r = value / previous - 1
-            sum += r
-            if r < 0 { downsideSquares += r * r }
-            previous = value
-            if value > peak { peak = value }
-            let drawdown = value / peak - 1
-            if drawdown < worstDrawdown { worstDrawdown = drawdown }
-        }
-        let mean = sum / bars
+        let mean = tally.returnSum / bars
         var squaredDeviations = 0.0
-        previous = start
         for bar in 0..<count {
-            let deviation = (values[bar] / previous - 1) - mean
+            let deviation = scratch.returns[bar] - mean
             squaredDeviations += deviation * deviation
-            previous = values[bar]
         }
         let std = count > 1 ? (squaredDeviations / (bars - 1)).squareRoot() : .nan
         let annualization = Backtester.barsPerYear.squareRoot()
         let sharpe = std == 0 ? .infinity : mean / std * annualization
-        let downsideDeviation = (downsideSquares / bars).squareRoot()
+        let downsideDeviation = (tally.downsideSquares / bars).squareRoot()
         let sortino = downsideDeviation == 0
             ? .infinity : mean * Backtester.barsPerYear / (downsideDeviation * annualization)
 
-        let finalRatio = values[count - 1] / start
-        let maxDrawdownPct = -100 * worstDrawdown
+        let finalRatio = scratch.values[count - 1] / Backtester.initialCash
+        let maxDrawdownPct = -100 * tally.worstDrawdown
         let winRate = tally.closedTrades == 0
             ? Double.nan : 100 * Double(tally.winningTrades) / Double(tally.closedTrades)
         let profitFactor: Double =

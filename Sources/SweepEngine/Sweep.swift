@@ -10,6 +10,9 @@ public struct SweepRequest: Sendable, Equatable {
     public var minTrades: Int
     /// Worker threads; results are identical for any value.
     public var threads: Int
+    /// Bytes the shared indicator lines may take before the engine computes them as it reads
+    /// (SMA from running sums, EMA per pair). Results are identical either way. Default 256 MiB.
+    public var memoryBudget: Int = 256 << 20
 
     public init(strategy: Strategy, grid: SweepGrid, costs: ExecutionCosts = .none, minTrades: Int = 0, threads: Int = 0) {
         self.strategy = strategy
@@ -56,7 +59,8 @@ public enum Sweep {
         progress: @Sendable (_ done: Int, _ total: Int) -> Bool = { _, _ in true }
     ) throws(SweepCancelled) -> SweepOutcome {
         let pairs = request.grid.combinations
-        let lines = SignalLines(series: series, strategy: request.strategy, windows: Set(pairs.flatMap { [$0.fast, $0.slow] }))
+        let lines = SignalLines(
+            series: series, strategy: request.strategy, windows: Set(pairs.flatMap { [$0.fast, $0.slow] }), memoryBudget: request.memoryBudget)
         let total = pairs.count
         let chunks = (total + chunkSize - 1) / chunkSize
         let threads = max(1, min(request.threads > 0 ? request.threads : System.coreCount, chunks))

@@ -32,6 +32,19 @@ struct SweepTests {
         #expect(one.ranking == four.ranking)
     }
 
+    @Test("over the memory budget (SMA from running sums, EMA per pair) results are bit-identical", arguments: [Strategy.sma, .ema, .macd])
+    func leanLayouts(strategy: Strategy) throws {
+        let series = try Self.goog()
+        var request = SweepRequest(strategy: strategy, grid: SweepGrid(fastRange: 2...40, slowRange: 10...90, step: 4), minTrades: 5)
+        let stored = try Sweep.run(series, request)
+        request.memoryBudget = 0
+        let lean = try Sweep.run(series, request)
+        #expect(stored.results.elementsEqual(lean.results) { a, b in
+            a.totalReturnPct.bitPattern == b.totalReturnPct.bitPattern && a.sharpeRatio.bitPattern == b.sharpeRatio.bitPattern
+                && a.maxDrawdownPct.bitPattern == b.maxDrawdownPct.bitPattern && a.totalTrades == b.totalTrades
+        })
+    }
+
     @Test("the ranking orders ranked rows by score, best first")
     func ranking() throws {
         let outcome = try Sweep.run(try Self.goog(), SweepRequest(strategy: .sma, grid: SweepGrid(fastRange: 2...20, slowRange: 10...40, step: 2), minTrades: 60))
