@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
-"""Writes SYNTH.csv: 2,520 business days of a geometric Brownian motion, bit-for-bit deterministic.
+"""Writes a geometric Brownian motion as OHLCV CSV, bit-for-bit deterministic.
 
 Uses its own 64-bit LCG and Box-Muller (no numpy, no random module), so the file is the same on any
-machine and Python version. Regenerate with: python3 scripts/make-synthetic-data.py > Sources/ZixlyPipelines/SampleData/SYNTH.csv
+machine and Python version. The bundled sample (2,520 business days) is:
+
+    python3 scripts/make-synthetic-data.py > Sources/ZixlyPipelines/SampleData/SYNTH.csv
+
+and the scale benchmark's million one-minute bars:
+
+    python3 scripts/make-synthetic-data.py --bars 1000000 --minutes > /tmp/SYNTH1M.csv
 """
+import argparse
 import datetime
 import math
 
@@ -21,21 +28,29 @@ def normal():
 
 
 def main():
-    drift, volatility, dt = 0.07, 0.25, 1.0 / 252
-    day = datetime.date(2015, 1, 2)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bars", type=int, default=2520)
+    parser.add_argument("--minutes", action="store_true", help="one-minute bars, around the clock")
+    args = parser.parse_args()
+    drift, volatility = 0.07, 0.25
+    dt = 1.0 / (252 * 390) if args.minutes else 1.0 / 252
+    moment = datetime.datetime(2015, 1, 2)
+    step = datetime.timedelta(minutes=1) if args.minutes else datetime.timedelta(days=1)
     close = 100.0
-    print("Date,Open,High,Low,Close,Volume")
+    lines = ["Date,Open,High,Low,Close,Volume"]
     bars = 0
-    while bars < 2520:
-        if day.weekday() < 5:
+    while bars < args.bars:
+        if args.minutes or moment.weekday() < 5:
             open_ = close
             close = open_ * math.exp((drift - volatility ** 2 / 2) * dt + volatility * math.sqrt(dt) * normal())
             high = max(open_, close) * (1 + abs(normal()) * 0.004)
             low = min(open_, close) * (1 - abs(normal()) * 0.004)
             volume = int(1_000_000 * (1 + abs(normal())))
-            print(f"{day.isoformat()},{open_:.4f},{high:.4f},{low:.4f},{close:.4f},{volume}")
+            stamp = moment.isoformat(sep=" ") if args.minutes else moment.date().isoformat()
+            lines.append(f"{stamp},{open_:.4f},{high:.4f},{low:.4f},{close:.4f},{volume}")
             bars += 1
-        day += datetime.timedelta(days=1)
+        moment += step
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
