@@ -7,6 +7,7 @@
 #
 # Not a test: it prints figures; `docs/benchmarks.md` records them with the command.
 set -euo pipefail
+[ -n "${DATA:-}" ] && DATA=$(realpath "$DATA")
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 data=${DATA:-$root/Sources/ZixlyPipelines/SampleData/GOOG.csv}
