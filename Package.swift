@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Pure compute: OHLCV series, indicators, crossover simulator, metrics, grid sweep. No I/O.
@@ -44,6 +46,16 @@ let package = Package(
         .target(
             name: "ZixlySQLite",
             dependencies: ["ZixlyCore", "ZixlyQueue", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        // The production store: PostgreSQL through PostgresNIO (FOR UPDATE SKIP LOCKED).
+        .target(
+            name: "ZixlyPostgres",
+            dependencies: [
+                "ZixlyCore", "ZixlyQueue",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
         // Artifact stores (files now; S3 in the production-backends issue).
         .target(name: "ZixlyArtifacts", dependencies: ["ZixlyCore"], swiftSettings: strict),
@@ -71,7 +83,7 @@ let package = Package(
         .target(
             name: "ZixlyApp",
             dependencies: [
-                "ZixlyCore", "ZixlyQueue", "ZixlySQLite", "ZixlyArtifacts", "ZixlyPipelines", "ZixlyAPI",
+                "ZixlyCore", "ZixlyQueue", "ZixlySQLite", "ZixlyPostgres", "ZixlyArtifacts", "ZixlyPipelines", "ZixlyAPI",
                 "StandardWebhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,7 +102,7 @@ let package = Package(
         // Test support: temp stores, job factory, manual clock.
         .target(
             name: "ZixlyTesting",
-            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlySQLite"],
+            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlySQLite", "ZixlyPostgres"],
             path: "Tests/ZixlyTesting",
             swiftSettings: strict),
         .testTarget(name: "SweepEngineTests", dependencies: ["SweepEngine"], swiftSettings: strict),

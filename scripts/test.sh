@@ -11,9 +11,11 @@ root=$(pwd)
 log() { printf '\n== %s\n' "$*"; }
 
 # --- System packages -------------------------------------------------------------------------
-# GRDB links the system SQLite; the interoperability tests need python3 with venv.
+# GRDB links the system SQLite; the conformance suite needs a PostgreSQL server; the
+# interoperability tests need python3 with venv.
 missing=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
@@ -29,6 +31,18 @@ fi
 
 log "checking docs/openapi.yaml"
 .venv/bin/python -m openapi_spec_validator docs/openapi.yaml
+
+# --- A throwaway PostgreSQL (stopped when this script exits) --------------------------------
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+pg_data=$(mktemp -d /tmp/zixly-pg.XXXXXX)
+pg_port=${ZIXLY_TEST_PG_PORT:-55432}
+chown postgres "$pg_data"
+su postgres -c "$pg_bin/initdb -D $pg_data -U postgres -A trust --no-sync" >/dev/null
+su postgres -c "$pg_bin/pg_ctl -D $pg_data -l $pg_data/server.log -w start \
+  -o '-p $pg_port -c listen_addresses=127.0.0.1 -k /tmp -c fsync=off -c max_connections=400'" >/dev/null
+trap 'su postgres -c "$pg_bin/pg_ctl -D $pg_data -m immediate stop" >/dev/null 2>&1; rm -rf "$pg_data"' EXIT
+export ZIXLY_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
+log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on port $pg_port"
 
 # --- Build and test --------------------------------------------------------------------------
 log "building (debug, with tests)"

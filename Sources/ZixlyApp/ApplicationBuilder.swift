@@ -45,9 +45,10 @@ public struct ApplicationBuilder: Sendable {
             logger: logger)
     }
 
-    /// `all` and `worker` get the worker pool, rescuer and pruner; `api` gets none.
+    /// The stores' own services (a connection pool) first; then `all` and `worker` get the
+    /// worker pool, rescuer and pruner; `api` gets nothing more.
     func services(wakeups: WorkSignal, logger: Logger) -> [any Service] {
-        guard role.runsWorker else { return [] }
+        guard role.runsWorker else { return stores.services }
         let retryPolicy = RetryPolicy.default
         var pool = WorkerPool.Configuration()
         pool.concurrency = configuration.workerConcurrency
@@ -56,7 +57,7 @@ public struct ApplicationBuilder: Sendable {
         var rescue = JobRescuer.Configuration()
         rescue.interval = .seconds(configuration.rescueIntervalSeconds)
         let pipeline = TradingSweepPipeline(marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock)
-        return [
+        return stores.services + [
             WorkerPool(
                 store: stores.jobs, handlers: [pipeline], retryPolicy: retryPolicy, configuration: pool, clock: clock,
                 worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, onEvent: onWorkerEvent),

@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import StandardWebhooks
 import ZixlyAPI
 
@@ -34,9 +38,16 @@ public struct SecretsFile: Sendable {
             try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            guard FileManager.default.createFile(
-                atPath: url.path, contents: try encoder.encode(stored), attributes: [.posixPermissions: 0o600])
-            else { throw ConfigurationError(url.path, "cannot be written") }
+            // O_EXCL: when two processes start on a new data folder at once, one writes, the other reads.
+            let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            if descriptor < 0 && errno == EEXIST {
+                Thread.sleep(forTimeInterval: 0.2)
+                return try loadOrCreate(in: dataDirectory)
+            }
+            guard descriptor >= 0 else { throw ConfigurationError(url.path, "cannot be written (errno \(errno))") }
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+            try handle.write(contentsOf: try encoder.encode(stored))
+            try handle.close()
         } catch let error as ConfigurationError {
             throw error
         } catch {

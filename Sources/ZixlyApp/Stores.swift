@@ -1,6 +1,9 @@
 import Foundation
+import Logging
+import ServiceLifecycle
 import ZixlyArtifacts
 import ZixlyCore
+import ZixlyPostgres
 import ZixlyQueue
 import ZixlySQLite
 
@@ -10,20 +13,42 @@ public struct Stores: Sendable {
     public var results: any SweepResultStore
     public var apiKeys: any APIKeyStore
     public var artifacts: any ArtifactStore
+    /// What must run while the stores are used (PostgreSQL's connection pool); first in the
+    /// service group, so it stops last.
+    public var services: [any Service]
 
-    public init(jobs: any JobStore, results: any SweepResultStore, apiKeys: any APIKeyStore, artifacts: any ArtifactStore) {
+    public init(
+        jobs: any JobStore, results: any SweepResultStore, apiKeys: any APIKeyStore, artifacts: any ArtifactStore,
+        services: [any Service] = []
+    ) {
         self.jobs = jobs
         self.results = results
         self.apiKeys = apiKeys
         self.artifacts = artifacts
+        self.services = services
     }
 
     /// Opens the database (migrating it unless told not to) and the artifact store.
-    /// - Throws: `ConfigurationError` for a database this build cannot open.
-    public static func open(_ configuration: AppConfiguration) throws -> Stores {
+    /// - Throws: `ConfigurationError` for a database that cannot be opened or reached, in one line.
+    public static func open(_ configuration: AppConfiguration, logger: Logger = Logger(label: "zixly")) async throws -> Stores {
+        let artifacts = FileArtifactStore(root: configuration.resolvedArtifactsDirectory)
         switch configuration.resolvedDatabase {
-        case .postgres:
-            throw ConfigurationError("ZIXLY_DATABASE_URL", "postgres:// is not supported by this build yet; use sqlite://PATH")
+        case .postgres(let url):
+            let database: PostgresDatabase
+            do {
+                database = try PostgresDatabase(url: url, logger: logger)
+            } catch {
+                throw ConfigurationError("ZIXLY_DATABASE_URL", "\(error)")
+            }
+            do {
+                try await database.checkConnection()
+                if configuration.migrate { try await database.migrate() }
+            } catch {
+                throw ConfigurationError("ZIXLY_DATABASE_URL", "cannot be reached or migrated: \(error)")
+            }
+            return Stores(
+                jobs: PostgresJobStore(database: database), results: PostgresSweepResultStore(database: database),
+                apiKeys: PostgresAPIKeyStore(database: database), artifacts: artifacts, services: [database.client])
         case .sqlite(let path):
             let database: SQLiteDatabase
             do {
@@ -33,10 +58,8 @@ public struct Stores: Sendable {
                 throw ConfigurationError("ZIXLY_DATABASE_URL", "cannot be opened: \(error)")
             }
             return Stores(
-                jobs: SQLiteJobStore(database: database),
-                results: SQLiteSweepResultStore(database: database),
-                apiKeys: SQLiteAPIKeyStore(database: database),
-                artifacts: FileArtifactStore(root: configuration.resolvedArtifactsDirectory))
+                jobs: SQLiteJobStore(database: database), results: SQLiteSweepResultStore(database: database),
+                apiKeys: SQLiteAPIKeyStore(database: database), artifacts: artifacts)
         }
     }
 }

@@ -45,14 +45,14 @@ func serve(_ role: ServerRole, options: ServeOptions, defaultPort: Int) async th
     let secrets: SecretsFile?
     do {
         configuration = try options.configuration(defaultPort: defaultPort)
+        configuration.bootstrapLogging()
         secrets = configuration.webhookSecrets != nil && configuration.adminAPIKey != nil
             ? nil : try SecretsFile.loadOrCreate(in: configuration.dataDirectory)
-        stores = try Stores.open(configuration)
+        stores = try await Stores.open(configuration)
     } catch let error as ConfigurationError {
         printError("zixly: \(error)")
         throw ExitCode(2)
     }
-    configuration.bootstrapLogging()
     let webhookSecrets = configuration.webhookSecrets ?? secrets!.webhookSecrets
     let adminKey = configuration.adminAPIKey ?? secrets!.adminAPIKey
     if role != .worker {
@@ -95,8 +95,11 @@ struct Migrate: AsyncParsableCommand {
         do {
             var configuration = try options.configuration(defaultPort: 8080)
             configuration.migrate = true
-            _ = try Stores.open(configuration)
-            print("migrations applied to \(configuration.resolvedDatabase)")
+            _ = try await Stores.open(configuration)
+            switch configuration.resolvedDatabase {
+            case .sqlite(let path): print("migrations applied to sqlite://\(path)")
+            case .postgres: print("migrations applied to the PostgreSQL database of ZIXLY_DATABASE_URL")
+            }
         } catch let error as ConfigurationError {
             printError("zixly: \(error)")
             throw ExitCode(2)

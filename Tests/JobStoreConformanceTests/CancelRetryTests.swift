@@ -8,7 +8,7 @@ import ZixlyTesting
 struct CancelRetryTests {
     @Test("cancel: queued at once, running on request, final unchanged, unknown not found", arguments: StoreKind.allCases)
     func cancel(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let running = try await h.factory.running()
         let queued = try await h.factory.queued()
         guard case .cancelled(let cancelled) = try await h.store.cancel(queued.id, now: h.clock.now()) else {
@@ -28,7 +28,7 @@ struct CancelRetryTests {
 
     @Test("retry requeues failed and cancelled jobs only", arguments: StoreKind.allCases)
     func retry(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let completed = try await h.factory.running()
         _ = try await h.store.complete(completed.lease, summary: [:], now: h.clock.now())
         let failing = try await h.factory.running()

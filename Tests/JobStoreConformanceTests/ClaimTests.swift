@@ -8,7 +8,7 @@ import ZixlyTesting
 struct ClaimTests {
     @Test("claim takes jobs by priority, then run_at, then age, and starts a lease", arguments: StoreKind.allCases)
     func order(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let late = try await h.factory.queued(JobFactory.newJob(priority: 5))
         h.clock.advance(by: 1)
         let urgent = try await h.factory.queued(JobFactory.newJob(priority: -1))
@@ -30,7 +30,7 @@ struct ClaimTests {
 
     @Test("two claimers never get the same job", arguments: StoreKind.allCases)
     func noDoubleClaim(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         for _ in 0..<60 { try await h.factory.queued() }
         let claims = try await withThrowingTaskGroup(of: [ClaimedJob].self) { group in
             for index in 0..<6 {
@@ -51,7 +51,7 @@ struct ClaimTests {
 
     @Test("running and final jobs are not claimable", arguments: StoreKind.allCases)
     func onlyQueued(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let running = try await h.factory.running()
         _ = try await h.store.complete(running.lease, summary: ["ok": true], now: h.clock.now())
         let other = try await h.factory.running()

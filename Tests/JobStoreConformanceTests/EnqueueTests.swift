@@ -8,7 +8,7 @@ import ZixlyTesting
 struct EnqueueTests {
     @Test("enqueue stores a queued job with every field", arguments: StoreKind.allCases)
     func storesQueuedJob(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         var new = JobFactory.newJob(parameters: ["ticker": "GOOG", "range": [1, 2]], priority: 3, maxAttempts: 5)
         new.traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
         let result = try await h.store.enqueue(new, now: h.clock.now())
@@ -25,7 +25,7 @@ struct EnqueueTests {
 
     @Test("the same idempotency key returns the first job and inserts nothing", arguments: StoreKind.allCases)
     func idempotencyKey(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let first = try await h.store.enqueue(JobFactory.newJob(idempotencyKey: "msg_1"), now: h.clock.now())
         let second = try await h.store.enqueue(JobFactory.newJob(parameters: ["other": true], idempotencyKey: "msg_1"), now: h.clock.now())
         #expect(second == .duplicate(first.job))
@@ -36,7 +36,7 @@ struct EnqueueTests {
 
     @Test("racing enqueues with one key make exactly one job", arguments: StoreKind.allCases)
     func racingIdempotency(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let results = try await withThrowingTaskGroup(of: EnqueueResult.self) { group in
             for index in 0..<40 {
                 group.addTask { try await h.store.enqueue(JobFactory.newJob(parameters: ["i": .number(Double(index))], idempotencyKey: "same"), now: h.clock.now()) }
@@ -50,7 +50,7 @@ struct EnqueueTests {
 
     @Test("a job scheduled later is not claimable before its time", arguments: StoreKind.allCases)
     func scheduled(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         try await h.factory.queued(JobFactory.newJob(runAt: h.clock.now().addingTimeInterval(30)))
         #expect(try await h.store.claim(worker: Harness.worker, limit: 5, leaseFor: 60, now: h.clock.now()).isEmpty)
         h.clock.advance(by: 30)

@@ -8,7 +8,7 @@ import ZixlyTesting
 struct FinishTests {
     @Test("complete stores the summary and finishes the job", arguments: StoreKind.allCases)
     func complete(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let running = try await h.factory.running()
         h.clock.advance(by: 7)
         #expect(try await h.store.complete(running.lease, summary: ["best": ["score": 1.5]], now: h.clock.now()))
@@ -23,7 +23,7 @@ struct FinishTests {
 
     @Test("fail with retryAt queues the job again with its error", arguments: StoreKind.allCases)
     func failRetry(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let running = try await h.factory.running()
         let retryAt = h.clock.now().addingTimeInterval(4)
         #expect(try await h.store.fail(running.lease, failure: JobFailure(message: "boom"), retryAt: retryAt, now: h.clock.now()))
@@ -37,7 +37,7 @@ struct FinishTests {
 
     @Test("fail without retryAt dead-letters the job", arguments: StoreKind.allCases)
     func failFinal(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let running = try await h.factory.running()
         #expect(try await h.store.fail(running.lease, failure: JobFailure(message: "bad input", isRetryable: false), retryAt: nil, now: h.clock.now()))
         let job = try #require(try await h.store.job(running.job.id))
@@ -46,7 +46,7 @@ struct FinishTests {
 
     @Test("release gives the job back without spending the attempt", arguments: StoreKind.allCases)
     func release(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let running = try await h.factory.running()
         #expect(try await h.store.release(running.lease, now: h.clock.now()))
         let job = try #require(try await h.store.job(running.job.id))
@@ -56,7 +56,7 @@ struct FinishTests {
 
     @Test("acknowledgeCancel needs a cancel request", arguments: StoreKind.allCases)
     func acknowledgeNeedsRequest(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let running = try await h.factory.running()
         #expect(try await !h.store.acknowledgeCancel(running.lease, now: h.clock.now()))
         #expect(try await h.store.job(running.job.id)?.state == .running)

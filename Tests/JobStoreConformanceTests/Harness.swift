@@ -10,8 +10,8 @@ struct Harness {
     var store: any JobStore { stores.jobs }
     var factory: JobFactory { JobFactory(store: store, clock: clock) }
 
-    init(_ kind: StoreKind) throws {
-        stores = try TestStores.make(kind)
+    init(_ kind: StoreKind) async throws {
+        stores = try await TestStores.make(kind)
     }
 
     static let worker = WorkerID("worker-a")

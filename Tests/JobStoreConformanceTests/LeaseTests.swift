@@ -8,7 +8,7 @@ import ZixlyTesting
 struct LeaseTests {
     @Test("heartbeat extends the lease and stores progress", arguments: StoreKind.allCases)
     func heartbeat(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let running = try await h.factory.running()
         h.clock.advance(by: 20)
         let result = try await h.store.heartbeat(running.lease, progress: JobProgress(percent: 40, message: "40/100"), leaseFor: 60, now: h.clock.now())
@@ -22,7 +22,7 @@ struct LeaseTests {
 
     @Test("a heartbeat reports a cancel request", arguments: StoreKind.allCases)
     func cancelSeen(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let running = try await h.factory.running()
         #expect(try await h.store.cancel(running.job.id, now: h.clock.now()) == .cancelRequested(try #require(try await h.store.job(running.job.id))))
         #expect(try await h.store.heartbeat(running.lease, progress: nil, leaseFor: 60, now: h.clock.now()) == .renewed(cancelRequested: true))
@@ -33,7 +33,7 @@ struct LeaseTests {
 
     @Test("a rescued job's old worker can neither heartbeat, complete nor fail it", arguments: StoreKind.allCases)
     func fencing(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let old = try await h.factory.running(leaseFor: 10)
         h.clock.advance(by: 11)
         let report = try await h.store.rescueExpired(limit: 10, retryPolicy: Harness.exactRetry, now: h.clock.now())
@@ -55,7 +55,7 @@ struct LeaseTests {
 
     @Test("the same worker's lease from an earlier attempt is fenced too", arguments: StoreKind.allCases)
     func fencingByAttempt(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let first = try await h.factory.running(worker: Harness.worker, leaseFor: 5)
         h.clock.advance(by: 6)
         _ = try await h.store.rescueExpired(limit: 10, retryPolicy: Harness.exactRetry, now: h.clock.now())

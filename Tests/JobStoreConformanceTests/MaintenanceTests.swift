@@ -8,7 +8,7 @@ import ZixlyTesting
 struct MaintenanceTests {
     @Test("rescue requeues expired leases with backoff, and fails them on the last attempt", arguments: StoreKind.allCases)
     func rescue(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let retriable = try await h.factory.running(JobFactory.newJob(maxAttempts: 3), leaseFor: 10)
         let lastTry = try await h.factory.running(JobFactory.newJob(maxAttempts: 1), leaseFor: 10)
         let healthy = try await h.factory.running(leaseFor: 100)
@@ -27,7 +27,7 @@ struct MaintenanceTests {
 
     @Test("rescue honours its batch limit", arguments: StoreKind.allCases)
     func rescueLimit(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         for _ in 0..<5 { _ = try await h.factory.running(leaseFor: 1) }
         h.clock.advance(by: 2)
         #expect(try await h.store.rescueExpired(limit: 3, retryPolicy: Harness.exactRetry, now: h.clock.now()).count == 3)
@@ -36,7 +36,7 @@ struct MaintenanceTests {
 
     @Test("prune deletes only final jobs finished before the cutoff", arguments: StoreKind.allCases)
     func prune(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         let old = try await h.factory.running()
         _ = try await h.store.complete(old.lease, summary: [:], now: h.clock.now())
         h.clock.advance(by: 100)
@@ -51,7 +51,7 @@ struct MaintenanceTests {
 
     @Test("counts by state and the oldest queued age", arguments: StoreKind.allCases)
     func counts(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         _ = try await h.factory.running()
         try await h.factory.queued()
         h.clock.advance(by: 30)
@@ -63,7 +63,7 @@ struct MaintenanceTests {
 
     @Test("listing filters by state, type and tenant, newest first, with paging", arguments: StoreKind.allCases)
     func listing(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         var ids: [JobID] = []
         for index in 0..<5 {
             ids.append(try await h.factory.queued(JobFactory.newJob(type: index.isMultiple(of: 2) ? "even" : "odd")).id)
@@ -81,7 +81,7 @@ struct MaintenanceTests {
 
     @Test("a migrated store reports ready", arguments: StoreKind.allCases)
     func ready(kind: StoreKind) async throws {
-        let h = try Harness(kind)
+        let h = try await Harness(kind)
         #expect(await h.store.isReady())
     }
 }

@@ -17,8 +17,8 @@ struct TestApp {
     let stores: TestStores
     let builder: ApplicationBuilder
 
-    init(role: ServerRole = .all, busyTimeout: TimeInterval = 10) throws {
-        stores = try TestStores.make(.sqlite, busyTimeout: busyTimeout)
+    init(role: ServerRole = .all, busyTimeout: TimeInterval = 10) async throws {
+        stores = try await TestStores.make(.sqlite, busyTimeout: busyTimeout)
         var configuration = AppConfiguration()
         configuration.dataDirectory = stores.directory
         configuration.leaseSeconds = 30

@@ -11,7 +11,7 @@ struct PipelineAPITests {
 
     @Test("no key, a wrong key and a malformed header get 401")
     func authentication() async throws {
-        let app = try TestApp(role: .api)
+        let app = try await TestApp(role: .api)
         try await app.test { client in
             try await client.get("/api/pipelines", headers: [:]).expectError(.unauthorized)
             try await client.get("/api/pipelines", headers: TestApp.bearer("zk_wrong")).expectError(.unauthorized)
@@ -21,7 +21,7 @@ struct PipelineAPITests {
 
     @Test("roles: a viewer reads but cannot create; an editor creates but cannot manage keys; revoked keys stop working")
     func roles() async throws {
-        let app = try TestApp(role: .api)
+        let app = try await TestApp(role: .api)
         try await app.test { client in
             let viewer = try await client.post("/api/keys", #"{"name":"dash","role":"viewer"}"#, headers: TestApp.bearer(json: true))
             #expect(viewer.status == .created)
@@ -46,7 +46,7 @@ struct PipelineAPITests {
 
     @Test("create honours Idempotency-Key; list filters and pages; bad queries get 400")
     func createAndList() async throws {
-        let app = try TestApp(role: .api)
+        let app = try await TestApp(role: .api)
         try await app.test { client in
             var headers = TestApp.bearer(json: true)
             headers[HTTPField.Name("Idempotency-Key")!] = "order-1"
@@ -74,7 +74,7 @@ struct PipelineAPITests {
 
     @Test("cancel and retry: queued cancels at once, a final job conflicts, retry requeues, unknown ids are 404")
     func cancelAndRetry() async throws {
-        let app = try TestApp(role: .api)
+        let app = try await TestApp(role: .api)
         try await app.test { client in
             let id = try #require(try await client.post("/api/pipelines", Self.createBody, headers: TestApp.bearer(json: true)).json["job"]?["id"]?.stringValue)
             let cancelled = try await client.execute(uri: "/api/pipelines/\(id)", method: .delete, headers: TestApp.bearer())
@@ -93,7 +93,7 @@ struct PipelineAPITests {
 
     @Test("operations endpoints, the API description and unknown routes")
     func operations() async throws {
-        let app = try TestApp(role: .api)
+        let app = try await TestApp(role: .api)
         try await app.test { client in
             #expect(try await client.get("/health", headers: [:]).json["status"] == "ok")
             #expect(try await client.get("/ready", headers: [:]).json["status"] == "ready")

@@ -10,7 +10,7 @@ import ZixlyTesting
 struct SweepFlowTests {
     @Test("the worker runs the sweep; results sort, page, export as CSV, and match the stored artifact")
     func fullFlow() async throws {
-        let app = try TestApp(role: .all)
+        let app = try await TestApp(role: .all)
         try await app.test { client in
             let accepted = try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody))
             let id = try #require(accepted.json["job_id"]?.stringValue)
@@ -57,7 +57,7 @@ struct SweepFlowTests {
 
     @Test("a job whose ticker data vanished fails once, without retries, with the reason")
     func permanentFailure() async throws {
-        let app = try TestApp(role: .all)
+        let app = try await TestApp(role: .all)
         _ = try await app.stores.jobs.enqueue(NewJob(jobType: "trading-sweep", parameters: ["ticker": "ZZZZ", "fast_range": [5, 10], "slow_range": [20, 30]]), now: Date())
         try await app.test { client in
             let list = try await client.get("/api/pipelines").json

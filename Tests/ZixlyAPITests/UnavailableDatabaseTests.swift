@@ -31,7 +31,7 @@ struct UnavailableDatabaseTests {
 
     @Test("a write that cannot get the database answers 503 with Retry-After, never 500, and nothing is lost after")
     func busyDatabase() async throws {
-        let app = try TestApp(role: .api, busyTimeout: 0.2)
+        let app = try await TestApp(role: .api, busyTimeout: 0.2)
         try await app.test { client in
             let lock = try Self.holdWriteLock(on: app.stores.directory.appendingPathComponent("zixly.db").path)
             let busy = try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody, id: "msg_busy"))

@@ -9,7 +9,7 @@ import ZixlyTesting
 struct WebhookAPITests {
     @Test("a signed webhook gets 202 with the committed job; a replay gets 200 and the same job")
     func acceptsAndDeduplicates() async throws {
-        let app = try TestApp(role: .api)
+        let app = try await TestApp(role: .api)
         try await app.test { client in
             let headers = TestApp.signedHeaders(TestApp.sweepBody, id: "msg_replay")
             let first = try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: headers)
@@ -29,7 +29,7 @@ struct WebhookAPITests {
 
     @Test("wrong, missing or stale signatures get 401 and create nothing")
     func rejectsBadSignatures() async throws {
-        let app = try TestApp(role: .api)
+        let app = try await TestApp(role: .api)
         try await app.test { client in
             let body = TestApp.sweepBody
             var wrongSecret = TestApp.signedHeaders(body, secret: .generate())
@@ -68,7 +68,7 @@ struct WebhookAPITests {
         (#"{"ticker":"../../etc/passwd","fast_range":[5,20],"slow_range":[30,60]}"#, "ticker", "only letters"),
     ])
     func rejectsInvalidFields(body: String, field: String, message: String) async throws {
-        let app = try TestApp(role: .api)
+        let app = try await TestApp(role: .api)
         try await app.test { client in
             let response = try await client.post("/webhook/trading-sweep", body, headers: TestApp.signedHeaders(body))
             response.expectError(.badRequest)
@@ -79,7 +79,7 @@ struct WebhookAPITests {
 
     @Test("a body that is not JSON gets 415; one over 1 MiB gets 413")
     func mediaTypeAndSize() async throws {
-        let app = try TestApp(role: .api)
+        let app = try await TestApp(role: .api)
         try await app.test { client in
             var headers = TestApp.signedHeaders(TestApp.sweepBody)
             headers[.contentType] = "text/plain"
@@ -91,7 +91,7 @@ struct WebhookAPITests {
 
     @Test("GET /webhook/jobs/{id}: the job, or 404 for unknown and malformed ids")
     func jobStatus() async throws {
-        let app = try TestApp(role: .api)
+        let app = try await TestApp(role: .api)
         try await app.test { client in
             let accepted = try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody))
             let id = try #require(accepted.json["job_id"]?.stringValue)

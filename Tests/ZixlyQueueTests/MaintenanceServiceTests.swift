@@ -9,7 +9,7 @@ import ZixlyTesting
 struct MaintenanceServiceTests {
     @Test("JobRescuer.runOnce rescues every expired job across batches")
     func rescuer() async throws {
-        let stores = try TestStores.make(.sqlite)
+        let stores = try await TestStores.make(.sqlite)
         let clock = ManualClock()
         let factory = JobFactory(store: stores.jobs, clock: clock)
         for _ in 0..<7 { _ = try await factory.running(leaseFor: 5) }
@@ -24,7 +24,7 @@ struct MaintenanceServiceTests {
 
     @Test("JobPruner.runOnce deletes finished jobs past retention")
     func pruner() async throws {
-        let stores = try TestStores.make(.sqlite)
+        let stores = try await TestStores.make(.sqlite)
         let clock = ManualClock()
         let factory = JobFactory(store: stores.jobs, clock: clock)
         let done = try await factory.running()

@@ -10,7 +10,7 @@ struct WorkerPoolTests {
     @Test("a claimed job runs once and completes with the handler's summary")
     func completes() async throws {
         let runs = Atomic<Int>(0)
-        let harness = try PoolHarness(handler: ScriptedHandler { job, _ in
+        let harness = try await PoolHarness(handler: ScriptedHandler { job, _ in
             runs.add(1, ordering: .relaxed)
             return ["echo": job.parameters]
         })
@@ -26,7 +26,7 @@ struct WorkerPoolTests {
 
     @Test("a failing job is retried with backoff, then dead-lettered after its last attempt")
     func retriesThenFails() async throws {
-        let harness = try PoolHarness(handler: ScriptedHandler { _, _ in throw JobFailure(message: "flaky") })
+        let harness = try await PoolHarness(handler: ScriptedHandler { _, _ in throw JobFailure(message: "flaky") })
         try await withPool(harness) {
             let id = try await harness.enqueue(maxAttempts: 3)
             try await harness.waitFor { $0 == .failed(id, willRetry: false) }
@@ -38,7 +38,7 @@ struct WorkerPoolTests {
 
     @Test("a non-retryable failure fails the job at once")
     func permanentFailure() async throws {
-        let harness = try PoolHarness(handler: ScriptedHandler { _, _ in throw JobFailure(message: "bad parameters", isRetryable: false) })
+        let harness = try await PoolHarness(handler: ScriptedHandler { _, _ in throw JobFailure(message: "bad parameters", isRetryable: false) })
         try await withPool(harness) {
             let id = try await harness.enqueue(maxAttempts: 3)
             try await harness.waitFor { $0 == .failed(id, willRetry: false) }
@@ -48,7 +48,7 @@ struct WorkerPoolTests {
 
     @Test("progress reaches the store, and a cancel request stops the running job")
     func progressAndCancel() async throws {
-        let harness = try PoolHarness(handler: ScriptedHandler { _, context in
+        let harness = try await PoolHarness(handler: ScriptedHandler { _, context in
             context.report(JobProgress(percent: 42, message: "halfway"))
             while !context.shouldStop { try await Task.sleep(for: .milliseconds(5)) }
             try context.checkpoint()
@@ -72,7 +72,7 @@ struct WorkerPoolTests {
     @Test("on shutdown a job that finishes within the grace period completes")
     func shutdownFinishes() async throws {
         let release = Latch()
-        let harness = try PoolHarness(handler: ScriptedHandler { _, _ in
+        let harness = try await PoolHarness(handler: ScriptedHandler { _, _ in
             await release.wait()
             return ["done": true]
         })
@@ -87,7 +87,7 @@ struct WorkerPoolTests {
 
     @Test("on shutdown a job still running after the grace period is released, its attempt not spent")
     func shutdownReleases() async throws {
-        let harness = try PoolHarness(handler: ScriptedHandler { _, context in
+        let harness = try await PoolHarness(handler: ScriptedHandler { _, context in
             while !context.shouldStop { try await Task.sleep(for: .milliseconds(5)) }
             throw JobStopped()
         }, gracePeriod: .milliseconds(100))

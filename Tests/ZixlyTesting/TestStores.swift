@@ -1,24 +1,29 @@
 import Foundation
+import Logging
 import ZixlyCore
+import ZixlyPostgres
 import ZixlyQueue
 import ZixlySQLite
 
-/// The backends the conformance suite runs against. (PostgreSQL joins with the
-/// production-backends issue; every test takes `StoreKind.allCases`.)
+/// The backends the conformance suite runs against: every test takes `StoreKind.allCases`.
 public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case sqlite
+    case postgres
     public var description: String { rawValue }
 }
 
-/// A fresh, migrated store of one kind, in its own temporary location.
+/// A fresh, migrated store of one kind: a new SQLite file, or a new PostgreSQL database on the
+/// server named by `ZIXLY_TEST_POSTGRES_URL` (which `scripts/test.sh` starts).
 public struct TestStores: Sendable {
     public let jobs: any JobStore
     public let results: any SweepResultStore
     public let apiKeys: any APIKeyStore
     public let directory: URL
+    /// Keeps a PostgreSQL pool running for as long as the stores are in use.
+    let lifetime: PoolLifetime?
 
-    /// `busyTimeout`: how long a write waits for another connection's lock (tests of 503 use a short one).
-    public static func make(_ kind: StoreKind, busyTimeout: TimeInterval = SQLiteDatabase.defaultBusyTimeout) throws -> TestStores {
+    /// `busyTimeout`: how long a SQLite write waits for another connection's lock (tests of 503 use a short one).
+    public static func make(_ kind: StoreKind, busyTimeout: TimeInterval = SQLiteDatabase.defaultBusyTimeout) async throws -> TestStores {
         let directory = try TemporaryDirectory.make()
         switch kind {
         case .sqlite:
@@ -26,9 +31,46 @@ public struct TestStores: Sendable {
             try database.migrate()
             return TestStores(
                 jobs: SQLiteJobStore(database: database), results: SQLiteSweepResultStore(database: database),
-                apiKeys: SQLiteAPIKeyStore(database: database), directory: directory)
+                apiKeys: SQLiteAPIKeyStore(database: database), directory: directory, lifetime: nil)
+        case .postgres:
+            let database = try await PostgresTestServer.freshDatabase()
+            let lifetime = PoolLifetime(database)
+            try await database.migrate()
+            return TestStores(
+                jobs: PostgresJobStore(database: database), results: PostgresSweepResultStore(database: database),
+                apiKeys: PostgresAPIKeyStore(database: database), directory: directory, lifetime: lifetime)
         }
     }
+}
+
+/// The test PostgreSQL server.
+public enum PostgresTestServer {
+    /// `ZIXLY_TEST_POSTGRES_URL`, e.g. `postgres://postgres@127.0.0.1:55432/postgres`.
+    public static func url() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["ZIXLY_TEST_POSTGRES_URL"], !url.isEmpty else {
+            throw FactoryError("ZIXLY_TEST_POSTGRES_URL is not set: run the tests with scripts/test.sh, which starts PostgreSQL")
+        }
+        return url
+    }
+
+    /// Creates an empty database and returns it (its pool not yet running).
+    public static func freshDatabase() async throws -> PostgresDatabase {
+        let admin = try url()
+        let name = "zixly_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        try await PostgresDatabase(url: admin, maximumConnections: 1, logger: Logger(label: "test")).executeAlone("CREATE DATABASE \(name)")
+        guard var components = URLComponents(string: admin) else { throw FactoryError("bad ZIXLY_TEST_POSTGRES_URL") }
+        components.path = "/" + name
+        return try PostgresDatabase(url: components.string!, maximumConnections: 4, logger: Logger(label: "test"))
+    }
+}
+
+/// Runs a pool's `run()` until the last reference goes away.
+final class PoolLifetime: Sendable {
+    let task: Task<Void, Never>
+    init(_ database: PostgresDatabase) {
+        task = Task { await database.client.run() }
+    }
+    deinit { task.cancel() }
 }
 
 public enum TemporaryDirectory {

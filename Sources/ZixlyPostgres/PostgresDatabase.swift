@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import ZixlyCore
+
+/// A PostgreSQL database reached through a connection pool. The pool's `run()` must be running
+/// (it is a `Service`: the composition root adds it to the service group) while stores use it.
+public final class PostgresDatabase: Sendable {
+    public let client: PostgresClient
+    let connection: PostgresConnection.Configuration
+    let logger: Logger
+
+    /// Advisory-lock key that serializes `migrate()` across replicas ("zixly" in ASCII).
+    static let migrationLock: Int64 = 0x7A69_786C_79
+
+    /// - Parameter url: `postgres://user:password@host:port/database[?sslmode=disable|require]`.
+    /// - Throws: `PostgresURLError` naming what is wrong (never echoing the password).
+    public init(url: String, maximumConnections: Int = 20, logger: Logger) throws {
+        let parsed = try PostgresURL(url)
+        var configuration = PostgresClient.Configuration(
+            host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password, database: parsed.database,
+            tls: parsed.requireTLS ? .require(.makeClientConfiguration()) : .disable)
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(5)
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        var single = PostgresConnection.Configuration(
+            host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password, database: parsed.database,
+            tls: parsed.requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)
+        single.options.connectTimeout = .seconds(5)
+        connection = single
+        self.logger = logger
+    }
+
+    /// Opens one connection (failing within seconds, unlike the pool's retries), runs `body`, closes it.
+    func withSingleConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: connection, id: 0, logger: logger
+        ).get()
+        do {
+            let result = try await body(connection)
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// Runs one statement on its own connection, outside any transaction (`CREATE DATABASE`, …).
+    public func executeAlone(_ sql: String) async throws {
+        _ = try await withSingleConnection { try await $0.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+    }
+
+    /// Checks that the server answers, quickly.
+    /// - Throws: `StoreUnavailable` with the reason.
+    public func checkConnection() async throws {
+        do {
+            _ = try await withSingleConnection { try await $0.query("SELECT 1", logger: logger) }
+        } catch {
+            throw StoreUnavailable(reason: Self.describe(error))
+        }
+    }
+
+    /// Applies pending migrations under an advisory lock, so replicas starting together apply
+    /// each migration once. Idempotent.
+    public func migrate() async throws {
+        try await withSingleConnection { connection in
+            // Held until unlocked below, or until the connection closes if anything fails.
+            try await connection.query("SELECT pg_advisory_lock(\(Self.migrationLock))", logger: logger)
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS zixly_migrations (identifier TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                """, logger: logger)
+            let applied = try await Self.applied(on: connection, logger: logger)
+            for migration in PostgresMigrations.all where !applied.contains(migration.identifier) {
+                try await connection.withTransaction(logger: logger) { connection in
+                    for statement in migration.sql {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query("INSERT INTO zixly_migrations (identifier) VALUES (\(migration.identifier))", logger: logger)
+                }
+                logger.info("applied migration", metadata: ["migration": "\(migration.identifier)"])
+            }
+            try await connection.query("SELECT pg_advisory_unlock(\(Self.migrationLock))", logger: logger)
+        }
+    }
+
+    /// True when the server answers and every migration is applied (`/ready`).
+    public func migrationsAreCurrent() async -> Bool {
+        do {
+            let rows = try await client.query("SELECT identifier FROM zixly_migrations", logger: logger)
+            var applied: Set<String> = []
+            for try await identifier in rows.decode(String.self) { applied.insert(identifier) }
+            return PostgresMigrations.all.allSatisfy { applied.contains($0.identifier) }
+        } catch {
+            return false
+        }
+    }
+
+    static func applied(on connection: PostgresConnection, logger: Logger) async throws -> Set<String> {
+        var applied: Set<String> = []
+        for try await identifier in try await connection.query("SELECT identifier FROM zixly_migrations", logger: logger).decode(String.self) {
+            applied.insert(identifier)
+        }
+        return applied
+    }
+
+    /// Runs a store operation; losing the server becomes `StoreUnavailable` (the API's 503).
+    func run<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PSQLError where Self.meansUnavailable(error) {
+            throw StoreUnavailable(reason: Self.describe(error))
+        }
+    }
+
+    static func meansUnavailable(_ error: PSQLError) -> Bool {
+        [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown].contains(error.code)
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            return "\(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
+        }
+        return "\(error)"
+    }
+}
+
+/// The parts of a `postgres://` URL.
+struct PostgresURL {
+    var host: String
+    var port: Int
+    var user: String
+    var password: String?
+    var database: String?
+    var requireTLS: Bool
+
+    init(_ text: String) throws {
+        guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
+            throw PostgresURLError("is not a postgres://user:password@host:port/database URL")
+        }
+        guard let host = components.host, !host.isEmpty else { throw PostgresURLError("has no host") }
+        guard let user = components.user, !user.isEmpty else { throw PostgresURLError("has no user name") }
+        self.host = host
+        port = components.port ?? 5432
+        self.user = user.removingPercentEncoding ?? user
+        password = components.password.map { $0.removingPercentEncoding ?? $0 }
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        database = path.isEmpty ? nil : path
+        let mode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "disable"
+        guard ["disable", "prefer", "require", "verify-full"].contains(mode) else {
+            throw PostgresURLError("has sslmode '\(mode)'; use disable, prefer, require or verify-full")
+        }
+        requireTLS = mode == "require" || mode == "verify-full"
+    }
+}
+
+public struct PostgresURLError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import PostgresNIO
+import ZixlyCore
+import ZixlyQueue
+
+extension PostgresJobStore {
+    public func cancel(_ id: JobID, now: Date) async throws -> CancelResult {
+        try await database.run {
+            try await client.withTransaction(logger: logger) { connection -> CancelResult in
+                let states = try await connection.query("SELECT state FROM jobs WHERE id = \(id.rawValue) FOR UPDATE", logger: logger)
+                var state: String?
+                for try await value in states.decode(String.self) { state = value }
+                guard let state else { return .notFound }
+                let job = try await connection.query("""
+                    UPDATE jobs
+                    SET state = CASE state WHEN 'queued' THEN 'cancelled' ELSE state END,
+                        finished_at = CASE state WHEN 'queued' THEN \(now) ELSE finished_at END,
+                        cancel_requested = CASE WHEN state IN ('queued', 'running') THEN TRUE ELSE cancel_requested END
+                    WHERE id = \(id.rawValue)
+                    RETURNING *
+                    """, logger: logger).jobs()[0]
+                switch state {
+                case "queued": return .cancelled(job)
+                case "running": return .cancelRequested(job)
+                default: return .alreadyFinal(job)
+                }
+            }
+        }
+    }
+
+    public func retry(_ id: JobID, now: Date) async throws -> Job? {
+        try await database.run {
+            try await client.query("""
+                UPDATE jobs
+                SET state = 'queued', run_at = \(now), attempt = 0, finished_at = NULL, cancel_requested = FALSE,
+                    progress_percent = NULL, progress_message = NULL, result_summary = NULL
+                WHERE id = \(id.rawValue) AND state IN ('failed', 'cancelled')
+                RETURNING *
+                """, logger: logger).jobs().first
+        }
+    }
+
+    public func job(_ id: JobID) async throws -> Job? {
+        try await database.run {
+            try await client.query("SELECT * FROM jobs WHERE id = \(id.rawValue)", logger: logger).jobs().first
+        }
+    }
+
+    public func jobs(matching filter: JobFilter, page: PageRequest) async throws -> Page<Job> {
+        try await database.run {
+            let state = filter.state?.rawValue, jobType = filter.jobType, tenant = filter.tenant
+            let counts = try await client.query("""
+                SELECT count(*)::BIGINT FROM jobs
+                WHERE (\(state)::TEXT IS NULL OR state = \(state)) AND (\(jobType)::TEXT IS NULL OR job_type = \(jobType))
+                  AND (\(tenant)::TEXT IS NULL OR tenant = \(tenant))
+                """, logger: logger)
+            var total = 0
+            for try await count in counts.decode(Int.self) { total = count }
+            let items = try await client.query("""
+                SELECT * FROM jobs
+                WHERE (\(state)::TEXT IS NULL OR state = \(state)) AND (\(jobType)::TEXT IS NULL OR job_type = \(jobType))
+                  AND (\(tenant)::TEXT IS NULL OR tenant = \(tenant))
+                ORDER BY created_at DESC, id DESC LIMIT \(page.limit) OFFSET \(page.offset)
+                """, logger: logger).jobs()
+            return Page(items: items, total: total, request: page)
+        }
+    }
+}

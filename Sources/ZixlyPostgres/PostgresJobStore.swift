@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ZixlyCore
+import ZixlyQueue
+
+/// The production `JobStore`: claims with `FOR UPDATE SKIP LOCKED`, every worker write fenced
+/// by the lease, each method one transaction (or one statement, which is its own transaction).
+public struct PostgresJobStore: JobStore {
+    let database: PostgresDatabase
+    var client: PostgresClient { database.client }
+    var logger: Logger { database.logger }
+
+    public init(database: PostgresDatabase) {
+        self.database = database
+    }
+
+    public func enqueue(_ job: NewJob, now: Date) async throws -> EnqueueResult {
+        try await database.run {
+            let inserted = try await client.query("""
+                INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts,
+                                  run_at, created_at, idempotency_key, trace_parent)
+                VALUES (\(job.id.rawValue), \(job.tenant), \(job.jobType), 'queued', \(job.parameters.jsonText()), \(job.priority),
+                        0, \(job.maxAttempts), \(job.runAt ?? now), \(now), \(job.idempotencyKey), \(job.traceParent))
+                ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                RETURNING *
+                """, logger: logger).jobs()
+            if let created = inserted.first { return .created(created) }
+            let existing = try await client.query("""
+                SELECT * FROM jobs WHERE tenant = \(job.tenant) AND idempotency_key = \(job.idempotencyKey)
+                """, logger: logger).jobs()
+            guard let first = existing.first else { throw CorruptPostgresRow(column: "jobs.idempotency_key", value: job.idempotencyKey ?? "") }
+            return .duplicate(first)
+        }
+    }
+
+    public func claim(worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date) async throws -> [ClaimedJob] {
+        try await database.run {
+            try await client.query("""
+                UPDATE jobs
+                SET state = 'running', attempt = attempt + 1, lease_owner = \(worker.rawValue),
+                    lease_expires_at = \(now.addingTimeInterval(leaseFor)), started_at = \(now), cancel_requested = FALSE,
+                    progress_percent = 0, progress_message = NULL
+                WHERE id IN (
+                    SELECT id FROM jobs WHERE state = 'queued' AND run_at <= \(now)
+                    ORDER BY priority, run_at, created_at, id LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING *
+                """, logger: logger).jobs()
+                .map { ClaimedJob(job: $0, lease: Lease(jobID: $0.id, worker: worker, attempt: $0.attempt)) }
+                .sorted { ($0.job.priority, $0.job.runAt, $0.job.createdAt) < ($1.job.priority, $1.job.runAt, $1.job.createdAt) }
+        }
+    }
+
+    public func heartbeat(_ lease: Lease, progress: JobProgress?, leaseFor: TimeInterval, now: Date) async throws -> HeartbeatResult {
+        try await database.run {
+            let rows = try await client.query("""
+                UPDATE jobs
+                SET lease_expires_at = \(now.addingTimeInterval(leaseFor)),
+                    progress_percent = coalesce(\(progress?.percent), progress_percent),
+                    progress_message = CASE WHEN \(progress != nil) THEN \(progress?.message) ELSE progress_message END
+                WHERE id = \(lease.jobID.rawValue) AND state = 'running' AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt)
+                RETURNING cancel_requested
+                """, logger: logger)
+            for try await cancelRequested in rows.decode(Bool.self) { return .renewed(cancelRequested: cancelRequested) }
+            return .leaseLost
+        }
+    }
+
+    public func complete(_ lease: Lease, summary: JSONValue, now: Date) async throws -> Bool {
+        try await changesOne("""
+            UPDATE jobs
+            SET state = 'completed', finished_at = \(now), result_summary = \(summary.jsonText()), progress_percent = 100,
+                lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
+            WHERE id = \(lease.jobID.rawValue) AND state = 'running' AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt)
+            """)
+    }
+
+    public func fail(_ lease: Lease, failure: JobFailure, retryAt: Date?, now: Date) async throws -> Bool {
+        if let retryAt {
+            return try await changesOne("""
+                UPDATE jobs
+                SET state = 'queued', run_at = \(retryAt), error_message = \(failure.message), lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = \(lease.jobID.rawValue) AND state = 'running' AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt)
+                """)
+        }
+        return try await changesOne("""
+            UPDATE jobs
+            SET state = 'failed', finished_at = \(now), error_message = \(failure.message), lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = \(lease.jobID.rawValue) AND state = 'running' AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt)
+            """)
+    }
+
+    public func acknowledgeCancel(_ lease: Lease, now: Date) async throws -> Bool {
+        try await changesOne("""
+            UPDATE jobs
+            SET state = 'cancelled', finished_at = \(now), lease_owner = NULL, lease_expires_at = NULL
+            WHERE cancel_requested AND id = \(lease.jobID.rawValue) AND state = 'running'
+              AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt)
+            """)
+    }
+
+    public func release(_ lease: Lease, now: Date) async throws -> Bool {
+        try await changesOne("""
+            UPDATE jobs
+            SET state = 'queued', run_at = \(now), attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = \(lease.jobID.rawValue) AND state = 'running' AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt)
+            """)
+    }
+
+    /// Runs one fenced UPDATE; true if it changed a row.
+    private func changesOne(_ query: PostgresQuery) async throws -> Bool {
+        try await database.run {
+            let rows = try await client.query(query + " RETURNING 1", logger: logger)
+            var changed = 0
+            for try await _ in rows { changed += 1 }
+            return changed == 1
+        }
+    }
+
+    public func isReady() async -> Bool {
+        await database.migrationsAreCurrent()
+    }
+}
+
+extension PostgresQuery {
+    static func + (query: PostgresQuery, suffix: String) -> PostgresQuery {
+        var copy = query
+        copy.sql += suffix
+        return copy
+    }
+}
