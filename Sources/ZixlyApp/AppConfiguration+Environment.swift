@@ -30,6 +30,7 @@ extension AppConfiguration {
         if let lease = try reader.integer("ZIXLY_LEASE_SECONDS", in: 3...86_400) { configuration.leaseSeconds = TimeInterval(lease) }
         if let grace = try reader.integer("ZIXLY_SHUTDOWN_GRACE_SECONDS", in: 0...3600) { configuration.gracePeriodSeconds = grace }
         if let interval = try reader.integer("ZIXLY_RESCUE_INTERVAL_SECONDS", in: 1...3600) { configuration.rescueIntervalSeconds = interval }
+        if let poll = try reader.integer("ZIXLY_POLL_INTERVAL_MS", in: 10...600_000) { configuration.pollIntervalSeconds = Double(poll) / 1000 }
         if let level = reader["ZIXLY_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError("ZIXLY_LOG_LEVEL", "must be one of trace, debug, info, notice, warning, error, critical")

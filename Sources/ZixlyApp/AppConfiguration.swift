@@ -28,6 +28,8 @@ public struct AppConfiguration: Sendable {
     public var leaseSeconds: TimeInterval = 60
     public var gracePeriodSeconds = 25
     public var rescueIntervalSeconds = 15
+    /// How often an idle worker looks for jobs when nothing wakes it. Default 1 s.
+    public var pollIntervalSeconds = 1.0
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.json
     public var migrate = true

@@ -54,10 +54,12 @@ public struct ApplicationBuilder: Sendable {
         pool.concurrency = configuration.workerConcurrency
         pool.leaseDuration = configuration.leaseSeconds
         pool.gracePeriod = .seconds(configuration.gracePeriodSeconds)
+        pool.pollInterval = .milliseconds(Int(configuration.pollIntervalSeconds * 1000))
         var rescue = JobRescuer.Configuration()
         rescue.interval = .seconds(configuration.rescueIntervalSeconds)
         let pipeline = TradingSweepPipeline(marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock)
-        return stores.services + [
+        let wakeupListener = stores.wakeupService.map { [$0(wakeups)] } ?? []
+        return stores.services + wakeupListener + [
             WorkerPool(
                 store: stores.jobs, handlers: [pipeline], retryPolicy: retryPolicy, configuration: pool, clock: clock,
                 worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, onEvent: onWorkerEvent),

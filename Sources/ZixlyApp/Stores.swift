@@ -16,16 +16,20 @@ public struct Stores: Sendable {
     /// What must run while the stores are used (PostgreSQL's connection pool); first in the
     /// service group, so it stops last.
     public var services: [any Service]
+    /// A service that wakes this process's workers when another process enqueues (PostgreSQL's
+    /// LISTEN/NOTIFY); nil where polling is all there is.
+    public var wakeupService: (@Sendable (WorkSignal) -> any Service)?
 
     public init(
         jobs: any JobStore, results: any SweepResultStore, apiKeys: any APIKeyStore, artifacts: any ArtifactStore,
-        services: [any Service] = []
+        services: [any Service] = [], wakeupService: (@Sendable (WorkSignal) -> any Service)? = nil
     ) {
         self.jobs = jobs
         self.results = results
         self.apiKeys = apiKeys
         self.artifacts = artifacts
         self.services = services
+        self.wakeupService = wakeupService
     }
 
     /// Opens the database (migrating it unless told not to) and the artifact store.
@@ -48,7 +52,8 @@ public struct Stores: Sendable {
             }
             return Stores(
                 jobs: PostgresJobStore(database: database), results: PostgresSweepResultStore(database: database),
-                apiKeys: PostgresAPIKeyStore(database: database), artifacts: artifacts, services: [database.client])
+                apiKeys: PostgresAPIKeyStore(database: database), artifacts: artifacts, services: [database.client],
+                wakeupService: { PostgresWakeupListener(database: database, wakeups: $0) })
         case .sqlite(let path):
             let database: SQLiteDatabase
             do {

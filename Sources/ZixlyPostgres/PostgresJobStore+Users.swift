@@ -30,13 +30,15 @@ extension PostgresJobStore {
 
     public func retry(_ id: JobID, now: Date) async throws -> Job? {
         try await database.run {
-            try await client.query("""
+            let job = try await client.query("""
                 UPDATE jobs
                 SET state = 'queued', run_at = \(now), attempt = 0, finished_at = NULL, cancel_requested = FALSE,
                     progress_percent = NULL, progress_message = NULL, result_summary = NULL
                 WHERE id = \(id.rawValue) AND state IN ('failed', 'cancelled')
                 RETURNING *
                 """, logger: logger).jobs().first
+            if job != nil { try await notifyWorkers() }
+            return job
         }
     }
 

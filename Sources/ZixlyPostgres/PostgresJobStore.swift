@@ -25,7 +25,10 @@ public struct PostgresJobStore: JobStore {
                 ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                 RETURNING *
                 """, logger: logger).jobs()
-            if let created = inserted.first { return .created(created) }
+            if let created = inserted.first {
+                try await notifyWorkers()
+                return .created(created)
+            }
             let existing = try await client.query("""
                 SELECT * FROM jobs WHERE tenant = \(job.tenant) AND idempotency_key = \(job.idempotencyKey)
                 """, logger: logger).jobs()
@@ -116,6 +119,11 @@ public struct PostgresJobStore: JobStore {
             for try await _ in rows { changed += 1 }
             return changed == 1
         }
+    }
+
+    /// Tells every listening process that work may be waiting (after the enqueue committed).
+    func notifyWorkers() async throws {
+        try await client.query("SELECT pg_notify(\(PostgresWakeupListener.channel), '')", logger: logger)
     }
 
     public func isReady() async -> Bool {

@@ -55,12 +55,17 @@ public enum PostgresTestServer {
 
     /// Creates an empty database and returns it (its pool not yet running).
     public static func freshDatabase() async throws -> PostgresDatabase {
+        try PostgresDatabase(url: try await freshDatabaseURL(), maximumConnections: 4, logger: Logger(label: "test"))
+    }
+
+    /// Creates an empty database and returns its URL.
+    public static func freshDatabaseURL() async throws -> String {
         let admin = try url()
         let name = "zixly_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         try await PostgresDatabase(url: admin, maximumConnections: 1, logger: Logger(label: "test")).executeAlone("CREATE DATABASE \(name)")
         guard var components = URLComponents(string: admin) else { throw FactoryError("bad ZIXLY_TEST_POSTGRES_URL") }
         components.path = "/" + name
-        return try PostgresDatabase(url: components.string!, maximumConnections: 4, logger: Logger(label: "test"))
+        return components.string!
     }
 }
 
