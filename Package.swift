@@ -58,7 +58,14 @@ let package = Package(
             ],
             swiftSettings: strict),
         // Artifact stores (files now; S3 in the production-backends issue).
-        .target(name: "ZixlyArtifacts", dependencies: ["ZixlyCore"], swiftSettings: strict),
+        .target(
+            name: "ZixlyArtifacts",
+            dependencies: [
+                "ZixlyCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict),
         // Pipelines: the trading sweep and its market data.
         .target(
             name: "ZixlyPipelines",
@@ -107,6 +114,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "SweepEngineTests", dependencies: ["SweepEngine"], swiftSettings: strict),
         .testTarget(name: "StandardWebhooksTests", dependencies: ["StandardWebhooks"], swiftSettings: strict),
+        .testTarget(name: "ZixlyArtifactsTests", dependencies: ["ZixlyArtifacts", "ZixlyCore", "ZixlyTesting"], swiftSettings: strict),
         .testTarget(
             name: "JobStoreConformanceTests",
             dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlyTesting"],
@@ -125,7 +133,7 @@ let package = Package(
         .testTarget(
             name: "ZixlyEndToEndTests",
             dependencies: [
-                "StandardWebhooks", "ZixlyTesting", "ZixlyCore",
+                "StandardWebhooks", "ZixlyTesting", "ZixlyCore", "ZixlyArtifacts",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["Interop"],

@@ -23,10 +23,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- Python tools (a venv in .venv, from PyPI) -----------------------------------------------
-if ! .venv/bin/python -c 'import standardwebhooks, openapi_spec_validator' >/dev/null 2>&1; then
-  log "creating .venv with standardwebhooks and openapi-spec-validator"
+# standardwebhooks (interop tests), openapi-spec-validator, botocore (the SigV4 signer's
+# reference) and moto's S3 server (the artifact store's tests).
+if ! .venv/bin/python -c 'import standardwebhooks, openapi_spec_validator, botocore, moto, flask' >/dev/null 2>&1; then
+  log "creating .venv with standardwebhooks, openapi-spec-validator, botocore and moto[server]"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check standardwebhooks openapi-spec-validator
+  .venv/bin/pip install --quiet --disable-pip-version-check standardwebhooks openapi-spec-validator botocore 'moto[server]'
 fi
 
 log "checking docs/openapi.yaml"

@@ -13,7 +13,7 @@ extension AppConfiguration {
         if let port = try reader.integer("ZIXLY_PORT", in: 1...65535) { configuration.port = port }
         if let directory = reader["ZIXLY_DATA_DIR"] { configuration.dataDirectory = URL(fileURLWithPath: directory) }
         if let url = try reader.secret("ZIXLY_DATABASE_URL") { configuration.database = try parseDatabase(url) }
-        if let url = reader["ZIXLY_ARTIFACTS_URL"] { configuration.artifactsDirectory = try parseArtifacts(url) }
+        if let url = reader["ZIXLY_ARTIFACTS_URL"] { configuration.artifacts = try parseArtifacts(url, reader: reader) }
         if let secrets = try reader.secret("ZIXLY_WEBHOOK_SECRETS") { configuration.webhookSecrets = try parseSecrets(secrets) }
         if let key = try reader.secret("ZIXLY_ADMIN_API_KEY") {
             guard key.count >= 16 else { throw ConfigurationError("ZIXLY_ADMIN_API_KEY", "must be at least 16 characters") }
@@ -57,17 +57,35 @@ extension AppConfiguration {
         throw ConfigurationError("ZIXLY_DATABASE_URL", "must start with sqlite:// or postgres://")
     }
 
-    /// `file://PATH` (S3 comes with the production-backends issue).
-    public static func parseArtifacts(_ text: String) throws -> URL {
+    /// `file://PATH`, or `s3://bucket[/prefix]` with `ZIXLY_S3_ENDPOINT` (MinIO, moto; unset = AWS),
+    /// `AWS_REGION` (default us-east-1), `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
+    static func parseArtifacts(_ text: String, reader: EnvironmentReader) throws -> Artifacts {
         if text.hasPrefix("file://") {
             let path = String(text.dropFirst("file://".count))
             guard !path.isEmpty else { throw ConfigurationError("ZIXLY_ARTIFACTS_URL", "has no path after file://") }
-            return URL(fileURLWithPath: path)
+            return .files(URL(fileURLWithPath: path))
         }
-        if text.hasPrefix("s3://") {
-            throw ConfigurationError("ZIXLY_ARTIFACTS_URL", "s3:// is not supported by this build yet; use file://PATH")
+        guard text.hasPrefix("s3://") else { throw ConfigurationError("ZIXLY_ARTIFACTS_URL", "must start with file:// or s3://") }
+        let rest = text.dropFirst("s3://".count)
+        let bucket = String(rest.prefix { $0 != "/" })
+        guard (3...63).contains(bucket.count), bucket.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." }) else {
+            throw ConfigurationError("ZIXLY_ARTIFACTS_URL", "has an invalid bucket name '\(bucket)'")
         }
-        throw ConfigurationError("ZIXLY_ARTIFACTS_URL", "must start with file://")
+        var endpoint: URL?
+        if let text = reader["ZIXLY_S3_ENDPOINT"] {
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ConfigurationError("ZIXLY_S3_ENDPOINT", "must be an http(s):// URL")
+            }
+            endpoint = url
+        }
+        guard let accessKey = try reader.secret("AWS_ACCESS_KEY_ID") else { throw ConfigurationError("AWS_ACCESS_KEY_ID", "is required for s3:// artifacts") }
+        guard let secretKey = try reader.secret("AWS_SECRET_ACCESS_KEY") else {
+            throw ConfigurationError("AWS_SECRET_ACCESS_KEY", "is required for s3:// artifacts")
+        }
+        return .s3(
+            bucket: bucket, prefix: String(rest.dropFirst(bucket.count)), endpoint: endpoint,
+            region: reader["AWS_REGION"] ?? reader["AWS_DEFAULT_REGION"] ?? "us-east-1", accessKeyID: accessKey,
+            secretAccessKey: secretKey, sessionToken: try reader.secret("AWS_SESSION_TOKEN"))
     }
 
     /// Comma-separated `whsec_…` secrets; the first signs, all verify.

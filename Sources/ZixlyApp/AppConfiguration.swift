@@ -17,8 +17,8 @@ public struct AppConfiguration: Sendable {
     public var dataDirectory = URL(fileURLWithPath: ".zixly")
     /// nil = `sqlite://<data-dir>/zixly.db`.
     public var database: Database?
-    /// nil = `<data-dir>/artifacts`.
-    public var artifactsDirectory: URL?
+    /// Where artifacts go: nil = files in `<data-dir>/artifacts`.
+    public var artifacts: Artifacts?
     /// nil = generated on first start and kept in `<data-dir>/secrets.json`.
     public var webhookSecrets: [WebhookSecret]?
     public var adminAPIKey: String?
@@ -40,8 +40,14 @@ public struct AppConfiguration: Sendable {
         database ?? .sqlite(path: dataDirectory.appendingPathComponent("zixly.db").path)
     }
 
-    public var resolvedArtifactsDirectory: URL {
-        artifactsDirectory ?? dataDirectory.appendingPathComponent("artifacts")
+    public var resolvedArtifacts: Artifacts {
+        artifacts ?? .files(dataDirectory.appendingPathComponent("artifacts"))
+    }
+
+    public enum Artifacts: Sendable {
+        case files(URL)
+        /// `s3://bucket/prefix` with the endpoint (nil = AWS), region and credentials.
+        case s3(bucket: String, prefix: String, endpoint: URL?, region: String, accessKeyID: String, secretAccessKey: String, sessionToken: String?)
     }
 }
 

@@ -35,7 +35,21 @@ public struct Stores: Sendable {
     /// Opens the database (migrating it unless told not to) and the artifact store.
     /// - Throws: `ConfigurationError` for a database that cannot be opened or reached, in one line.
     public static func open(_ configuration: AppConfiguration, logger: Logger = Logger(label: "zixly")) async throws -> Stores {
-        let artifacts = FileArtifactStore(root: configuration.resolvedArtifactsDirectory)
+        let artifacts: any ArtifactStore
+        switch configuration.resolvedArtifacts {
+        case .files(let root):
+            artifacts = FileArtifactStore(root: root)
+        case .s3(let bucket, let prefix, let endpoint, let region, let accessKeyID, let secretAccessKey, let sessionToken):
+            let store = S3ArtifactStore(configuration: .init(
+                bucket: bucket, prefix: prefix, region: region, endpoint: endpoint,
+                credentials: .init(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken)))
+            do {
+                _ = try await store.list(prefix: "results/.start-up-check")
+            } catch {
+                throw ConfigurationError("ZIXLY_ARTIFACTS_URL", "bucket cannot be used: \(error)")
+            }
+            artifacts = store
+        }
         switch configuration.resolvedDatabase {
         case .postgres(let url):
             let database: PostgresDatabase

@@ -9,6 +9,13 @@ public protocol ArtifactStore: Sendable {
     func get(_ key: String) async throws -> Data?
     /// Every key that starts with `prefix`, sorted.
     func list(prefix: String) async throws -> [String]
+    /// A URL that downloads the object without credentials for `seconds` (S3 presigned), or nil
+    /// where the store has none (files: the API serves the bytes itself).
+    func downloadURL(for key: String, expiresIn seconds: Int) throws -> URL?
+}
+
+extension ArtifactStore {
+    public func downloadURL(for key: String, expiresIn seconds: Int) throws -> URL? { nil }
 }
 
 /// A key that would escape the store (`..`, absolute, empty segments).

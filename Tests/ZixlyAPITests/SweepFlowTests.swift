@@ -49,6 +49,9 @@ struct SweepFlowTests {
             }
             #expect(storedRows.count == 28 && curve.count == 2148)
 
+            let download = try await client.get("/api/pipelines/\(id)/artifact")
+            #expect(download.status == .ok && download.json["summary"]?["best"] == summary["best"])
+
             let events = try await client.get("/api/pipelines/\(id)/events")
             #expect(events.headers[.contentType] == "text/event-stream")
             #expect(events.text.hasPrefix("event: status\ndata: {") && events.text.contains("\"status\":\"completed\""))

@@ -16,6 +16,24 @@ struct ResultsController {
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/pipelines/:id/results", use: results)
         router.get("/api/pipelines/:id/events", use: events)
+        router.get("/api/pipelines/:id/artifact", use: artifact)
+    }
+
+    /// The full result JSON: a redirect to a presigned URL where the store has one (S3),
+    /// the bytes otherwise.
+    @Sendable func artifact(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let job = try await PipelineController(services: services).ownedJob(request, context: context, role: .viewer)
+        guard let run = try await services.results.latestRun(for: job.id) else {
+            throw APIError.notFound("results for job \(job.id) (it is \(job.state.rawValue))")
+        }
+        if let url = try services.artifacts.downloadURL(for: run.artifactKey, expiresIn: 900) {
+            return Response(status: .temporaryRedirect, headers: [.location: url.absoluteString])
+        }
+        guard let data = try await services.artifacts.get(run.artifactKey) else { throw APIError.notFound("artifact \(run.artifactKey)") }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json", .contentDisposition: "attachment; filename=\"sweep-\(job.id.rawValue).json\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// `?sort_by=<column>&order=asc|desc&limit=N&format=json|csv&ranked=true|false`
