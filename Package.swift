@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // Pure compute: OHLCV series, indicators, crossover simulator, metrics, grid sweep. No I/O.
@@ -66,6 +68,18 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict),
+        // Notifications: email over SMTP (STARTTLS, AUTH PLAIN/LOGIN), implementing Core's Notifier.
+        .target(
+            name: "ZixlyNotify",
+            dependencies: [
+                "ZixlyCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         // Pipelines: the trading sweep and its market data.
         .target(
             name: "ZixlyPipelines",
@@ -90,7 +104,7 @@ let package = Package(
         .target(
             name: "ZixlyApp",
             dependencies: [
-                "ZixlyCore", "ZixlyQueue", "ZixlySQLite", "ZixlyPostgres", "ZixlyArtifacts", "ZixlyPipelines", "ZixlyAPI",
+                "ZixlyCore", "ZixlyQueue", "ZixlySQLite", "ZixlyPostgres", "ZixlyArtifacts", "ZixlyNotify", "ZixlyPipelines", "ZixlyAPI",
                 "StandardWebhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -114,7 +128,12 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "SweepEngineTests", dependencies: ["SweepEngine"], swiftSettings: strict),
         .testTarget(name: "StandardWebhooksTests", dependencies: ["StandardWebhooks"], swiftSettings: strict),
-        .testTarget(name: "ZixlyArtifactsTests", dependencies: ["ZixlyArtifacts", "ZixlyCore", "ZixlyTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "ZixlyArtifactsTests", dependencies: ["ZixlyArtifacts", "ZixlyCore", "ZixlyTesting"], exclude: ["Python"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ZixlyNotifyTests", dependencies: ["ZixlyNotify", "ZixlyCore", "ZixlyTesting"], exclude: ["Python"],
+            swiftSettings: strict),
         .testTarget(
             name: "JobStoreConformanceTests",
             dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlyTesting"],

@@ -17,6 +17,7 @@ missing=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # the TLS SMTP test's certificate
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
@@ -24,11 +25,11 @@ fi
 
 # --- Python tools (a venv in .venv, from PyPI) -----------------------------------------------
 # standardwebhooks (interop tests), openapi-spec-validator, botocore (the SigV4 signer's
-# reference) and moto's S3 server (the artifact store's tests).
-if ! .venv/bin/python -c 'import standardwebhooks, openapi_spec_validator, botocore, moto, flask' >/dev/null 2>&1; then
-  log "creating .venv with standardwebhooks, openapi-spec-validator, botocore and moto[server]"
+# reference), moto's S3 server (the artifact store's tests) and aiosmtpd (a real SMTP server).
+if ! .venv/bin/python -c 'import standardwebhooks, openapi_spec_validator, botocore, moto, flask, aiosmtpd' >/dev/null 2>&1; then
+  log "creating .venv with standardwebhooks, openapi-spec-validator, botocore, moto[server] and aiosmtpd"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check standardwebhooks openapi-spec-validator botocore 'moto[server]'
+  .venv/bin/pip install --quiet --disable-pip-version-check standardwebhooks openapi-spec-validator botocore 'moto[server]' aiosmtpd
 fi
 
 log "checking docs/openapi.yaml"
@@ -37,7 +38,7 @@ log "checking docs/openapi.yaml"
 # --- A throwaway PostgreSQL (stopped when this script exits) --------------------------------
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 pg_data=$(mktemp -d /tmp/zixly-pg.XXXXXX)
-pg_port=${ZIXLY_TEST_PG_PORT:-55432}
+pg_port=${ZIXLY_TEST_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 chown postgres "$pg_data"
 su postgres -c "$pg_bin/initdb -D $pg_data -U postgres -A trust --no-sync" >/dev/null
 su postgres -c "$pg_bin/pg_ctl -D $pg_data -l $pg_data/server.log -w start \

@@ -31,6 +31,7 @@ extension AppConfiguration {
         if let grace = try reader.integer("ZIXLY_SHUTDOWN_GRACE_SECONDS", in: 0...3600) { configuration.gracePeriodSeconds = grace }
         if let interval = try reader.integer("ZIXLY_RESCUE_INTERVAL_SECONDS", in: 1...3600) { configuration.rescueIntervalSeconds = interval }
         if let poll = try reader.integer("ZIXLY_POLL_INTERVAL_MS", in: 10...600_000) { configuration.pollIntervalSeconds = Double(poll) / 1000 }
+        configuration.email = try parseEmail(reader: reader)
         if let level = reader["ZIXLY_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError("ZIXLY_LOG_LEVEL", "must be one of trace, debug, info, notice, warning, error, critical")
@@ -86,6 +87,31 @@ extension AppConfiguration {
             bucket: bucket, prefix: String(rest.dropFirst(bucket.count)), endpoint: endpoint,
             region: reader["AWS_REGION"] ?? reader["AWS_DEFAULT_REGION"] ?? "us-east-1", accessKeyID: accessKey,
             secretAccessKey: secretKey, sessionToken: try reader.secret("AWS_SESSION_TOKEN"))
+    }
+
+    /// `ZIXLY_SMTP_URL` = `smtp://[user[:password]@]host[:port][?starttls=when-offered|required|never]`
+    /// (port 587 by default) with `ZIXLY_NOTIFY_EMAIL` (comma-separated), `ZIXLY_SMTP_FROM`, `ZIXLY_SMTP_CA_FILE`.
+    static func parseEmail(reader: EnvironmentReader) throws -> EmailSettings? {
+        let url = try reader.secret("ZIXLY_SMTP_URL")
+        let recipients = (reader["ZIXLY_NOTIFY_EMAIL"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let url else {
+            if !recipients.isEmpty { throw ConfigurationError("ZIXLY_SMTP_URL", "is required when ZIXLY_NOTIFY_EMAIL is set") }
+            return nil
+        }
+        guard !recipients.isEmpty else { throw ConfigurationError("ZIXLY_NOTIFY_EMAIL", "is required when ZIXLY_SMTP_URL is set") }
+        guard recipients.allSatisfy({ $0.contains("@") }) else { throw ConfigurationError("ZIXLY_NOTIFY_EMAIL", "must be email addresses") }
+        guard let components = URLComponents(string: url), components.scheme == "smtp", let host = components.host, !host.isEmpty else {
+            throw ConfigurationError("ZIXLY_SMTP_URL", "must be smtp://[user:password@]host[:port]")
+        }
+        let startTLS = components.queryItems?.first { $0.name == "starttls" }?.value ?? "when-offered"
+        guard ["when-offered", "required", "never"].contains(startTLS) else {
+            throw ConfigurationError("ZIXLY_SMTP_URL", "starttls must be when-offered, required or never")
+        }
+        return EmailSettings(
+            host: host, port: components.port ?? 587, username: components.user?.removingPercentEncoding,
+            password: components.password?.removingPercentEncoding, startTLS: startTLS,
+            from: reader["ZIXLY_SMTP_FROM"] ?? "Zixly <zixly@localhost>", recipients: recipients,
+            trustedCertificatesFile: reader["ZIXLY_SMTP_CA_FILE"])
     }
 
     /// Comma-separated `whsec_…` secrets; the first signs, all verify.

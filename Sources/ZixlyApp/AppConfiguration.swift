@@ -30,6 +30,8 @@ public struct AppConfiguration: Sendable {
     public var rescueIntervalSeconds = 15
     /// How often an idle worker looks for jobs when nothing wakes it. Default 1 s.
     public var pollIntervalSeconds = 1.0
+    /// Email on completion and final failure; nil = no email (`ZIXLY_SMTP_URL`, `ZIXLY_NOTIFY_EMAIL`).
+    public var email: EmailSettings?
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.json
     public var migrate = true
@@ -42,6 +44,18 @@ public struct AppConfiguration: Sendable {
 
     public var resolvedArtifacts: Artifacts {
         artifacts ?? .files(dataDirectory.appendingPathComponent("artifacts"))
+    }
+
+    public struct EmailSettings: Sendable {
+        public var host: String
+        public var port: Int
+        public var username: String?
+        public var password: String?
+        /// `when-offered` (default), `required` or `never`.
+        public var startTLS: String
+        public var from: String
+        public var recipients: [String]
+        public var trustedCertificatesFile: String?
     }
 
     public enum Artifacts: Sendable {

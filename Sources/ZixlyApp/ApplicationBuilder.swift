@@ -5,6 +5,7 @@ import ServiceLifecycle
 import StandardWebhooks
 import ZixlyAPI
 import ZixlyCore
+import ZixlyNotify
 import ZixlyPipelines
 import ZixlyQueue
 
@@ -62,10 +63,45 @@ public struct ApplicationBuilder: Sendable {
         return stores.services + wakeupListener + [
             WorkerPool(
                 store: stores.jobs, handlers: [pipeline], retryPolicy: retryPolicy, configuration: pool, clock: clock,
-                worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, onEvent: onWorkerEvent),
+                worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, onEvent: workerEvents(logger: logger)),
             JobRescuer(store: stores.jobs, retryPolicy: retryPolicy, configuration: rescue, clock: clock, logger: logger),
             JobPruner(store: stores.jobs, clock: clock, logger: logger),
         ]
+    }
+}
+
+extension ApplicationBuilder {
+    /// The notifiers the configuration asks for (email now), or nil.
+    func notifier(logger: Logger) -> (any Notifier)? {
+        guard let email = configuration.email else { return nil }
+        let startTLS: SMTPClient.StartTLS = switch email.startTLS {
+        case "required": .required
+        case "never": .never
+        default: .whenOffered
+        }
+        let client = SMTPClient(configuration: .init(
+            host: email.host, port: email.port, username: email.username, password: email.password, startTLS: startTLS,
+            trustedCertificatesFile: email.trustedCertificatesFile))
+        return EmailNotifier(client: client, from: email.from, recipients: email.recipients, logger: logger)
+    }
+
+    /// Passes worker events to the test hook, and sends notifications for final outcomes in the
+    /// background, so a slow or dead relay never holds a worker or fails a job.
+    func workerEvents(logger: Logger) -> @Sendable (WorkerPool.Event) -> Void {
+        let hook = onWorkerEvent
+        guard let notifier = notifier(logger: logger) else { return hook }
+        let store = stores.jobs
+        return { event in
+            hook(event)
+            let finished: JobID? = switch event {
+            case .completed(let id), .failed(let id, willRetry: false): id
+            default: nil
+            }
+            guard let finished else { return }
+            Task {
+                if let job = try? await store.job(finished) { await notifier.jobFinished(job) }
+            }
+        }
     }
 }
 
