@@ -136,7 +136,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "JobStoreConformanceTests",
-            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlyTesting"],
+            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlyTesting", "SweepEngine"],
             swiftSettings: strict),
         .testTarget(
             name: "ZixlyQueueTests",

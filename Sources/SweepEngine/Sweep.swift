@@ -1,6 +1,10 @@
 import Dispatch
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What to sweep: a strategy over a grid, with costs and the ranking threshold.
 public struct SweepRequest: Sendable, Equatable {
     public var strategy: Strategy
@@ -139,7 +143,3 @@ enum System {
         #endif
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

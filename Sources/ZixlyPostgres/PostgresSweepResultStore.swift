@@ -94,14 +94,14 @@ public struct PostgresSweepResultStore: SweepResultStore {
         -> [CombinationMetrics]
     {
         // The sort column comes from a closed enum, never from the request text.
-        var query: PostgresQuery = """
+        let order = "\(sortBy.rawValue) IS NULL, \(sortBy.rawValue) \(descending ? "DESC" : "ASC"), fast_period, slow_period"
+        let query: PostgresQuery = """
             SELECT * FROM trading_sweep_results
             WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = \(job.rawValue) ORDER BY created_at DESC LIMIT 1)
               AND (NOT \(rankedOnly) OR is_ranked)
+            ORDER BY \(unescaped: order)
             LIMIT \(limit ?? Int(Int32.max))
             """
-        let order = "ORDER BY \(sortBy.rawValue) IS NULL, \(sortBy.rawValue) \(descending ? "DESC" : "ASC"), fast_period, slow_period"
-        query.sql = query.sql.replacingOccurrences(of: "\nLIMIT ", with: "\n\(order)\nLIMIT ")
         return try await database.run {
             var results: [CombinationMetrics] = []
             for try await row in try await database.client.query(query, logger: logger) {

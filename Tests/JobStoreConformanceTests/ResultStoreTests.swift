@@ -1,0 +1,54 @@
+import Foundation
+import SweepEngine
+import Testing
+import ZixlyCore
+import ZixlyQueue
+import ZixlyTesting
+
+@Suite("SweepResultStore: fenced saves, sorting, latest run")
+struct ResultStoreTests {
+    static func row(_ fast: Int, _ slow: Int, sharpe: Double, ranked: Bool = true) -> CombinationMetrics {
+        CombinationMetrics(
+            fastPeriod: fast, slowPeriod: slow, totalReturnPct: Double(fast), annualizedReturn: 0.1, sharpeRatio: sharpe,
+            sortinoRatio: .infinity, maxDrawdownPct: 10, winRatePct: .nan, profitFactor: 1.5, totalTrades: ranked ? 20 : 2,
+            closedTrades: 1, tradesPerMonth: 0.5, avgTradeDuration: 3, score: sharpe * 0.9, isRanked: ranked)
+    }
+
+    static func run(_ job: JobID, _ id: String, at date: Date) -> SweepRun {
+        SweepRun(
+            sweepRunID: id, jobID: job, ticker: "GOOG", strategy: .sma, totalCombinations: 3, rankedCombinations: 2,
+            executionTimeSeconds: 0.5, artifactKey: SweepRun.artifactKey(jobID: job, sweepRunID: id), createdAt: date)
+    }
+
+    @Test("rows saved under a live lease read back sorted, NaN last, infinities kept", arguments: StoreKind.allCases)
+    func saveAndRead(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let running = try await h.factory.running()
+        let rows = [Self.row(2, 5, sharpe: 0.5), Self.row(3, 7, sharpe: .nan, ranked: false), Self.row(4, 9, sharpe: 1.5)]
+        #expect(try await h.stores.results.save(Self.run(running.job.id, "run-1", at: h.clock.now()), rows: rows, under: running.lease))
+        let bySharpe = try await h.stores.results.rows(for: running.job.id, sortBy: .sharpeRatio, descending: true, limit: nil, rankedOnly: false)
+        #expect(bySharpe.map(\.fastPeriod) == [4, 2, 3])
+        #expect(bySharpe[0].sortinoRatio == .infinity && bySharpe[0].winRatePct.isNaN)
+        let ranked = try await h.stores.results.rows(for: running.job.id, sortBy: .fastPeriod, descending: false, limit: 1, rankedOnly: true)
+        #expect(ranked.map(\.fastPeriod) == [2])
+        #expect(try await h.stores.results.latestRun(for: running.job.id)?.sweepRunID == "run-1")
+    }
+
+    @Test("a save under a lost lease writes nothing; a later run replaces the earlier rows", arguments: StoreKind.allCases)
+    func fencedAndReplaced(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let old = try await h.factory.running(leaseFor: 5)
+        h.clock.advance(by: 6)
+        _ = try await h.stores.jobs.rescueExpired(limit: 10, retryPolicy: Harness.exactRetry, now: h.clock.now())
+        #expect(try await !h.stores.results.save(Self.run(old.job.id, "stale", at: h.clock.now()), rows: [Self.row(2, 5, sharpe: 1)], under: old.lease))
+        #expect(try await h.stores.results.latestRun(for: old.job.id) == nil)
+        h.clock.advance(by: 2)
+        let new = try #require(try await h.stores.jobs.claim(worker: Harness.otherWorker, limit: 1, leaseFor: 60, now: h.clock.now()).first)
+        #expect(try await h.stores.results.save(Self.run(old.job.id, "first", at: h.clock.now()), rows: [Self.row(2, 5, sharpe: 1)], under: new.lease))
+        h.clock.advance(by: 1)
+        #expect(try await h.stores.results.save(Self.run(old.job.id, "second", at: h.clock.now()), rows: [Self.row(6, 9, sharpe: 2)], under: new.lease))
+        let rows = try await h.stores.results.rows(for: old.job.id, sortBy: .score, descending: true, limit: nil, rankedOnly: false)
+        #expect(rows.map(\.fastPeriod) == [6])
+        #expect(try await h.stores.results.latestRun(for: old.job.id)?.sweepRunID == "second")
+    }
+}
