@@ -13,30 +13,12 @@ import Glibc
 struct InteropTests {
     static let script = ZixlyProcess.packageRoot.appendingPathComponent("Tests/ZixlyEndToEndTests/Interop/standardwebhooks_client.py").path
 
-    /// `.venv/bin/python` with `standardwebhooks`, made here if `scripts/test.sh` has not made it.
     static func python() throws -> String {
-        let venv = ZixlyProcess.packageRoot.appendingPathComponent(".venv")
-        let python = venv.appendingPathComponent("bin/python").path
-        if try run(python, ["-c", "import standardwebhooks"]).status != 0 {
-            #expect(try run("/usr/bin/env", ["python3", "-m", "venv", venv.path]).status == 0)
-            let install = try run(python, ["-m", "pip", "install", "--quiet", "standardwebhooks"])
-            #expect(install.status == 0, "pip install standardwebhooks: \(install.output)")
-        }
-        return python
+        try PythonTools.python(modules: ["standardwebhooks"], packages: ["standardwebhooks"])
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        guard FileManager.default.isExecutableFile(atPath: executable) else { return (127, "\(executable) not found") }
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try PythonTools.run(executable, arguments)
     }
 
     @Test("a webhook signed by the Python library is accepted, replays are deduplicated, a wrong secret is refused")

@@ -8,7 +8,6 @@ definitions, so differences show its execution conventions, not formula choices.
 `--sample N` runs every k-th combination so that about N run (0 = all; backtesting.py does tens a
 second). Prints one JSON line with the timing.
 """
-import argparse
 import json
 import math
 import time
@@ -21,7 +20,7 @@ import numpy as np
 import pandas as pd
 from backtesting import Backtest, Strategy
 
-from common import crossed_above, grid, peak_rss_mb, write_rows
+from common import arguments, crossed_above, grid, peak_rss_mb, write_rows
 
 warnings.filterwarnings("ignore")
 
@@ -73,14 +72,7 @@ def metrics(stats, fast, slow):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", required=True)
-    parser.add_argument("--strategy", choices=["sma", "ema"], default="sma")
-    parser.add_argument("--fast", nargs=2, type=int, required=True)
-    parser.add_argument("--slow", nargs=2, type=int, required=True)
-    parser.add_argument("--sample", type=int, default=300)
-    parser.add_argument("--output", required=True)
-    args = parser.parse_args()
+    args = arguments(__doc__, lambda parser: parser.add_argument("--sample", type=int, default=300))
 
     data = pd.read_csv(args.data, index_col=0, parse_dates=True)
     pairs = grid(args.fast, args.slow)

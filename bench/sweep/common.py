@@ -1,4 +1,5 @@
 """Shared pieces of the sweep benchmark: the grid, the column names, the crossover rule, CSV output."""
+import argparse
 import csv
 import math
 import resource
@@ -46,3 +47,16 @@ def write_rows(path, rows):
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def arguments(description, extra=None):
+    """The command line every peer script takes: --data, --strategy, --fast A B, --slow C D, --output."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--strategy", choices=["sma", "ema"], default="sma")
+    parser.add_argument("--fast", nargs=2, type=int, required=True)
+    parser.add_argument("--slow", nargs=2, type=int, required=True)
+    parser.add_argument("--output", required=True)
+    if extra:
+        extra(parser)
+    return parser.parse_args()

@@ -4,7 +4,6 @@
 
 Prints one JSON line: combinations, seconds (numba warm-up excluded), combinations per second, peak RSS.
 """
-import argparse
 import json
 import time
 
@@ -12,7 +11,7 @@ import numpy as np
 import pandas as pd
 import vectorbt as vbt
 
-from common import grid, peak_rss_mb, write_rows
+from common import arguments, grid, peak_rss_mb, write_rows
 
 
 def sweep(close, pairs, ewm):
@@ -42,13 +41,7 @@ def sweep(close, pairs, ewm):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", required=True)
-    parser.add_argument("--strategy", choices=["sma", "ema"], default="sma")
-    parser.add_argument("--fast", nargs=2, type=int, required=True)
-    parser.add_argument("--slow", nargs=2, type=int, required=True)
-    parser.add_argument("--output", required=True)
-    args = parser.parse_args()
+    args = arguments(__doc__)
 
     vbt.settings.returns["year_freq"] = "252 days"  # the reference annualizes with 252 bars a year
     close = pd.read_csv(args.data, index_col=0)["Close"].astype(float)
