@@ -40,6 +40,9 @@ public struct SweepOutcome: Sendable {
     /// Deflated Sharpe Ratio of the best ranked combination, correcting its Sharpe for the number
     /// of combinations tried (see `DeflatedSharpe`); NaN when nothing is ranked.
     public var deflatedSharpeRatio: Double
+    /// The best ranked combination's portfolio value at every bar (starting at 100); empty when
+    /// nothing is ranked.
+    public var bestEquityCurve: [Double]
 
     public var totalCombinations: Int { results.count }
     public var rankedCombinations: Int { ranking.count }
@@ -93,18 +96,21 @@ public enum Sweep {
         let rows = results.map { $0! }
         let ranking = rank(rows)
         let buyAndHold = (series.closes[series.count - 1] / series.closes[0] - 1) * 100
+        let best = ranking.first.map { rows[$0] }
+        let curve = best.map { equityCurve(series, strategy: request.strategy, fast: $0.fastPeriod, slow: $0.slowPeriod, costs: request.costs) } ?? []
         return SweepOutcome(
             results: rows, ranking: ranking, buyAndHoldReturnPct: buyAndHold,
             shareBeatingBuyAndHold: rows.isEmpty ? .nan : Double(rows.count(where: { $0.totalReturnPct > buyAndHold })) / Double(rows.count),
-            deflatedSharpeRatio: ranking.first.map { deflatedSharpe(of: rows[$0], among: rows, series: series, request: request) } ?? .nan)
+            deflatedSharpeRatio: best.map { deflatedSharpe(of: $0, curve: curve, among: rows) } ?? .nan,
+            bestEquityCurve: curve)
     }
 
-    /// The DSR of `best`, with every combination as a trial, on per-bar Sharpe ratios.
-    static func deflatedSharpe(of best: CombinationMetrics, among rows: [CombinationMetrics], series: PriceSeries, request: SweepRequest) -> Double {
+    /// The DSR of `best` (whose value path is `curve`), with every combination as a trial, on
+    /// per-bar Sharpe ratios.
+    static func deflatedSharpe(of best: CombinationMetrics, curve: [Double], among rows: [CombinationMetrics]) -> Double {
         let perBar = Backtester.barsPerYear.squareRoot()
         var previous = Backtester.initialCash
-        let returns = equityCurve(series, strategy: request.strategy, fast: best.fastPeriod, slow: best.slowPeriod, costs: request.costs)
-            .map { value in defer { previous = value }; return value / previous - 1 }
+        let returns = curve.map { value in defer { previous = value }; return value / previous - 1 }
         return DeflatedSharpe.ratio(sharpe: best.sharpeRatio / perBar, trialSharpes: rows.map { $0.sharpeRatio / perBar }, returns: returns)
     }
 

@@ -44,11 +44,10 @@ struct SweepReport {
             ]),
             "results": .array(outcome.results.map(\.json)),
         ]
-        if let best = outcome.best {
-            let curve = Sweep.equityCurve(series, strategy: parameters.strategy, fast: best.fastPeriod, slow: best.slowPeriod, costs: parameters.costs)
+        if !outcome.bestEquityCurve.isEmpty {
             object["equity_curve"] = [
                 "dates": .array(series.dates.map(JSONValue.string)),
-                "strategy": .array(curve.map(JSONValue.number)),
+                "strategy": .array(outcome.bestEquityCurve.map(JSONValue.number)),
                 "buy_and_hold": .array(Sweep.buyAndHoldCurve(series).map(JSONValue.number)),
             ]
         }

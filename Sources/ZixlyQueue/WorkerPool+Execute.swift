@@ -128,21 +128,23 @@ extension WorkerPool {
         }
     }
 
+    /// Finishes a cancel-requested job as cancelled; if the lease is gone, says so.
     private func acknowledgeCancel(_ lease: Lease, logger: Logger) async throws {
         if try await store.acknowledgeCancel(lease, now: clock.now()) {
             logger.info("job cancelled")
             onEvent(.cancelled(lease.jobID))
         } else {
+            logger.warning("lease lost before the job finished; the result is discarded")
             onEvent(.leaseLost(lease.jobID))
         }
     }
 
+    /// A write under the lease matched nothing: the job was cancelled meanwhile, or taken away.
     private func lostOrCancelled(_ lease: Lease, logger: Logger) async {
-        if (try? await store.acknowledgeCancel(lease, now: clock.now())) == true {
-            logger.info("job cancelled")
-            onEvent(.cancelled(lease.jobID))
-        } else {
-            logger.warning("lease lost before the job finished; the result is discarded")
+        do {
+            try await acknowledgeCancel(lease, logger: logger)
+        } catch {
+            logger.warning("lease lost before the job finished; the result is discarded", metadata: ["error": "\(error)"])
             onEvent(.leaseLost(lease.jobID))
         }
     }

@@ -17,10 +17,6 @@ struct InteropTests {
         try PythonTools.python(modules: ["standardwebhooks"], packages: ["standardwebhooks"])
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        try PythonTools.run(executable, arguments)
-    }
-
     @Test("a webhook signed by the Python library is accepted, replays are deduplicated, a wrong secret is refused")
     func pythonSignsZixlyVerifies() async throws {
         let python = try Self.python()
@@ -28,13 +24,13 @@ struct InteropTests {
         let api = try await ProcessTests.start("api", in: directory)
         let body = #"{"ticker":"SYNTH","fast_range":[5,20],"slow_range":[30,60],"step":5,"strategy_type":"EMA"}"#
         let secret = ProcessTests.secret.serialized
-        let first = try Self.run(python, [Self.script, "send", api.baseURL, secret, "msg_python_1", body])
+        let first = try PythonTools.run(python, [Self.script, "send", api.baseURL, secret, "msg_python_1", body])
         #expect(first.output.hasPrefix("202 "), "\(first.output)")
-        let replay = try Self.run(python, [Self.script, "send", api.baseURL, secret, "msg_python_1", body])
+        let replay = try PythonTools.run(python, [Self.script, "send", api.baseURL, secret, "msg_python_1", body])
         #expect(replay.output.hasPrefix("200 "), "\(replay.output)")
         let jobID = try JSONValue(jsonText: String(first.output.dropFirst(4)))["job_id"]
         #expect(try JSONValue(jsonText: String(replay.output.dropFirst(4)))["job_id"] == jobID)
-        let wrong = try Self.run(python, [Self.script, "send", api.baseURL, WebhookSecret.generate().serialized, "msg_python_2", body])
+        let wrong = try PythonTools.run(python, [Self.script, "send", api.baseURL, WebhookSecret.generate().serialized, "msg_python_2", body])
         #expect(wrong.output.hasPrefix("401 "), "\(wrong.output)")
         api.signal(SIGTERM)
         _ = await api.waitForExit(timeout: .seconds(30))
@@ -46,7 +42,7 @@ struct InteropTests {
         let secret = WebhookSecret.generate()
         let body = #"{"type":"job.completed","data":{"job_id":"42"}}"#
         let headers = Webhook(secrets: [secret]).sign(id: "msg_out_1", timestamp: Date(), body: Data(body.utf8))
-        let result = try Self.run(python, [
+        let result = try PythonTools.run(python, [
             Self.script, "verify", secret.serialized, "msg_out_1", headers["webhook-timestamp"]!, headers["webhook-signature"]!, body,
         ])
         #expect(result.status == 0 && result.output.contains("verified"), "\(result.output)")
