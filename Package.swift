@@ -68,11 +68,15 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict),
-        // Notifications: email over SMTP (STARTTLS, AUTH PLAIN/LOGIN), implementing Core's Notifier.
+        // Notifications: email over SMTP (STARTTLS, AUTH PLAIN/LOGIN), implementing Core's Notifier;
+        // outbound webhooks (signed deliveries with retries) from the job-event outbox.
         .target(
             name: "ZixlyNotify",
             dependencies: [
-                "ZixlyCore",
+                "ZixlyCore", "ZixlyQueue", "StandardWebhooks",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -132,7 +136,7 @@ let package = Package(
             name: "ZixlyArtifactsTests", dependencies: ["ZixlyArtifacts", "ZixlyCore", "ZixlyTesting"], exclude: ["Python"],
             swiftSettings: strict),
         .testTarget(
-            name: "ZixlyNotifyTests", dependencies: ["ZixlyNotify", "ZixlyCore", "ZixlyTesting"], exclude: ["Python"],
+            name: "ZixlyNotifyTests", dependencies: ["ZixlyNotify", "ZixlyCore", "ZixlyQueue", "ZixlyTesting"], exclude: ["Python"],
             swiftSettings: strict),
         .testTarget(
             name: "JobStoreConformanceTests",

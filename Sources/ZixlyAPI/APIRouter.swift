@@ -11,6 +11,7 @@ public func buildRouter(_ services: APIServices, surface: RouterSurface = .full)
     WebhookController(services: services).register(on: router)
     PipelineController(services: services).register(on: router)
     KeyController(services: services).register(on: router)
+    WebhookEndpointController(services: services).register(on: router)
     return router
 }
 

@@ -10,6 +10,8 @@ public struct APIServices: Sendable {
     public var results: any SweepResultStore
     public var artifacts: any ArtifactStore
     public var apiKeys: any APIKeyStore
+    /// Outbound webhook endpoints and their deliveries.
+    public var webhookEndpoints: any WebhookStore
     public var marketData: MarketDataDirectory
     /// Verifies inbound webhooks (all active secrets).
     public var webhook: Webhook
@@ -19,12 +21,13 @@ public struct APIServices: Sendable {
 
     public init(
         queue: JobQueue, results: any SweepResultStore, artifacts: any ArtifactStore, apiKeys: any APIKeyStore,
-        marketData: MarketDataDirectory, webhook: Webhook, adminAPIKey: String, version: String
+        webhookEndpoints: any WebhookStore, marketData: MarketDataDirectory, webhook: Webhook, adminAPIKey: String, version: String
     ) {
         self.queue = queue
         self.results = results
         self.artifacts = artifacts
         self.apiKeys = apiKeys
+        self.webhookEndpoints = webhookEndpoints
         self.marketData = marketData
         self.webhook = webhook
         self.adminAPIKey = adminAPIKey

@@ -32,6 +32,8 @@ extension AppConfiguration {
         if let interval = try reader.integer("ZIXLY_RESCUE_INTERVAL_SECONDS", in: 1...3600) { configuration.rescueIntervalSeconds = interval }
         if let poll = try reader.integer("ZIXLY_POLL_INTERVAL_MS", in: 10...600_000) { configuration.pollIntervalSeconds = Double(poll) / 1000 }
         configuration.email = try parseEmail(reader: reader)
+        if let schedule = reader["ZIXLY_WEBHOOK_RETRY_SCHEDULE"] { configuration.webhookRetrySchedule = try parseRetrySchedule(schedule) }
+        if let timeout = try reader.integer("ZIXLY_WEBHOOK_TIMEOUT_SECONDS", in: 1...300) { configuration.webhookTimeoutSeconds = timeout }
         if let level = reader["ZIXLY_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError("ZIXLY_LOG_LEVEL", "must be one of trace, debug, info, notice, warning, error, critical")
@@ -115,6 +117,22 @@ extension AppConfiguration {
     }
 
     /// Comma-separated `whsec_…` secrets; the first signs, all verify.
+    /// `5s,5m,30m,2h` (units ms, s, m, h; at least one delay, each at most a day).
+    public static func parseRetrySchedule(_ text: String) throws -> [TimeInterval] {
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        let delays = try text.split(separator: ",").map { part -> TimeInterval in
+            let part = part.trimmingCharacters(in: .whitespaces)
+            guard let unit = units.first(where: { part.hasSuffix($0.suffix) && Double(part.dropLast($0.suffix.count)) != nil }),
+                  let value = Double(part.dropLast(unit.suffix.count)), value >= 0, value * unit.seconds <= 86_400
+            else {
+                throw ConfigurationError("ZIXLY_WEBHOOK_RETRY_SCHEDULE", "entry '\(part)' is not a delay like 500ms, 5s, 5m or 2h (at most 24h)")
+            }
+            return value * unit.seconds
+        }
+        guard !delays.isEmpty else { throw ConfigurationError("ZIXLY_WEBHOOK_RETRY_SCHEDULE", "is empty") }
+        return delays
+    }
+
     public static func parseSecrets(_ text: String) throws -> [WebhookSecret] {
         let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !parts.isEmpty else { throw ConfigurationError("ZIXLY_WEBHOOK_SECRETS", "is empty") }

@@ -32,6 +32,11 @@ public struct AppConfiguration: Sendable {
     public var pollIntervalSeconds = 1.0
     /// Email on completion and final failure; nil = no email (`ZIXLY_SMTP_URL`, `ZIXLY_NOTIFY_EMAIL`).
     public var email: EmailSettings?
+    /// Delays before each retry of an outbound webhook delivery (`ZIXLY_WEBHOOK_RETRY_SCHEDULE`);
+    /// nil = 5s,5m,30m,2h,5h,10h.
+    public var webhookRetrySchedule: [TimeInterval]?
+    /// Deadline of one outbound webhook request. Default 15 s.
+    public var webhookTimeoutSeconds = 15
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.json
     public var migrate = true

@@ -37,7 +37,7 @@ public struct ApplicationBuilder: Sendable {
         let queue = JobQueue(store: stores.jobs, clock: clock, wakeups: wakeups)
         let router = buildRouter(APIServices(
             queue: queue, results: stores.results, artifacts: stores.artifacts, apiKeys: stores.apiKeys,
-            marketData: marketData, webhook: Webhook(secrets: secrets.webhook), adminAPIKey: secrets.adminAPIKey,
+            webhookEndpoints: stores.webhooks, marketData: marketData, webhook: Webhook(secrets: secrets.webhook), adminAPIKey: secrets.adminAPIKey,
             version: version), surface: role.servesAPI ? .full : .operations)
         return Application(
             router: router,
@@ -47,7 +47,7 @@ public struct ApplicationBuilder: Sendable {
     }
 
     /// The stores' own services (a connection pool) first; then `all` and `worker` get the
-    /// worker pool, rescuer and pruner; `api` gets nothing more.
+    /// worker pool, rescuer, pruner and webhook sender; `api` gets nothing more.
     func services(wakeups: WorkSignal, logger: Logger) -> [any Service] {
         guard role.runsWorker else { return stores.services }
         let retryPolicy = RetryPolicy.default
@@ -60,10 +60,13 @@ public struct ApplicationBuilder: Sendable {
         rescue.interval = .seconds(configuration.rescueIntervalSeconds)
         let pipeline = TradingSweepPipeline(marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock)
         let wakeupListener = stores.wakeupService.map { [$0(wakeups)] } ?? []
+        let webhookWakeups = WorkSignal()
         return stores.services + wakeupListener + [
             WorkerPool(
                 store: stores.jobs, handlers: [pipeline], retryPolicy: retryPolicy, configuration: pool, clock: clock,
-                worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, onEvent: workerEvents(logger: logger)),
+                worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger,
+                onEvent: workerEvents(logger: logger, webhookWakeups: webhookWakeups)),
+            webhookDeliveryService(wakeups: webhookWakeups, logger: logger),
             JobRescuer(store: stores.jobs, retryPolicy: retryPolicy, configuration: rescue, clock: clock, logger: logger),
             JobPruner(store: stores.jobs, clock: clock, logger: logger),
         ]
@@ -85,19 +88,35 @@ extension ApplicationBuilder {
         return EmailNotifier(client: client, from: email.from, recipients: email.recipients, logger: logger)
     }
 
-    /// Passes worker events to the test hook, and sends notifications for final outcomes in the
-    /// background, so a slow or dead relay never holds a worker or fails a job.
-    func workerEvents(logger: Logger) -> @Sendable (WorkerPool.Event) -> Void {
+    /// Sends outbound webhooks for job events (made by the database when a job ends, in any process).
+    func webhookDeliveryService(wakeups: WorkSignal, logger: Logger) -> WebhookDeliveryService {
+        var delivery = WebhookDeliveryService.Configuration()
+        if let schedule = configuration.webhookRetrySchedule { delivery.retrySchedule = schedule }
+        delivery.requestTimeout = .seconds(configuration.webhookTimeoutSeconds)
+        delivery.pollInterval = .milliseconds(Int(configuration.pollIntervalSeconds * 1000))
+        let (timeout, userAgent) = (delivery.requestTimeout, "Zixly-Webhooks/\(version)")
+        return WebhookDeliveryService(
+            store: stores.webhooks, jobs: stores.jobs, makeSender: { HTTPWebhookSender(timeout: timeout, userAgent: userAgent) }, configuration: delivery, clock: clock, wakeups: wakeups,
+            logger: logger)
+    }
+
+    /// Passes worker events to the test hook, wakes the webhook sender when a job ends here, and
+    /// sends email for final outcomes in the background, so a slow or dead relay never holds a
+    /// worker or fails a job.
+    func workerEvents(logger: Logger, webhookWakeups: WorkSignal) -> @Sendable (WorkerPool.Event) -> Void {
         let hook = onWorkerEvent
-        guard let notifier = notifier(logger: logger) else { return hook }
+        let notifier = notifier(logger: logger)
         let store = stores.jobs
         return { event in
             hook(event)
             let finished: JobID? = switch event {
-            case .completed(let id), .failed(let id, willRetry: false): id
+            case .completed(let id), .failed(let id, willRetry: false), .cancelled(let id): id
             default: nil
             }
             guard let finished else { return }
+            webhookWakeups.notify()
+            guard let notifier else { return }
+            if case .cancelled = event { return }
             Task {
                 if let job = try? await store.job(finished) { await notifier.jobFinished(job) }
             }

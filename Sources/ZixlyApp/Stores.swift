@@ -12,6 +12,7 @@ public struct Stores: Sendable {
     public var jobs: any JobStore
     public var results: any SweepResultStore
     public var apiKeys: any APIKeyStore
+    public var webhooks: any WebhookStore
     public var artifacts: any ArtifactStore
     /// What must run while the stores are used (PostgreSQL's connection pool); first in the
     /// service group, so it stops last.
@@ -21,12 +22,13 @@ public struct Stores: Sendable {
     public var wakeupService: (@Sendable (WorkSignal) -> any Service)?
 
     public init(
-        jobs: any JobStore, results: any SweepResultStore, apiKeys: any APIKeyStore, artifacts: any ArtifactStore,
-        services: [any Service] = [], wakeupService: (@Sendable (WorkSignal) -> any Service)? = nil
+        jobs: any JobStore, results: any SweepResultStore, apiKeys: any APIKeyStore, webhooks: any WebhookStore,
+        artifacts: any ArtifactStore, services: [any Service] = [], wakeupService: (@Sendable (WorkSignal) -> any Service)? = nil
     ) {
         self.jobs = jobs
         self.results = results
         self.apiKeys = apiKeys
+        self.webhooks = webhooks
         self.artifacts = artifacts
         self.services = services
         self.wakeupService = wakeupService
@@ -66,7 +68,7 @@ public struct Stores: Sendable {
             }
             return Stores(
                 jobs: PostgresJobStore(database: database), results: PostgresSweepResultStore(database: database),
-                apiKeys: PostgresAPIKeyStore(database: database), artifacts: artifacts, services: [database.client],
+                apiKeys: PostgresAPIKeyStore(database: database), webhooks: PostgresWebhookStore(database: database), artifacts: artifacts, services: [database.client],
                 wakeupService: { PostgresWakeupListener(database: database, wakeups: $0) })
         case .sqlite(let path):
             let database: SQLiteDatabase
@@ -78,7 +80,7 @@ public struct Stores: Sendable {
             }
             return Stores(
                 jobs: SQLiteJobStore(database: database), results: SQLiteSweepResultStore(database: database),
-                apiKeys: SQLiteAPIKeyStore(database: database), artifacts: artifacts)
+                apiKeys: SQLiteAPIKeyStore(database: database), webhooks: SQLiteWebhookStore(database: database), artifacts: artifacts)
         }
     }
 }

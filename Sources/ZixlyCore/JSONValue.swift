@@ -38,6 +38,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     public var stringValue: String? { if case .string(let value) = self { value } else { nil } }
+    public var arrayValue: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
     public var doubleValue: Double? { if case .number(let value) = self { value } else { nil } }
     public var intValue: Int? {
         guard case .number(let value) = self, value.rounded() == value, abs(value) < 1e15 else { return nil }

@@ -83,5 +83,81 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        ("0002_outbound_webhooks", [
+            """
+            CREATE TABLE webhook_endpoints (
+                id           TEXT PRIMARY KEY,
+                tenant       TEXT NOT NULL,
+                url          TEXT NOT NULL,
+                events       TEXT NOT NULL,
+                secret       TEXT NOT NULL,
+                description  TEXT NOT NULL DEFAULT '',
+                created_at   TIMESTAMPTZ NOT NULL,
+                deleted_at   TIMESTAMPTZ
+            )
+            """,
+            "CREATE INDEX webhook_endpoints_tenant ON webhook_endpoints (tenant, created_at) WHERE deleted_at IS NULL",
+            """
+            CREATE TABLE job_events (
+                id             TEXT PRIMARY KEY,
+                job_id         TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                tenant         TEXT NOT NULL,
+                event_type     TEXT NOT NULL,
+                occurred_at    TIMESTAMPTZ NOT NULL,
+                dispatched_at  TIMESTAMPTZ
+            )
+            """,
+            "CREATE INDEX job_events_undispatched ON job_events (occurred_at) WHERE dispatched_at IS NULL",
+            "CREATE INDEX job_events_job ON job_events (job_id)",
+            // The outbox: every final transition writes its event in the transaction that makes it.
+            """
+            CREATE FUNCTION zixly_job_final_event() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO job_events (id, job_id, tenant, event_type, occurred_at)
+                VALUES ('msg_' || replace(gen_random_uuid()::text, '-', ''), NEW.id, NEW.tenant, 'job.' || NEW.state, NEW.finished_at);
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER jobs_final_event AFTER UPDATE OF state ON jobs FOR EACH ROW
+            WHEN (NEW.state IN ('completed', 'failed', 'cancelled') AND OLD.state <> NEW.state)
+            EXECUTE FUNCTION zixly_job_final_event()
+            """,
+            """
+            CREATE TABLE webhook_deliveries (
+                id                TEXT PRIMARY KEY,
+                event_id          TEXT NOT NULL REFERENCES job_events (id) ON DELETE CASCADE,
+                endpoint_id       TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+                tenant            TEXT NOT NULL,
+                event_type        TEXT NOT NULL,
+                payload           TEXT NOT NULL,
+                status            TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+                attempts          INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at   TIMESTAMPTZ,
+                last_status_code  INTEGER,
+                last_error        TEXT,
+                created_at        TIMESTAMPTZ NOT NULL,
+                updated_at        TIMESTAMPTZ NOT NULL,
+                replay_of         TEXT,
+                CHECK ((status = 'pending') = (next_attempt_at IS NOT NULL))
+            )
+            """,
+            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending'",
+            "CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at)",
+            "CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id)",
+            """
+            CREATE TABLE webhook_delivery_attempts (
+                delivery_id       TEXT NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
+                number            INTEGER NOT NULL,
+                attempted_at      TIMESTAMPTZ NOT NULL,
+                duration_seconds  DOUBLE PRECISION NOT NULL,
+                status_code       INTEGER,
+                error             TEXT,
+                response_body     TEXT,
+                PRIMARY KEY (delivery_id, number)
+            )
+            """,
+        ]),
     ]
 }

@@ -81,6 +81,70 @@ enum SQLiteMigrations {
             revoked_at  REAL
         );
         """),
+        ("0002_outbound_webhooks", """
+        CREATE TABLE webhook_endpoints (
+            id           TEXT PRIMARY KEY NOT NULL,
+            tenant       TEXT NOT NULL,
+            url          TEXT NOT NULL,
+            events       TEXT NOT NULL,
+            secret       TEXT NOT NULL,
+            description  TEXT NOT NULL DEFAULT '',
+            created_at   REAL NOT NULL,
+            deleted_at   REAL
+        );
+        CREATE INDEX webhook_endpoints_tenant ON webhook_endpoints (tenant, created_at) WHERE deleted_at IS NULL;
+
+        CREATE TABLE job_events (
+            id             TEXT PRIMARY KEY NOT NULL,
+            job_id         TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+            tenant         TEXT NOT NULL,
+            event_type     TEXT NOT NULL,
+            occurred_at    REAL NOT NULL,
+            dispatched_at  REAL
+        );
+        CREATE INDEX job_events_undispatched ON job_events (occurred_at) WHERE dispatched_at IS NULL;
+        CREATE INDEX job_events_job ON job_events (job_id);
+
+        -- The outbox: every final transition writes its event in the transaction that makes it.
+        CREATE TRIGGER jobs_final_event AFTER UPDATE OF state ON jobs
+        WHEN NEW.state IN ('completed', 'failed', 'cancelled') AND OLD.state <> NEW.state
+        BEGIN
+            INSERT INTO job_events (id, job_id, tenant, event_type, occurred_at)
+            VALUES ('msg_' || lower(hex(randomblob(16))), NEW.id, NEW.tenant, 'job.' || NEW.state, NEW.finished_at);
+        END;
+
+        CREATE TABLE webhook_deliveries (
+            id                TEXT PRIMARY KEY NOT NULL,
+            event_id          TEXT NOT NULL REFERENCES job_events (id) ON DELETE CASCADE,
+            endpoint_id       TEXT NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+            tenant            TEXT NOT NULL,
+            event_type        TEXT NOT NULL,
+            payload           TEXT NOT NULL,
+            status            TEXT NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed')),
+            attempts          INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at   REAL,
+            last_status_code  INTEGER,
+            last_error        TEXT,
+            created_at        REAL NOT NULL,
+            updated_at        REAL NOT NULL,
+            replay_of         TEXT,
+            CHECK ((status = 'pending') = (next_attempt_at IS NOT NULL))
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+        CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at);
+        CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
+
+        CREATE TABLE webhook_delivery_attempts (
+            delivery_id       TEXT NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
+            number            INTEGER NOT NULL,
+            attempted_at      REAL NOT NULL,
+            duration_seconds  REAL NOT NULL,
+            status_code       INTEGER,
+            error             TEXT,
+            response_body     TEXT,
+            PRIMARY KEY (delivery_id, number)
+        );
+        """),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -25,7 +25,7 @@ struct TestApp {
         builder = ApplicationBuilder(
             configuration: configuration, role: role,
             stores: Stores(
-                jobs: stores.jobs, results: stores.results, apiKeys: stores.apiKeys,
+                jobs: stores.jobs, results: stores.results, apiKeys: stores.apiKeys, webhooks: stores.webhooks,
                 artifacts: FileArtifactStore(root: stores.directory.appendingPathComponent("artifacts"))),
             secrets: ([Self.secret], Self.adminKey))
     }

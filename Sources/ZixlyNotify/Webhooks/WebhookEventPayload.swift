@@ -1,0 +1,22 @@
+import Foundation
+import ZixlyCore
+
+/// The body of an outbound webhook, in the Standard Webhooks shape:
+/// `{"type": "job.completed", "timestamp": "…", "data": <the job as the API shows it>}`.
+public enum WebhookEventPayload {
+    /// `job` is the job as it is when the event is dispatched; nil if it has been pruned since.
+    public static func json(for event: JobEvent, job: Job?) -> String {
+        let data: JSONValue = job?.json ?? ["id": .string(event.jobID.rawValue), "status": .string(event.type.finalState)]
+        let body: JSONValue = [
+            "type": .string(event.type.rawValue),
+            "timestamp": .string(ISO8601.string(event.occurredAt)),
+            "data": data,
+        ]
+        return body.jsonText()
+    }
+}
+
+extension WebhookEventType {
+    /// `completed`, `failed` or `cancelled`.
+    var finalState: String { String(rawValue.dropFirst("job.".count)) }
+}

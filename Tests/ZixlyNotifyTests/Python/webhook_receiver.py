@@ -1,0 +1,63 @@
+"""A webhook receiver that checks every request with the reference Standard Webhooks library
+(PyPI `standardwebhooks`) and appends what it got to a JSON-lines file.
+
+    python webhook_receiver.py PORT SECRET OUT.jsonl
+
+Behaviour by path: /ok answers 204; /flaky answers 500 to its first two requests, then 200;
+/slow waits 3 s before answering 200; /gone answers 410. A request whose signature does not
+verify gets 401. Prints "ready" once it listens.
+"""
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from standardwebhooks.webhooks import Webhook
+
+port, secret, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+webhook = Webhook(secret)
+lock = threading.Lock()
+counts = {}
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("content-length", "0")))
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        try:
+            webhook.verify(body, headers)
+            verified = True
+        except Exception as error:  # the library raises WebhookVerificationError
+            verified = False
+        with lock:
+            counts[self.path] = counts.get(self.path, 0) + 1
+            n = counts[self.path]
+            with open(out, "a") as handle:
+                handle.write(json.dumps({
+                    "path": self.path, "n": n, "verified": verified, "id": headers.get("webhook-id"),
+                    "user_agent": headers.get("user-agent"), "body": body.decode(), "at": time.time(),
+                }) + "\n")
+        if not verified:
+            return self.answer(401, b"bad signature")
+        if self.path == "/flaky" and n <= 2:
+            return self.answer(500, b"not yet")
+        if self.path == "/slow":
+            time.sleep(3)
+        if self.path == "/gone":
+            return self.answer(410, b"gone")
+        self.answer(204 if self.path == "/ok" else 200, b"")
+
+    def answer(self, status, body):
+        self.send_response(status)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+print("ready", flush=True)
+server.serve_forever()

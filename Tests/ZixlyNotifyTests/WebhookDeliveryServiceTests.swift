@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import StandardWebhooks
+import Testing
+import ZixlyCore
+import ZixlyNotify
+import ZixlyQueue
+import ZixlyTesting
+
+@Suite("Outbound webhooks delivered to a receiver that verifies with the reference library")
+struct WebhookDeliveryServiceTests {
+    static let secret = WebhookSecret.generate().serialized
+
+    /// A finished job's event fanned out to endpoints at `paths` of `receiver` (plus `extra` URLs).
+    struct Setup {
+        let stores: TestStores
+        let job: Job
+        let endpoints: [String: WebhookEndpoint]
+    }
+
+    static func setUp(receiver: WebhookReceiver, paths: [String], extra: [String: String] = [:]) async throws -> Setup {
+        let stores = try await TestStores.make(.sqlite)
+        var endpoints: [String: WebhookEndpoint] = [:]
+        let urls = Dictionary(uniqueKeysWithValues: paths.map { ($0, receiver.url($0)) }).merging(extra) { $1 }
+        for (name, url) in urls {
+            let endpoint = WebhookEndpoint(
+                id: WebhookIDs.endpoint(), tenant: NewJob.defaultTenant, url: url, events: [.jobCompleted], secret: secret,
+                description: name, createdAt: Date())
+            try await stores.webhooks.createEndpoint(endpoint)
+            endpoints[name] = endpoint
+        }
+        let factory = JobFactory(store: stores.jobs, clock: ManualClock(Date()))
+        let running = try await factory.running(JobFactory.newJob(type: "trading_sweep", parameters: ["ticker": "GOOG"]))
+        #expect(try await stores.jobs.complete(running.lease, summary: ["best": ["sharpe_ratio": 1.2]], now: Date()))
+        return Setup(stores: stores, job: try #require(try await stores.jobs.job(running.job.id)), endpoints: endpoints)
+    }
+
+    static func service(_ stores: TestStores, schedule: [TimeInterval], timeout: Duration = .seconds(1)) -> WebhookDeliveryService {
+        var configuration = WebhookDeliveryService.Configuration()
+        configuration.retrySchedule = schedule
+        configuration.requestTimeout = timeout
+        configuration.pollInterval = .milliseconds(20)
+        return WebhookDeliveryService(
+            store: stores.webhooks, jobs: stores.jobs, makeSender: { HTTPWebhookSender(timeout: timeout, userAgent: "Zixly-Webhooks/test") },
+            configuration: configuration, logger: Logger(label: "test"))
+    }
+
+    /// Runs the service until every delivery of `endpoints` is final (or `deadline` passes).
+    static func deliverAll(_ setup: Setup, service: WebhookDeliveryService, deadline: TimeInterval = 30) async throws -> [String: (delivery: WebhookDelivery, attempts: [WebhookDeliveryAttempt])] {
+        let task = Task { try await service.run() }
+        defer { task.cancel() }  // the service stops within a poll interval and shuts its sender down
+        let started = Date()
+        while Date().timeIntervalSince(started) < deadline {
+            var found: [String: (delivery: WebhookDelivery, attempts: [WebhookDeliveryAttempt])] = [:]
+            for (name, endpoint) in setup.endpoints {
+                if let delivery = try await setup.stores.webhooks.deliveries(endpointID: endpoint.id, tenant: endpoint.tenant, limit: 1, offset: 0).first,
+                   delivery.status != .pending {
+                    found[name] = try await setup.stores.webhooks.delivery(id: delivery.id, tenant: endpoint.tenant)
+                }
+            }
+            if found.count == setup.endpoints.count { return found }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw FactoryError("deliveries still pending after \(deadline) s")
+    }
+
+    @Test("a delivery is signed so the reference library verifies it, and carries the job as the API shows it")
+    func signedDelivery() async throws {
+        let receiver = try WebhookReceiver(secret: Self.secret)
+        let setup = try await Self.setUp(receiver: receiver, paths: ["/ok"])
+        let results = try await Self.deliverAll(setup, service: Self.service(setup.stores, schedule: [0.1]))
+        let ok = try #require(results["/ok"])
+        #expect(ok.delivery.status == .succeeded && ok.delivery.attempts == 1 && ok.attempts.first?.statusCode == 204)
+
+        let request = try #require(try receiver.requests(path: "/ok").first)
+        #expect(request.verified)
+        #expect(request.webhookID == ok.delivery.eventID && request.webhookID?.hasPrefix("msg_") == true)
+        #expect(request.userAgent == "Zixly-Webhooks/test")
+        let body = try JSONValue(jsonText: request.body)
+        #expect(body["type"] == "job.completed")
+        #expect(body["data"]?["id"]?.stringValue == setup.job.id.rawValue)
+        #expect(body["data"]?["status"] == "completed" && body["data"]?["parameters"]?["ticker"] == "GOOG")
+        #expect(body["data"]?["metrics"]?["sharpe_ratio"]?.doubleValue == 1.2)
+        #expect(body["timestamp"]?.stringValue == ISO8601.string(try #require(setup.job.finishedAt)))
+    }
+
+    @Test("failures retry on increasing delays: a flaky endpoint succeeds, dead and slow ones give up after every attempt")
+    func retries() async throws {
+        let receiver = try WebhookReceiver(secret: Self.secret)
+        let schedule: [TimeInterval] = [0.1, 0.2, 0.4, 0.8]
+        let setup = try await Self.setUp(receiver: receiver, paths: ["/flaky", "/slow", "/gone"], extra: ["dead": "http://127.0.0.1:9/hook"])
+        let started = Date()
+        let results = try await Self.deliverAll(setup, service: Self.service(setup.stores, schedule: schedule, timeout: .milliseconds(700)))
+
+        let flaky = try #require(results["/flaky"])
+        #expect(flaky.delivery.status == .succeeded && flaky.attempts.map(\.statusCode) == [500, 500, 200])
+        #expect(flaky.attempts.first?.responseBody == "not yet" && flaky.attempts.first?.error == "HTTP 500")
+
+        for name in ["/slow", "/gone", "dead"] {
+            let result = try #require(results[name])
+            #expect(result.delivery.status == .failed, "\(name)")
+            #expect(result.attempts.count == schedule.count + 1, "\(name): \(result.attempts.count) attempts")
+            // Each retry waited at least its scheduled delay after the attempt before it ended.
+            for (index, pair) in zip(result.attempts, result.attempts.dropFirst()).enumerated() {
+                let gap = pair.1.attemptedAt.timeIntervalSince(pair.0.attemptedAt.addingTimeInterval(pair.0.durationSeconds))
+                #expect(gap >= schedule[index] - 0.01, "\(name): gap \(gap) before attempt \(index + 2)")
+            }
+        }
+        #expect(results["/slow"]?.attempts.allSatisfy { $0.statusCode == nil && $0.error == "timed out" } == true)
+        #expect(results["/gone"]?.attempts.allSatisfy { $0.statusCode == 410 } == true)
+        #expect(results["dead"]?.attempts.allSatisfy { $0.statusCode == nil && $0.error != nil } == true)
+        // The slow endpoint held one slot, not the others: the flaky one finished long before.
+        #expect(try #require(flaky.attempts.last).attemptedAt.timeIntervalSince(started) < 3)
+        #expect(try receiver.requests().allSatisfy(\.verified))
+        // The job itself is untouched by any of it.
+        #expect(try await setup.stores.jobs.job(setup.job.id)?.state == .completed)
+    }
+}
