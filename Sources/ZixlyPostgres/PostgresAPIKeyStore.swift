@@ -21,11 +21,11 @@ public struct PostgresAPIKeyStore: APIKeyStore {
     }
 
     public func key(withHash hash: String) async throws -> APIKey? {
-        try await keys(try await database.client.query("SELECT * FROM api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL", logger: logger)).first
+        try await keys("SELECT * FROM api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL").first
     }
 
     public func keys() async throws -> [APIKey] {
-        try await keys(try await database.client.query("SELECT * FROM api_keys ORDER BY created_at, id", logger: logger))
+        try await keys("SELECT * FROM api_keys ORDER BY created_at, id")
     }
 
     public func revoke(id: String, now: Date) async throws -> Bool {
@@ -38,10 +38,10 @@ public struct PostgresAPIKeyStore: APIKeyStore {
         }
     }
 
-    private func keys(_ rows: PostgresRowSequence) async throws -> [APIKey] {
+    private func keys(_ query: PostgresQuery) async throws -> [APIKey] {
         try await database.run {
             var keys: [APIKey] = []
-            for try await row in rows {
+            for try await row in try await database.client.query(query, logger: logger) {
                 let row = row.makeRandomAccess()
                 keys.append(APIKey(
                     id: try row["id"].decode(String.self), name: try row["name"].decode(String.self),

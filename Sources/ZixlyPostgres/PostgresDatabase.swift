@@ -12,13 +12,18 @@ public final class PostgresDatabase: Sendable {
     public let client: PostgresClient
     let connection: PostgresConnection.Configuration
     let logger: Logger
+    /// The longest any one store operation may take before it counts as the server being gone.
+    let operationTimeout: Double
+    let availability = Availability()
 
     /// Advisory-lock key that serializes `migrate()` across replicas ("zixly" in ASCII).
     static let migrationLock: Int64 = 0x7A69_786C_79
 
     /// - Parameter url: `postgres://user:password@host:port/database[?sslmode=disable|require]`.
     /// - Throws: `PostgresURLError` naming what is wrong (never echoing the password).
-    public init(url: String, maximumConnections: Int = 20, logger: Logger) throws {
+    /// - Parameter operationTimeout: seconds a store operation may take (default 30).
+    public init(url: String, maximumConnections: Int = 20, operationTimeout: Double = 30, logger: Logger) throws {
+        self.operationTimeout = operationTimeout
         let parsed = try PostgresURL(url)
         var configuration = PostgresClient.Configuration(
             host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password, database: parsed.database,
@@ -107,17 +112,46 @@ public final class PostgresDatabase: Sendable {
         return applied
     }
 
-    /// Runs a store operation; losing the server becomes `StoreUnavailable` (the API's 503).
-    func run<T>(_ body: () async throws -> T) async throws -> T {
+    /// Runs a store operation. Losing the server becomes `StoreUnavailable` (the API's 503 with
+    /// `Retry-After`), and so does an operation with no answer within `operationTimeout`. One still
+    /// waiting after a second has the server probed on a connection of its own and fails at once
+    /// if that fails; after a loss, operations fail at once until a probe (at most one a second)
+    /// reaches the server again. So callers get their 503 within about a second instead of waiting
+    /// on the pool's reconnects, while a long write to a healthy server runs to its end.
+    func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await availability.checkBeforeUse { try await self.checkConnection() }
         do {
-            return try await body()
-        } catch let error as PSQLError where Self.meansUnavailable(error) {
-            throw StoreUnavailable(reason: Self.describe(error))
+            return try await Deadline.run(seconds: operationTimeout, probe: { try await self.checkConnection() }, body)
+        } catch {
+            guard let unavailable = Self.unavailable(error) else { throw error }
+            availability.markLost(unavailable)
+            throw unavailable
+        }
+    }
+
+    /// The `StoreUnavailable` an error means, or nil if it is not about reaching the server.
+    static func unavailable(_ error: any Error) -> StoreUnavailable? {
+        switch error {
+        case let error as StoreUnavailable:
+            return error
+        case let error as PSQLError where meansUnavailable(error):
+            return StoreUnavailable(reason: describe(error))
+        case let error as PostgresTransactionError:
+            let inner: [(any Error)?] = [error.beginError, error.closureError, error.commitError, error.rollbackError]
+            return inner.compactMap { $0.flatMap(unavailable) }.first
+        default:
+            return nil
         }
     }
 
     static func meansUnavailable(_ error: PSQLError) -> Bool {
-        [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown].contains(error.code)
+        if [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown].contains(error.code) {
+            return true
+        }
+        // Connection exceptions (08…), operator intervention (57P01 shutdown, 57P02 crash, 57P03
+        // starting up) and too many connections (53300): the server, not the statement.
+        guard error.code == .server, let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300"].contains(state)
     }
 
     static func describe(_ error: any Error) -> String {

@@ -22,6 +22,7 @@ extension WorkerPool {
             await record(.threw("no handler for job type '\(claimed.job.jobType)'", isRetryable: false), lease: lease, job: claimed.job, logger: logger)
             return
         }
+        logger.info("job started", metadata: ["attempt": "\(lease.attempt)", "worker": "\(lease.worker)"])
         let control = JobControl()
         let context = JobContext(lease: lease, control: control)
         let outcome = await withTaskGroup(of: Outcome?.self) { group -> Outcome in

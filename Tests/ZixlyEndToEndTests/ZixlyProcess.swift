@@ -109,6 +109,7 @@ enum HTTP {
     struct Reply: Sendable {
         var status: Int
         var json: JSONValue
+        var retryAfter: String? = nil
     }
 
     static func send(_ method: HTTPMethod, _ url: String, body: String? = nil, headers: [String: String] = [:]) async throws -> Reply {
@@ -119,7 +120,7 @@ enum HTTP {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 32 << 20)
         let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes.readableBytesView))) ?? .string(String(buffer: bytes))
-        return Reply(status: Int(response.status.code), json: json)
+        return Reply(status: Int(response.status.code), json: json, retryAfter: response.headers.first(name: "retry-after"))
     }
 
     static func signedWebhook(_ baseURL: String, body: String, secret: WebhookSecret, id: String = "msg_" + UUID().uuidString) async throws -> Reply {

@@ -8,6 +8,7 @@ Prints "ready" once it listens.
 import email
 import email.policy
 import json
+import os
 import ssl
 import sys
 import time
@@ -46,8 +47,9 @@ def main():
     controller = Controller(Recorder(out), hostname="127.0.0.1", port=port, **options)
     controller.start()
     print("ready", flush=True)
-    while True:
-        time.sleep(3600)
+    parent = os.getppid()
+    while os.getppid() == parent:  # leave when the test process is gone
+        time.sleep(0.5)
 
 
 if __name__ == "__main__":

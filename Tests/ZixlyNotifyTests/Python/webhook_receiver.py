@@ -8,6 +8,7 @@ Behaviour by path: /ok answers 204; /flaky answers 500 to its first two requests
 verify gets 401. Prints "ready" once it listens.
 """
 import json
+import os
 import sys
 import threading
 import time
@@ -58,6 +59,14 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+def exit_with_parent(parent=os.getppid()):
+    """The test process may end without stopping us: leave when it is gone."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+threading.Thread(target=exit_with_parent, daemon=True).start()
 server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
 print("ready", flush=True)
 server.serve_forever()

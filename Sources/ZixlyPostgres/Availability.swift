@@ -1,0 +1,138 @@
+import Foundation
+import Synchronization
+import ZixlyCore
+
+/// Whether the server was lost, and when it was last probed: a circuit breaker in front of the
+/// pool, whose own reconnects make a caller wait up to a minute while the server is down.
+final class Availability: Sendable {
+    private struct State {
+        var lost: StoreUnavailable?
+        var lastProbe = ContinuousClock.Instant.now
+    }
+    private let state = Mutex(State())
+    /// At most one probe per interval; callers in between fail at once.
+    let probeInterval: Duration = .seconds(1)
+
+    func markLost(_ reason: StoreUnavailable) {
+        state.withLock { $0.lost = reason }
+    }
+
+    /// Returns at once while the server is believed reachable. Otherwise probes it (or, if a probe
+    /// ran less than a second ago, throws at once): a successful probe closes the circuit.
+    func checkBeforeUse(probe: @Sendable () async throws -> Void) async throws {
+        let lost: StoreUnavailable? = state.withLock { state in
+            guard let lost = state.lost else { return nil }
+            if ContinuousClock.now - state.lastProbe < probeInterval { return lost }
+            state.lastProbe = .now
+            return nil
+        }
+        if let lost { throw lost }
+        guard state.withLock({ $0.lost != nil }) else { return }
+        do {
+            try await probe()
+            state.withLock { $0.lost = nil }
+        } catch {
+            let reason = (error as? StoreUnavailable) ?? StoreUnavailable(reason: "\(error)")
+            state.withLock { $0.lost = reason }
+            throw reason
+        }
+    }
+}
+
+/// Runs an operation with a time limit that holds even if the operation ignores cancellation
+/// (a query stuck on a connection the server closed): past the limit the caller gets
+/// `StoreUnavailable` and the operation is cancelled and left to end on its own. An operation
+/// still waiting after `probeAfter` (typically for a pooled connection while the server is down)
+/// has the server probed on a connection of its own: if that fails, so does the operation, at once.
+enum Deadline {
+    static func run<T: Sendable>(
+        seconds: Double, probeAfter: Double = 1, probe: @escaping @Sendable () async throws -> Void,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let outcome = Outcome<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                outcome.install(continuation)
+                let work = Task {
+                    do { outcome.finish(.success(try await body())) } catch { outcome.finish(.failure(error)) }
+                }
+                let timer = Task {
+                    try await Task.sleep(for: .seconds(probeAfter))
+                    do {
+                        try await probe()
+                    } catch {
+                        let reason = (error as? StoreUnavailable) ?? StoreUnavailable(reason: "\(error)")
+                        if outcome.finish(.failure(reason)) { work.cancel() }
+                        return
+                    }
+                    try await Task.sleep(for: .seconds(max(0, seconds - probeAfter)))
+                    if outcome.finish(.failure(StoreUnavailable(reason: "no answer from PostgreSQL within \(Int(seconds)) s"))) {
+                        work.cancel()
+                    }
+                }
+                outcome.onFinish { timer.cancel() }
+                outcome.onCancel { work.cancel() }
+            }
+        } onCancel: {
+            outcome.cancel()
+        }
+    }
+
+    /// The first result wins; later ones are dropped.
+    final class Outcome<T: Sendable>: Sendable {
+        private struct State {
+            var continuation: CheckedContinuation<T, any Error>?
+            var finished = false
+            var cancelled = false
+            var finishHandlers: [@Sendable () -> Void] = []
+            var cancelHandlers: [@Sendable () -> Void] = []
+        }
+        private let state = Mutex(State())
+
+        func install(_ continuation: CheckedContinuation<T, any Error>) {
+            state.withLock { $0.continuation = continuation }
+        }
+
+        /// True if this was the first result.
+        @discardableResult
+        func finish(_ result: Result<T, any Error>) -> Bool {
+            let (continuation, handlers) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [@Sendable () -> Void]) in
+                guard !state.finished else { return (nil, []) }
+                state.finished = true
+                defer { state.continuation = nil; state.finishHandlers = [] }
+                return (state.continuation, state.finishHandlers)
+            }
+            guard let continuation else { return false }
+            continuation.resume(with: result)
+            handlers.forEach { $0() }
+            return true
+        }
+
+        func onFinish(_ handler: @escaping @Sendable () -> Void) {
+            let runNow = state.withLock { state -> Bool in
+                if state.finished { return true }
+                state.finishHandlers.append(handler)
+                return false
+            }
+            if runNow { handler() }
+        }
+
+        func onCancel(_ handler: @escaping @Sendable () -> Void) {
+            let runNow = state.withLock { state -> Bool in
+                if state.cancelled { return true }
+                state.cancelHandlers.append(handler)
+                return false
+            }
+            if runNow { handler() }
+        }
+
+        func cancel() {
+            let handlers = state.withLock { state -> [@Sendable () -> Void] in
+                state.cancelled = true
+                defer { state.cancelHandlers = [] }
+                return state.cancelHandlers
+            }
+            handlers.forEach { $0() }
+        }
+    }
+}
