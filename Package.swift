@@ -84,12 +84,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-        // Pipelines: the trading sweep and its market data.
+        // Pipelines: the trading sweep (built-in engine or the external trading API) and its market data.
         .target(
             name: "ZixlyPipelines",
             dependencies: [
                 "ZixlyCore", "ZixlyQueue", "SweepEngine",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             resources: [.copy("SampleData")],
             swiftSettings: strict),

@@ -18,11 +18,15 @@ public struct APIServices: Sendable {
     /// The bootstrap admin key (`ZIXLY_ADMIN_API_KEY`).
     public var adminAPIKey: String
     public var version: String
+    /// Whether sweeps may ask for `executor: "external"` (a trading API is configured).
+    public var externalSweeps: Bool
 
     public init(
         queue: JobQueue, results: any SweepResultStore, artifacts: any ArtifactStore, apiKeys: any APIKeyStore,
-        webhookEndpoints: any WebhookStore, marketData: MarketDataDirectory, webhook: Webhook, adminAPIKey: String, version: String
+        webhookEndpoints: any WebhookStore, marketData: MarketDataDirectory, webhook: Webhook, adminAPIKey: String, version: String,
+        externalSweeps: Bool = false
     ) {
+        self.externalSweeps = externalSweeps
         self.queue = queue
         self.results = results
         self.artifacts = artifacts

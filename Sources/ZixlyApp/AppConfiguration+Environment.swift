@@ -32,6 +32,13 @@ extension AppConfiguration {
         if let interval = try reader.integer("ZIXLY_RESCUE_INTERVAL_SECONDS", in: 1...3600) { configuration.rescueIntervalSeconds = interval }
         if let poll = try reader.integer("ZIXLY_POLL_INTERVAL_MS", in: 10...600_000) { configuration.pollIntervalSeconds = Double(poll) / 1000 }
         configuration.email = try parseEmail(reader: reader)
+        if let url = reader["ZIXLY_TRADING_API_URL"] {
+            guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), components.host != nil else {
+                throw ConfigurationError("ZIXLY_TRADING_API_URL", "must be an http:// or https:// URL")
+            }
+            let poll = try reader.integer("ZIXLY_TRADING_API_POLL_MS", in: 50...600_000) ?? 2000
+            configuration.tradingAPI = .init(url: url, apiKey: try reader.secret("ZIXLY_TRADING_API_KEY"), pollIntervalSeconds: Double(poll) / 1000)
+        }
         if let schedule = reader["ZIXLY_WEBHOOK_RETRY_SCHEDULE"] { configuration.webhookRetrySchedule = try parseRetrySchedule(schedule) }
         if let timeout = try reader.integer("ZIXLY_WEBHOOK_TIMEOUT_SECONDS", in: 1...300) { configuration.webhookTimeoutSeconds = timeout }
         if let level = reader["ZIXLY_LOG_LEVEL"] {

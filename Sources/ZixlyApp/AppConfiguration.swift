@@ -37,6 +37,8 @@ public struct AppConfiguration: Sendable {
     public var webhookRetrySchedule: [TimeInterval]?
     /// Deadline of one outbound webhook request. Default 15 s.
     public var webhookTimeoutSeconds = 15
+    /// The external trading API sweeps may run on (`ZIXLY_TRADING_API_URL`); nil = built-in engine only.
+    public var tradingAPI: TradingAPISettings?
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.json
     public var migrate = true
@@ -61,6 +63,12 @@ public struct AppConfiguration: Sendable {
         public var from: String
         public var recipients: [String]
         public var trustedCertificatesFile: String?
+    }
+
+    public struct TradingAPISettings: Sendable {
+        public var url: String
+        public var apiKey: String?
+        public var pollIntervalSeconds: Double
     }
 
     public enum Artifacts: Sendable {

@@ -38,7 +38,7 @@ public struct ApplicationBuilder: Sendable {
         let router = buildRouter(APIServices(
             queue: queue, results: stores.results, artifacts: stores.artifacts, apiKeys: stores.apiKeys,
             webhookEndpoints: stores.webhooks, marketData: marketData, webhook: Webhook(secrets: secrets.webhook), adminAPIKey: secrets.adminAPIKey,
-            version: version), surface: role.servesAPI ? .full : .operations)
+            version: version, externalSweeps: configuration.tradingAPI != nil), surface: role.servesAPI ? .full : .operations)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "zixly"),
@@ -58,12 +58,18 @@ public struct ApplicationBuilder: Sendable {
         pool.pollInterval = .milliseconds(Int(configuration.pollIntervalSeconds * 1000))
         var rescue = JobRescuer.Configuration()
         rescue.interval = .seconds(configuration.rescueIntervalSeconds)
-        let pipeline = TradingSweepPipeline(marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock)
+        let external = configuration.tradingAPI.map { settings in
+            ExternalSweepExecutor(
+                api: HTTPTradingAPI(configuration: .init(baseURL: settings.url, apiKey: settings.apiKey)), artifacts: stores.artifacts,
+                pollInterval: .milliseconds(Int(settings.pollIntervalSeconds * 1000)))
+        }
+        let pipeline = TradingSweepPipeline(
+            marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock, external: external)
         let wakeupListener = stores.wakeupService.map { [$0(wakeups)] } ?? []
         let webhookWakeups = WorkSignal()
         return stores.services + wakeupListener + [
             WorkerPool(
-                store: stores.jobs, handlers: [pipeline], retryPolicy: retryPolicy, configuration: pool, clock: clock,
+                store: stores.jobs, handlers: [pipeline, NoopHandler()], retryPolicy: retryPolicy, configuration: pool, clock: clock,
                 worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger,
                 onEvent: workerEvents(logger: logger, webhookWakeups: webhookWakeups)),
             webhookDeliveryService(wakeups: webhookWakeups, logger: logger),

@@ -4,14 +4,28 @@ import ZixlyCore
 
 extension TradingSweepParameters {
     /// Validates a request body. `hasData` says whether a ticker has market data; `available`
-    /// lists what does, for the error message.
+    /// lists what does, for the error message. `externalConfigured`: whether this server has an
+    /// external trading API (a sweep sent there needs no local market data).
     /// - Throws: `ValidationErrors` with one message per bad field.
-    public init(validating body: JSONValue, hasData: (String) -> Bool, available: @autoclosure () -> [String]) throws(ValidationErrors) {
+    public init(
+        validating body: JSONValue, hasData: (String) -> Bool, available: @autoclosure () -> [String], externalConfigured: Bool = false
+    ) throws(ValidationErrors) {
         guard case .object(let object) = body else { throw ValidationErrors(fields: ["body": "must be a JSON object"]) }
         var errors: [String: String] = [:]
-        let allowed: Set = ["ticker", "fast_range", "slow_range", "step", "min_trades", "strategy_type", "config_path", "fees_bps", "slippage_bps"]
+        let allowed: Set = ["ticker", "fast_range", "slow_range", "step", "min_trades", "strategy_type", "config_path", "fees_bps", "slippage_bps", "executor"]
         for key in object.keys where !allowed.contains(key) {
             errors[key] = "unknown field"
+        }
+
+        var executor = SweepExecutorKind.builtin
+        switch object["executor"] {
+        case nil, .null?: break
+        case .string(let text) where SweepExecutorKind(rawValue: text) != nil:
+            executor = SweepExecutorKind(rawValue: text)!
+            if executor == .external && !externalConfigured {
+                errors["executor"] = "'external' needs a trading API on this server (ZIXLY_TRADING_API_URL)"
+            }
+        default: errors["executor"] = "must be 'builtin' or 'external'"
         }
 
         var ticker = ""
@@ -19,7 +33,7 @@ extension TradingSweepParameters {
         case .string(let text) where (3...20).contains(text.count):
             if !MarketDataDirectory.isValidTicker(text) {
                 errors["ticker"] = "may hold only letters, digits and . - _ ^ ="
-            } else if !hasData(text) {
+            } else if executor == .builtin && !hasData(text) {
                 errors["ticker"] = "no market data for '\(text)'; available: \(available().joined(separator: ", "))"
             }
             ticker = text.uppercased()
@@ -63,7 +77,7 @@ extension TradingSweepParameters {
         guard errors.isEmpty, let fast, let slow else { throw ValidationErrors(fields: errors) }
         self.init(
             ticker: ticker, fastRange: fast, slowRange: slow, step: step, minTrades: minTrades, strategy: strategy,
-            configPath: configPath, feesBps: fees, slippageBps: slippage)
+            configPath: configPath, feesBps: fees, slippageBps: slippage, executor: executor)
     }
 
     private static func range(_ value: JSONValue?, field: String, errors: inout [String: String]) -> ClosedRange<Int>? {

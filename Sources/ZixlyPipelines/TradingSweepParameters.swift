@@ -13,6 +13,8 @@ public struct TradingSweepParameters: Sendable, Equatable {
     public var configPath: String?
     public var feesBps: Double
     public var slippageBps: Double
+    /// Where the sweep runs: the built-in engine (default) or the external trading API.
+    public var executor: SweepExecutorKind = .builtin
 
     public static let windowLimits = 1...500
     public static let stepLimits = 1...50
@@ -36,8 +38,17 @@ public struct TradingSweepParameters: Sendable, Equatable {
             "slippage_bps": .number(slippageBps),
         ]
         if let configPath { object["config_path"] = .string(configPath) }
+        if executor != .builtin { object["executor"] = .string(executor.rawValue) }
         return .object(object)
     }
+}
+
+/// Where a sweep runs.
+public enum SweepExecutorKind: String, Sendable, Equatable, CaseIterable {
+    /// The built-in engine, on this worker.
+    case builtin
+    /// The external trading API (`ZIXLY_TRADING_API_URL`).
+    case external
 }
 
 /// Field → what is wrong with it; the API returns it as `details`.

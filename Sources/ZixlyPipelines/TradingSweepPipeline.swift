@@ -17,11 +17,14 @@ public struct TradingSweepPipeline: JobHandler {
     let clock: any WallClock
     /// Sweep threads per job; 0 = one per core.
     let threads: Int
+    /// Runs sweeps that ask for `executor: "external"`; nil when no trading API is configured.
+    let external: ExternalSweepExecutor?
 
     public init(
         marketData: MarketDataDirectory, results: any SweepResultStore, artifacts: any ArtifactStore,
-        clock: any WallClock = SystemWallClock(), threads: Int = 0
+        clock: any WallClock = SystemWallClock(), threads: Int = 0, external: ExternalSweepExecutor? = nil
     ) {
+        self.external = external
         self.marketData = marketData
         self.results = results
         self.artifacts = artifacts
@@ -30,11 +33,12 @@ public struct TradingSweepPipeline: JobHandler {
     }
 
     public func run(_ job: Job, context: JobContext) async throws -> JSONValue {
-        let parameters: TradingSweepParameters
+        let parameters = try validated(job)
+        if parameters.executor == .external, let external {
+            return try await external.run(job, parameters: parameters, context: context)
+        }
         let series: PriceSeries
         do {
-            parameters = try TradingSweepParameters(
-                validating: job.parameters, hasData: marketData.hasData(for:), available: marketData.availableTickers())
             series = try marketData.series(for: parameters.ticker)
         } catch {
             throw JobFailure(message: "\(error)", isRetryable: false)
@@ -57,6 +61,18 @@ public struct TradingSweepPipeline: JobHandler {
         try await artifacts.put(report.json.jsonData(), at: run.artifactKey, contentType: "application/json")
         guard try await results.save(run, rows: outcome.results, under: context.lease) else { throw JobStopped() }
         return report.summary
+    }
+
+    /// The job's parameters, checked again (the data or the configuration may have changed since
+    /// the job was accepted); a problem fails the job without a retry.
+    func validated(_ job: Job) throws(JobFailure) -> TradingSweepParameters {
+        do throws(ValidationErrors) {
+            return try TradingSweepParameters(
+                validating: job.parameters, hasData: marketData.hasData(for:), available: marketData.availableTickers(),
+                externalConfigured: external != nil)
+        } catch {
+            throw JobFailure(message: "\(error)", isRetryable: false)
+        }
     }
 
     /// Runs the CPU-bound sweep on Dispatch's threads, off Swift's cooperative pool, so

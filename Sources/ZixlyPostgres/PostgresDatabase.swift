@@ -15,6 +15,8 @@ public final class PostgresDatabase: Sendable {
     /// The longest any one store operation may take before it counts as the server being gone.
     let operationTimeout: Double
     let availability = Availability()
+    /// `pg_notify('zixly_jobs')` after enqueues, coalesced.
+    let wakeup = CoalescedWakeup()
 
     /// Advisory-lock key that serializes `migrate()` across replicas ("zixly" in ASCII).
     static let migrationLock: Int64 = 0x7A69_786C_79

@@ -37,7 +37,7 @@ extension PostgresJobStore {
                 WHERE id = \(id.rawValue) AND state IN ('failed', 'cancelled')
                 RETURNING *
                 """, logger: logger).jobs().first
-            if job != nil { try await notifyWorkers() }
+            if job != nil { notifyWorkers() }
             return job
         }
     }

@@ -26,7 +26,7 @@ public struct PostgresJobStore: JobStore {
                 RETURNING *
                 """, logger: logger).jobs()
             if let created = inserted.first {
-                try await notifyWorkers()
+                notifyWorkers()
                 return .created(created)
             }
             let existing = try await client.query("""
@@ -121,9 +121,17 @@ public struct PostgresJobStore: JobStore {
         }
     }
 
-    /// Tells every listening process that work may be waiting (after the enqueue committed).
-    func notifyWorkers() async throws {
-        try await client.query("SELECT pg_notify(\(PostgresWakeupListener.channel), '')", logger: logger)
+    /// Tells every listening process that work may be waiting (after the enqueue committed),
+    /// without waiting for it: wake-ups from a burst of enqueues go out as one NOTIFY.
+    func notifyWorkers() {
+        let (client, logger) = (client, logger)
+        database.wakeup.request {
+            do {
+                try await client.query("SELECT pg_notify(\(PostgresWakeupListener.channel), '')", logger: logger)
+            } catch {
+                logger.debug("could not notify workers; they poll", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     public func isReady() async -> Bool {

@@ -145,6 +145,12 @@ enum SQLiteMigrations {
             PRIMARY KEY (delivery_id, number)
         );
         """),
+        // Claims order by (priority, run_at, created_at, id): with id in the index, a claim reads
+        // the first queued row instead of sorting every job enqueued in the same instant.
+        ("0003_claim_index", """
+        DROP INDEX jobs_claimable;
+        CREATE INDEX jobs_claimable ON jobs (priority, run_at, created_at, id) WHERE state = 'queued';
+        """),
     ]
 
     static var migrator: DatabaseMigrator {

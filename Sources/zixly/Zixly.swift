@@ -7,5 +7,5 @@ struct Zixly: AsyncParsableCommand {
         commandName: "zixly",
         abstract: "Webhook-triggered data pipelines: signed webhook → durable queue → worker → results.",
         version: "zixly \(ZixlyVersion.current) (commit \(BuildInfo.commit))",
-        subcommands: [Up.self, API.self, Worker.self, Migrate.self, SweepCommand.self, JobsCommand.self])
+        subcommands: [Up.self, API.self, Worker.self, Migrate.self, SweepCommand.self, JobsCommand.self, LoadCommand.self])
 }

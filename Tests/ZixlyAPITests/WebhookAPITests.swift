@@ -62,6 +62,8 @@ struct WebhookAPITests {
         (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"strategy_type":"RSI"}"#, "strategy_type", "SMA, EMA, MACD"),
         (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"config_path":"max"}"#, "config_path", "minimum"),
         (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"colour":"red"}"#, "colour", "unknown field"),
+        (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"executor":"gpu"}"#, "executor", "'builtin' or 'external'"),
+        (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"executor":"external"}"#, "executor", "ZIXLY_TRADING_API_URL"),
         (#"[1,2,3]"#, "body", "JSON object"),
         (#"{"ticker":"GOOG","fast_range":[5,20"#, "body", "not valid JSON"),
         (String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000), "body", "not valid JSON"),

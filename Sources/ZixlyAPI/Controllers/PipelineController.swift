@@ -72,7 +72,7 @@ struct PipelineController {
         do throws(ValidationErrors) {
             parameters = try TradingSweepParameters(
                 validating: .object(config), hasData: services.marketData.hasData(for:),
-                available: services.marketData.availableTickers())
+                available: services.marketData.availableTickers(), externalConfigured: services.externalSweeps)
         } catch {
             throw APIError.badRequest("invalid trading-sweep configuration", fields: error.fields)
         }

@@ -26,7 +26,7 @@ struct WebhookController {
         do throws(ValidationErrors) {
             parameters = try TradingSweepParameters(
                 validating: json, hasData: services.marketData.hasData(for:),
-                available: services.marketData.availableTickers())
+                available: services.marketData.availableTickers(), externalConfigured: services.externalSweeps)
         } catch {
             throw APIError.badRequest("invalid trading-sweep request", fields: error.fields)
         }

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Queue benchmark, side by side in one run on one PostgreSQL server (defaults, fsync on):
+#   1. the ceiling: pgbench single-row INSERTs (and the same with a NOTIFY in each transaction);
+#   2. enqueue: Zixly's signed webhook -> committed job (`zixly load webhooks` against `zixly api`)
+#      versus pgqueuer's single enqueues, both from CLIENTS connections;
+#   3. throughput: JOBS no-op jobs drained by WORKERS Zixly worker processes versus WORKERS
+#      pgqueuer consumer processes.
+#
+#   bench/queue/run.sh                 CLIENTS=8 JOBS=20000 WORKERS=2 SECONDS=10
+#
+# Not a test: it prints figures; docs/benchmarks.md records them with the command.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+clients=${CLIENTS:-8}
+jobs=${JOBS:-20000}
+workers=${WORKERS:-2}
+seconds=${SECONDS_PER_RUN:-10}
+concurrency=${WORKER_CONCURRENCY:-8}
+
+[ "$(id -u)" = 0 ] || { echo "run as root (PostgreSQL is started as the postgres user)"; exit 1; }
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -n "$pg_bin" ] || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); }
+venv=$root/bench/.venv
+if ! "$venv/bin/python" -c 'import pgqueuer, asyncpg' >/dev/null 2>&1; then
+  echo "== installing pgqueuer into bench/.venv"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check pgqueuer asyncpg
+fi
+echo "== building zixly (release, in .build-release)"
+swift build -c release --product zixly --scratch-path "$root/.build-release" >/dev/null
+zixly=$root/.build-release/release/zixly
+
+# --- PostgreSQL with its defaults (fsync on), stopped on exit -----------------------------------
+data=$(mktemp -d /tmp/zixly-bench-pg.XXXXXX)
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+chown postgres "$data"
+su postgres -c "$pg_bin/initdb -D $data/data -U postgres -A trust" >/dev/null
+su postgres -c "$pg_bin/pg_ctl -D $data/data -l $data/server.log -w start -o '-p $port -c listen_addresses=127.0.0.1 -k /tmp -c max_connections=200'" >/dev/null
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  su postgres -c "$pg_bin/pg_ctl -D $data/data -m immediate stop" >/dev/null 2>&1 || true
+  rm -rf "$data"
+}
+trap cleanup EXIT
+psql() { "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
+for db in ceiling zixly pgqueuer; do psql -c "CREATE DATABASE $db"; done
+url() { echo "postgres://postgres@127.0.0.1:$port/$1"; }
+echo "== machine: $(nproc) cores; PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') (defaults, fsync $(psql -c 'SHOW fsync'))"
+echo "== $clients clients, $seconds s per rate run; $jobs no-op jobs, $workers worker processes"
+
+# --- 1. the ceiling -----------------------------------------------------------------------------
+psql -d ceiling -c "CREATE TABLE items (id bigserial PRIMARY KEY, payload text, created_at timestamptz DEFAULT now())"
+echo "INSERT INTO items (payload) VALUES ('x');" > "$data/insert.sql"
+printf 'BEGIN;\nINSERT INTO items (payload) VALUES (%s);\nNOTIFY items;\nCOMMIT;\n' "'x'" > "$data/notify.sql"
+pgbench_tps() { "$pg_bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -n -c "$clients" -j 2 -T "$seconds" -f "$1" ceiling 2>/dev/null | awk '/^tps/ {print int($3)}'; }
+insert_tps=$(pgbench_tps "$data/insert.sql")
+notify_tps=$(pgbench_tps "$data/notify.sql")
+echo "pgbench single-row INSERT:            $insert_tps TPS"
+echo "pgbench INSERT + NOTIFY per txn:      $notify_tps TPS"
+
+# --- 2. enqueue ---------------------------------------------------------------------------------
+secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+export ZIXLY_WEBHOOK_SECRETS=$secret ZIXLY_ADMIN_API_KEY=zk_bench_admin_key_0123456789 ZIXLY_LOG_LEVEL=warning
+export ZIXLY_DATA_DIR=$data/zixly ZIXLY_DATABASE_URL=$(url zixly)
+"$zixly" migrate >/dev/null
+api_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$zixly" api --port "$api_port" 2>"$data/api.log" & pids+=($!)
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$api_port/ready" >/dev/null && break; sleep 0.1; done
+"$zixly" load webhooks --url "http://127.0.0.1:$api_port" --count 1000 --concurrency "$clients" >/dev/null  # warm-up
+zixly_enqueue=$("$zixly" load webhooks --url "http://127.0.0.1:$api_port" --count "${ENQUEUE_COUNT:-20000}" --concurrency "$clients")
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true; pids=()
+"$venv/bin/python" bench/queue/pgqueuer_bench.py install "$(url pgqueuer)"
+pgq_enqueue=$("$venv/bin/python" bench/queue/pgqueuer_bench.py enqueue "$(url pgqueuer)" "$seconds" "$clients")
+echo "zixly signed webhook -> job:          $zixly_enqueue"
+echo "pgqueuer single enqueue:              $pgq_enqueue"
+
+# --- 3. no-op throughput ------------------------------------------------------------------------
+psql -d zixly -c "DELETE FROM jobs"
+psql -d zixly -c "INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts, run_at, created_at)
+  SELECT gen_random_uuid()::text, 'default', 'noop', 'queued', '{}', 0, 0, 3, now(), now() FROM generate_series(1, $jobs)"
+started=$(date +%s.%N)
+for i in $(seq "$workers"); do
+  worker_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  ZIXLY_WORKER_CONCURRENCY=$concurrency "$zixly" worker --port "$worker_port" 2>"$data/worker-$i.log" & pids+=($!)
+done
+until [ "$(psql -d zixly -c "SELECT count(*) FROM jobs WHERE state = 'completed'")" = "$jobs" ]; do
+  for i in $(seq "$workers"); do grep -q "invalid configuration" "$data/worker-$i.log" && { cat "$data/worker-$i.log"; exit 1; }; done
+  sleep 0.05
+done
+zixly_seconds=$(echo "$(date +%s.%N) - $started" | bc)
+zixly_db_seconds=$(psql -d zixly -c "SELECT extract(epoch FROM max(finished_at) - min(started_at)) FROM jobs")
+for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; pids=()
+
+"$venv/bin/python" bench/queue/pgqueuer_bench.py fill "$(url pgqueuer)" "$jobs"
+started=$(date +%s.%N)
+for i in $(seq "$workers"); do "$venv/bin/python" bench/queue/pgqueuer_bench.py drain "$(url pgqueuer)" 10 & pids+=($!); done
+until [ "$(psql -d pgqueuer -c "SELECT count(*) FROM pgqueuer")" = "0" ]; do sleep 0.05; done
+pgq_seconds=$(echo "$(date +%s.%N) - $started" | bc)
+for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done; pids=()
+
+printf 'zixly no-op jobs:                     %.0f jobs/s (%d in %.2f s wall, %.2f s first start to last finish)\n' \
+  "$(echo "$jobs / $zixly_seconds" | bc -l)" "$jobs" "$zixly_seconds" "$zixly_db_seconds"
+printf 'pgqueuer no-op jobs:                  %.0f jobs/s (%d in %.2f s wall)\n' "$(echo "$jobs / $pgq_seconds" | bc -l)" "$jobs" "$pgq_seconds"
