@@ -165,5 +165,19 @@ enum PostgresMigrations {
             "DROP INDEX jobs_claimable",
             "CREATE INDEX jobs_claimable ON jobs (priority, run_at, created_at, id) WHERE state = 'queued'",
         ]),
+        // An event only for a tenant with a live endpoint: with no subscriber, ending a job writes nothing more.
+        ("0004_events_for_subscribers", [
+            """
+            CREATE OR REPLACE FUNCTION zixly_job_final_event() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant = NEW.tenant AND deleted_at IS NULL) THEN
+                    INSERT INTO job_events (id, job_id, tenant, event_type, occurred_at)
+                    VALUES ('msg_' || replace(gen_random_uuid()::text, '-', ''), NEW.id, NEW.tenant, 'job.' || NEW.state, NEW.finished_at);
+                END IF;
+                RETURN NULL;
+            END
+            $$
+            """,
+        ]),
     ]
 }

@@ -151,6 +151,17 @@ enum SQLiteMigrations {
         DROP INDEX jobs_claimable;
         CREATE INDEX jobs_claimable ON jobs (priority, run_at, created_at, id) WHERE state = 'queued';
         """),
+        // An event only for a tenant with a live endpoint: with no subscriber, ending a job writes nothing more.
+        ("0004_events_for_subscribers", """
+        DROP TRIGGER jobs_final_event;
+        CREATE TRIGGER jobs_final_event AFTER UPDATE OF state ON jobs
+        WHEN NEW.state IN ('completed', 'failed', 'cancelled') AND OLD.state <> NEW.state
+        BEGIN
+            INSERT INTO job_events (id, job_id, tenant, event_type, occurred_at)
+            SELECT 'msg_' || lower(hex(randomblob(16))), NEW.id, NEW.tenant, 'job.' || NEW.state, NEW.finished_at
+            WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant = NEW.tenant AND deleted_at IS NULL);
+        END;
+        """),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -18,10 +18,16 @@ struct WebhookStoreTests {
         return endpoint
     }
 
-    @Test("every final transition, and only a final one, writes one event in its transaction", arguments: StoreKind.allCases)
+    @Test("every final transition, and only a final one, writes one event in its transaction (when the tenant has an endpoint)", arguments: StoreKind.allCases)
     func outbox(kind: StoreKind) async throws {
         let h = try await Harness(kind)
         let events = h.stores.webhooks
+        let unsubscribed = try await h.factory.running()
+        #expect(try await h.store.complete(unsubscribed.lease, summary: [:], now: h.clock.now()))
+        #expect(try await events.undispatchedEvents(limit: 10).isEmpty, "no endpoint, no event")
+        _ = try await Self.endpoint(h)
+        _ = try await Self.endpoint(h, tenant: "someone-else")
+
         let completed = try await h.factory.running()
         h.clock.advance(by: 3)
         #expect(try await h.store.complete(completed.lease, summary: [:], now: h.clock.now()))

@@ -8,17 +8,25 @@ import Glibc
 #endif
 
 /// moto's S3 emulator (PyPI `moto[server]`) on a free loopback port, for as long as this lives.
-/// moto accepts any credentials and does not check signatures: the signer has its own tests.
+/// By default moto accepts any credentials and checks no signature. `authenticated: true` turns
+/// its IAM authentication on: only `credentials` (a user it made) are accepted, and it verifies
+/// every request's SigV4 signature.
 public final class MotoServer: @unchecked Sendable {
     public let endpoint: URL
+    /// The access key and secret moto accepts, when authenticated.
+    public private(set) var credentials: (accessKeyID: String, secretAccessKey: String)?
     let process = Process()
+    static let iamScript = PythonTools.packageRoot.appendingPathComponent("Tests/ZixlyArtifactsTests/Python/moto_iam_user.py").path
 
-    public init() async throws {
+    public init(authenticated: Bool = false) async throws {
         let python = try PythonTools.python(modules: ["moto", "flask", "werkzeug"], packages: ["moto[server]"])
         let port = Int.random(in: 20_000..<40_000)
         endpoint = URL(string: "http://127.0.0.1:\(port)")!
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)]
+        if authenticated {
+            process.environment = ProcessInfo.processInfo.environment.merging(["INITIAL_NO_AUTH_ACTION_COUNT": "3"]) { $1 }
+        }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -26,11 +34,21 @@ public final class MotoServer: @unchecked Sendable {
             if let (_, response) = try? await URLSession.shared.data(from: endpoint.appendingPathComponent("moto-api/")),
                 (response as? HTTPURLResponse)?.statusCode != nil
             {
+                if authenticated { try makeUser(python: python) }
                 return
             }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw PythonToolsError("moto server did not start on port \(port)")
+    }
+
+    private func makeUser(python: String) throws {
+        let made = try PythonTools.run(python, [Self.iamScript, endpoint.absoluteString])
+        guard made.status == 0, let line = made.output.split(separator: "\n").last,
+              let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String],
+              let id = object["access_key_id"], let secret = object["secret_access_key"]
+        else { throw PythonToolsError("could not create a moto IAM user: \(made.output)") }
+        credentials = (id, secret)
     }
 
     deinit {

@@ -48,11 +48,11 @@ struct WebhookController {
         return answer.response(isNew ? .accepted : .ok)
     }
 
-    /// Completion callback of the external trading API executor (production-backends issue).
-    /// The signature is checked; the executor that would consume it is not built yet.
+    /// The original's completion callback of the external trading API. The signature is checked,
+    /// then 501: the external executor completes jobs by polling and takes no callbacks.
     @Sendable func sweepCallback(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try await verifiedBody(request, context: context)
-        throw APIError(.notImplemented, "the external trading API executor is not enabled on this server")
+        throw APIError(.notImplemented, "callbacks are not used: the external executor polls the trading API")
     }
 
     /// The job and its top 10 ranked results. The job id (a random UUID returned only to the
