@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import ServiceLifecycle
 import ZixlyCore
@@ -70,34 +71,52 @@ public struct WorkerPool: Service {
     }
 
     /// Runs until `shutdown` is triggered and every running job has finished or been released.
+    /// One loop claims as many jobs as there are free slots in one statement (a single round
+    /// trip for a burst, as pgqueuer's batches do) and starts each beside the others.
     public func run(until shutdown: Latch) async throws {
         logger.info("worker started", metadata: ["worker": "\(worker)", "concurrency": "\(configuration.concurrency)"])
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<max(1, configuration.concurrency) {
-                group.addTask { await slot(shutdown: shutdown) }
+        let slots = max(1, configuration.concurrency)
+        let running = RunningCount()
+        let (slotFreed, freeSlot) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        var slotsFreed = slotFreed.makeAsyncIterator()
+        await withDiscardingTaskGroup { group in
+            while !shutdown.isTriggered && !Task.isCancelled {
+                let free = slots - running.value
+                guard free > 0 else {
+                    _ = await slotsFreed.next()  // a running job ends (shutdown included: jobs end within the grace period)
+                    continue
+                }
+                let claimed: [ClaimedJob]
+                do {
+                    claimed = try await store.claim(worker: worker, limit: free, leaseFor: configuration.leaseDuration, now: clock.now())
+                } catch {
+                    logger.error("claim failed", metadata: ["error": "\(error)"])
+                    await wakeups.wait(upTo: configuration.pollInterval)
+                    continue
+                }
+                guard !claimed.isEmpty else {
+                    await wakeups.wait(upTo: configuration.pollInterval)
+                    continue
+                }
+                for job in claimed {
+                    running.add(1)
+                    onEvent(.claimed(job.job.id, attempt: job.lease.attempt))
+                    group.addTask {
+                        await execute(job, shutdown: shutdown)
+                        running.add(-1)
+                        freeSlot.yield()
+                    }
+                }
             }
         }
+        freeSlot.finish()
         logger.info("worker stopped", metadata: ["worker": "\(worker)"])
     }
+}
 
-    /// One unit of concurrency: claim a job, run it, repeat.
-    private func slot(shutdown: Latch) async {
-        while !shutdown.isTriggered {
-            let claimed: [ClaimedJob]
-            do {
-                claimed = try await store.claim(
-                    worker: worker, limit: 1, leaseFor: configuration.leaseDuration, now: clock.now())
-            } catch {
-                logger.error("claim failed", metadata: ["error": "\(error)"])
-                await wakeups.wait(upTo: configuration.pollInterval)
-                continue
-            }
-            guard let job = claimed.first else {
-                await wakeups.wait(upTo: configuration.pollInterval)
-                continue
-            }
-            onEvent(.claimed(job.job.id, attempt: job.lease.attempt))
-            await execute(job, shutdown: shutdown)
-        }
-    }
+/// Jobs running in this pool right now.
+final class RunningCount: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func add(_ delta: Int) { count.withLock { $0 += delta } }
 }
