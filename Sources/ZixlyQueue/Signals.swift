@@ -85,3 +85,11 @@ public final class Latch: Sendable {
         }
     }
 }
+
+/// How many tasks are in flight (jobs in a worker pool, deliveries in a sender).
+public final class InFlightCount: Sendable {
+    private let count = Mutex(0)
+    public init() {}
+    public var value: Int { count.withLock { $0 } }
+    public func add(_ delta: Int) { count.withLock { $0 += delta } }
+}

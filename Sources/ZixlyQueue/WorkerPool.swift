@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Logging
 import ServiceLifecycle
 import ZixlyCore
@@ -76,7 +75,7 @@ public struct WorkerPool: Service {
     public func run(until shutdown: Latch) async throws {
         logger.info("worker started", metadata: ["worker": "\(worker)", "concurrency": "\(configuration.concurrency)"])
         let slots = max(1, configuration.concurrency)
-        let running = RunningCount()
+        let running = InFlightCount()
         let (slotFreed, freeSlot) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         var slotsFreed = slotFreed.makeAsyncIterator()
         await withDiscardingTaskGroup { group in
@@ -112,11 +111,4 @@ public struct WorkerPool: Service {
         freeSlot.finish()
         logger.info("worker stopped", metadata: ["worker": "\(worker)"])
     }
-}
-
-/// Jobs running in this pool right now.
-final class RunningCount: Sendable {
-    private let count = Mutex(0)
-    var value: Int { count.withLock { $0 } }
-    func add(_ delta: Int) { count.withLock { $0 += delta } }
 }

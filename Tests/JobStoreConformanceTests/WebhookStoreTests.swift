@@ -18,6 +18,16 @@ struct WebhookStoreTests {
         return endpoint
     }
 
+    /// Completes a job and fans its event out with `payload`; returns the event.
+    @discardableResult
+    static func completedAndDispatched(_ h: Harness, payload: String) async throws -> JobEvent {
+        let running = try await h.factory.running()
+        #expect(try await h.store.complete(running.lease, summary: [:], now: h.clock.now()))
+        let event = try #require(try await h.stores.webhooks.undispatchedEvents(limit: 1).first)
+        _ = try await h.stores.webhooks.dispatch(event, payload: payload, now: h.clock.now())
+        return event
+    }
+
     @Test("every final transition, and only a final one, writes one event in its transaction (when the tenant has an endpoint)", arguments: StoreKind.allCases)
     func outbox(kind: StoreKind) async throws {
         let h = try await Harness(kind)
@@ -81,10 +91,7 @@ struct WebhookStoreTests {
         let h = try await Harness(kind)
         let store = h.stores.webhooks
         let endpoint = try await Self.endpoint(h)
-        let running = try await h.factory.running()
-        #expect(try await h.store.complete(running.lease, summary: [:], now: h.clock.now()))
-        let event = try #require(try await store.undispatchedEvents(limit: 1).first)
-        _ = try await store.dispatch(event, payload: "{}", now: h.clock.now())
+        try await Self.completedAndDispatched(h, payload: "{}")
 
         let due = try await store.claimDueDeliveries(limit: 10, now: h.clock.now(), lockUntil: h.clock.now().addingTimeInterval(60))
         let claimed = try #require(due.first)
@@ -115,10 +122,7 @@ struct WebhookStoreTests {
         let h = try await Harness(kind)
         let store = h.stores.webhooks
         let endpoint = try await Self.endpoint(h)
-        let running = try await h.factory.running()
-        #expect(try await h.store.complete(running.lease, summary: [:], now: h.clock.now()))
-        let event = try #require(try await store.undispatchedEvents(limit: 1).first)
-        _ = try await store.dispatch(event, payload: #"{"a":1}"#, now: h.clock.now())
+        try await Self.completedAndDispatched(h, payload: #"{"a":1}"#)
         let original = try #require(try await store.deliveries(endpointID: endpoint.id, tenant: endpoint.tenant, limit: 1, offset: 0).first)
         try await store.record(
             WebhookDeliveryAttempt(number: 1, attemptedAt: h.clock.now(), durationSeconds: 0, statusCode: nil, error: "refused", responseBody: nil),

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Logging
 import ServiceLifecycle
 import StandardWebhooks
@@ -138,11 +137,4 @@ public struct WebhookDeliveryService: Service {
     static func seconds(_ duration: Duration) -> TimeInterval {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
-}
-
-/// Deliveries being sent right now.
-final class InFlightCount: Sendable {
-    private let count = Mutex(0)
-    var value: Int { count.withLock { $0 } }
-    func add(_ delta: Int) { count.withLock { $0 += delta } }
 }
