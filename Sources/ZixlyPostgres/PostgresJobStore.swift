@@ -79,6 +79,27 @@ public struct PostgresJobStore: JobStore {
             """)
     }
 
+    public func complete(_ completions: [Completion], now: Date) async throws -> Set<JobID> {
+        guard !completions.isEmpty else { return [] }
+        let ids = completions.map(\.lease.jobID.rawValue)
+        let owners = completions.map(\.lease.worker.rawValue)
+        let attempts = completions.map(\.lease.attempt)
+        let summaries = completions.map { $0.summary.jsonText() }
+        return try await database.run {
+            let rows = try await client.query("""
+                UPDATE jobs
+                SET state = 'completed', finished_at = \(now), result_summary = v.summary, progress_percent = 100,
+                    lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
+                FROM unnest(\(ids)::text[], \(owners)::text[], \(attempts)::int8[], \(summaries)::text[]) AS v(id, owner, attempt, summary)
+                WHERE jobs.id = v.id AND jobs.state = 'running' AND jobs.lease_owner = v.owner AND jobs.attempt = v.attempt
+                RETURNING jobs.id
+                """, logger: logger)
+            var held: Set<JobID> = []
+            for try await id in rows.decode(String.self) { held.insert(JobID(rawValue: id)) }
+            return held
+        }
+    }
+
     public func fail(_ lease: Lease, failure: JobFailure, retryAt: Date?, now: Date) async throws -> Bool {
         if let retryAt {
             return try await changesOne("""

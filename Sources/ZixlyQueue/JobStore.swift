@@ -11,7 +11,7 @@ import ZixlyCore
 /// ## Topics
 /// - Producing: ``enqueue(_:now:)``
 /// - Working (fenced by ``Lease``): ``claim(worker:limit:leaseFor:now:)``, ``heartbeat(_:progress:leaseFor:now:)``,
-///   ``complete(_:summary:now:)``, ``fail(_:failure:retryAt:now:)``, ``acknowledgeCancel(_:now:)``, ``release(_:now:)``
+///   ``complete(_:summary:now:)``, ``complete(_:now:)``, ``fail(_:failure:retryAt:now:)``, ``acknowledgeCancel(_:now:)``, ``release(_:now:)``
 /// - Users: ``cancel(_:now:)``, ``retry(_:now:)``, ``job(_:)``, ``jobs(matching:page:)``
 /// - Maintenance: ``rescueExpired(limit:retryPolicy:now:)``, ``pruneFinished(before:limit:)``, ``countByState()``
 public protocol JobStore: Sendable {
@@ -31,6 +31,9 @@ public protocol JobStore: Sendable {
     /// running → completed with `summary`, progress 100, `finishedAt = now`, if `lease` still
     /// holds; false and no change otherwise.
     func complete(_ lease: Lease, summary: JSONValue, now: Date) async throws -> Bool
+
+    /// `complete` for many jobs in one transaction (one commit); returns the ids whose lease held.
+    func complete(_ completions: [Completion], now: Date) async throws -> Set<JobID>
 
     /// Records the failure. `retryAt != nil` → queued at `retryAt` (lease cleared);
     /// nil → failed (dead-lettered, `finishedAt = now`). Fenced like `complete`.
@@ -72,4 +75,14 @@ public protocol JobStore: Sendable {
 
     /// True when the store answers and its schema is at the newest migration.
     func isReady() async -> Bool
+}
+
+/// A job's result, to be written under its lease.
+public struct Completion: Sendable, Equatable {
+    public var lease: Lease
+    public var summary: JSONValue
+    public init(lease: Lease, summary: JSONValue) {
+        self.lease = lease
+        self.summary = summary
+    }
 }

@@ -94,7 +94,7 @@ extension WorkerPool {
         do {
             switch outcome {
             case .finished(let summary):
-                if try await store.complete(lease, summary: summary, now: now) {
+                if try await completions.complete(lease, summary: summary) {
                     logger.info("job completed")
                     onEvent(.completed(lease.jobID))
                 } else {

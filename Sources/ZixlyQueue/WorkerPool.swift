@@ -41,6 +41,8 @@ public struct WorkerPool: Service {
     public let wakeups: WorkSignal
     let logger: Logger
     let onEvent: @Sendable (Event) -> Void
+    /// Results of jobs that end together go out in one transaction.
+    let completions: CompletionBatcher
 
     public init(
         store: any JobStore, handlers: [any JobHandler], retryPolicy: RetryPolicy = .default,
@@ -57,6 +59,7 @@ public struct WorkerPool: Service {
         self.wakeups = wakeups
         self.logger = logger
         self.onEvent = onEvent
+        completions = CompletionBatcher(store: store, clock: clock)
     }
 
     public func run() async throws {

@@ -68,13 +68,31 @@ public struct SQLiteJobStore: JobStore {
         }
     }
 
+    static let completeSQL = """
+        UPDATE jobs
+        SET state = 'completed', finished_at = ?, result_summary = ?, progress_percent = 100,
+            lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
+        WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
+        """
+
     public func complete(_ lease: Lease, summary: JSONValue, now: Date) async throws -> Bool {
-        try await finish(lease, sql: """
-            UPDATE jobs
-            SET state = 'completed', finished_at = ?, result_summary = ?, progress_percent = 100,
-                lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
-            WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
-            """, [now.unix, summary.jsonText()])
+        try await finish(lease, sql: Self.completeSQL, [now.unix, summary.jsonText()])
+    }
+
+    public func complete(_ completions: [Completion], now: Date) async throws -> Set<JobID> {
+        guard !completions.isEmpty else { return [] }
+        return try await database.write { db in
+            let statement = try db.makeStatement(sql: Self.completeSQL)
+            var held: Set<JobID> = []
+            for completion in completions {
+                let lease = completion.lease
+                try statement.execute(arguments: [
+                    now.unix, completion.summary.jsonText(), lease.jobID.rawValue, lease.worker.rawValue, lease.attempt,
+                ])
+                if db.changesCount == 1 { held.insert(lease.jobID) }
+            }
+            return held
+        }
     }
 
     public func fail(_ lease: Lease, failure: JobFailure, retryAt: Date?, now: Date) async throws -> Bool {

@@ -21,6 +21,27 @@ struct FinishTests {
         #expect(try await !h.store.complete(running.lease, summary: [:], now: h.clock.now()))
     }
 
+    @Test("complete many in one transaction: each fenced by its own lease", arguments: StoreKind.allCases)
+    func completeMany(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let first = try await h.factory.running()
+        let second = try await h.factory.running()
+        let stale = try await h.factory.running()
+        var staleLease = stale.lease
+        staleLease.attempt += 1
+        h.clock.advance(by: 2)
+        let held = try await h.store.complete([
+            Completion(lease: first.lease, summary: ["n": 1]), Completion(lease: second.lease, summary: ["n": 2]),
+            Completion(lease: staleLease, summary: ["n": 3]),
+        ], now: h.clock.now())
+        #expect(held == [first.job.id, second.job.id])
+        let done = try #require(try await h.store.job(second.job.id))
+        #expect(done.state == .completed && done.resultSummary == ["n": 2] && done.finishedAt == h.clock.now() && done.leaseOwner == nil)
+        #expect(try await h.store.job(stale.job.id)?.state == .running)
+        #expect(try await h.store.complete([Completion(lease: first.lease, summary: [:])], now: h.clock.now()).isEmpty)
+        #expect(try await h.store.complete([], now: h.clock.now()).isEmpty)
+    }
+
     @Test("fail with retryAt queues the job again with its error", arguments: StoreKind.allCases)
     func failRetry(kind: StoreKind) async throws {
         let h = try await Harness(kind)
