@@ -8,13 +8,13 @@ public enum WebhookEventType: String, Sendable, Codable, CaseIterable, Comparabl
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// The event a job in this final state announces; nil for a state that is not final.
-    public init?(finalState: JobState) {
-        switch finalState {
-        case .completed: self = .jobCompleted
-        case .failed: self = .jobFailed
-        case .cancelled: self = .jobCancelled
-        case .queued, .running: return nil
+    /// The final state whose transition this event announces (the database trigger names the
+    /// event `job.` + that state).
+    public var finalState: JobState {
+        switch self {
+        case .jobCompleted: .completed
+        case .jobFailed: .failed
+        case .jobCancelled: .cancelled
         }
     }
 }

@@ -10,3 +10,10 @@ public struct SystemWallClock: WallClock {
     public init() {}
     public func now() -> Date { Date() }
 }
+
+extension Duration {
+    /// This duration in seconds, as a `Double` (for timings reported and compared as numbers).
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -47,7 +47,7 @@ public struct TradingSweepPipeline: JobHandler {
         let started = ContinuousClock.now
         let outcome = try await sweep(series, parameters, context: context)
         let elapsed = started.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         try context.checkpoint()
 
         context.report(JobProgress(percent: 99, message: "storing results"))

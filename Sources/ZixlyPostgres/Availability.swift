@@ -49,90 +49,61 @@ enum Deadline {
         seconds: Double, probeAfter: Double = 1, probe: @escaping @Sendable () async throws -> Void,
         _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        let outcome = Outcome<T>()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                outcome.install(continuation)
-                let work = Task {
-                    do { outcome.finish(.success(try await body())) } catch { outcome.finish(.failure(error)) }
-                }
-                let timer = Task {
-                    try await Task.sleep(for: .seconds(probeAfter))
-                    do {
-                        try await probe()
-                    } catch {
-                        let reason = (error as? StoreUnavailable) ?? StoreUnavailable(reason: "\(error)")
-                        if outcome.finish(.failure(reason)) { work.cancel() }
-                        return
-                    }
-                    try await Task.sleep(for: .seconds(max(0, seconds - probeAfter)))
-                    if outcome.finish(.failure(StoreUnavailable(reason: "no answer from PostgreSQL within \(Int(seconds)) s"))) {
-                        work.cancel()
-                    }
-                }
-                outcome.onFinish { timer.cancel() }
-                outcome.onCancel { work.cancel() }
+        let outcome = FirstResult<T>()
+        let work = Task {
+            do { outcome.settle(.success(try await body())) } catch { outcome.settle(.failure(error)) }
+        }
+        let timer = Task {
+            try await Task.sleep(for: .seconds(probeAfter))
+            do {
+                try await probe()
+            } catch {
+                let reason = (error as? StoreUnavailable) ?? StoreUnavailable(reason: "\(error)")
+                if outcome.settle(.failure(reason)) { work.cancel() }
+                return
             }
+            try await Task.sleep(for: .seconds(max(0, seconds - probeAfter)))
+            if outcome.settle(.failure(StoreUnavailable(reason: "no answer from PostgreSQL within \(Int(seconds)) s"))) {
+                work.cancel()
+            }
+        }
+        defer { timer.cancel() }
+        return try await withTaskCancellationHandler {
+            try await outcome.value()
         } onCancel: {
-            outcome.cancel()
+            work.cancel()
         }
     }
 
-    /// The first result wins; later ones are dropped.
-    final class Outcome<T: Sendable>: Sendable {
+    /// A one-shot result: the first `settle` wins, later ones are dropped; `value()` waits for it.
+    final class FirstResult<T: Sendable>: Sendable {
         private struct State {
-            var continuation: CheckedContinuation<T, any Error>?
-            var finished = false
-            var cancelled = false
-            var finishHandlers: [@Sendable () -> Void] = []
-            var cancelHandlers: [@Sendable () -> Void] = []
+            var result: Result<T, any Error>?
+            var waiter: CheckedContinuation<T, any Error>?
         }
         private let state = Mutex(State())
 
-        func install(_ continuation: CheckedContinuation<T, any Error>) {
-            state.withLock { $0.continuation = continuation }
-        }
-
         /// True if this was the first result.
         @discardableResult
-        func finish(_ result: Result<T, any Error>) -> Bool {
-            let (continuation, handlers) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [@Sendable () -> Void]) in
-                guard !state.finished else { return (nil, []) }
-                state.finished = true
-                defer { state.continuation = nil; state.finishHandlers = [] }
-                return (state.continuation, state.finishHandlers)
+        func settle(_ result: Result<T, any Error>) -> Bool {
+            let (first, waiter) = state.withLock { state -> (Bool, CheckedContinuation<T, any Error>?) in
+                guard state.result == nil else { return (false, nil) }
+                state.result = result
+                defer { state.waiter = nil }
+                return (true, state.waiter)
             }
-            guard let continuation else { return false }
-            continuation.resume(with: result)
-            handlers.forEach { $0() }
-            return true
+            waiter?.resume(with: result)
+            return first
         }
 
-        func onFinish(_ handler: @escaping @Sendable () -> Void) {
-            let runNow = state.withLock { state -> Bool in
-                if state.finished { return true }
-                state.finishHandlers.append(handler)
-                return false
+        func value() async throws -> T {
+            try await withCheckedThrowingContinuation { continuation in
+                let settled = state.withLock { state -> Result<T, any Error>? in
+                    if state.result == nil { state.waiter = continuation }
+                    return state.result
+                }
+                if let settled { continuation.resume(with: settled) }
             }
-            if runNow { handler() }
-        }
-
-        func onCancel(_ handler: @escaping @Sendable () -> Void) {
-            let runNow = state.withLock { state -> Bool in
-                if state.cancelled { return true }
-                state.cancelHandlers.append(handler)
-                return false
-            }
-            if runNow { handler() }
-        }
-
-        func cancel() {
-            let handlers = state.withLock { state -> [@Sendable () -> Void] in
-                state.cancelled = true
-                defer { state.cancelHandlers = [] }
-                return state.cancelHandlers
-            }
-            handlers.forEach { $0() }
         }
     }
 }

@@ -71,12 +71,7 @@ public struct PostgresJobStore: JobStore {
     }
 
     public func complete(_ lease: Lease, summary: JSONValue, now: Date) async throws -> Bool {
-        try await changesOne("""
-            UPDATE jobs
-            SET state = 'completed', finished_at = \(now), result_summary = \(summary.jsonText()), progress_percent = 100,
-                lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
-            WHERE id = \(lease.jobID.rawValue) AND state = 'running' AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt)
-            """)
+        try await !complete([Completion(lease: lease, summary: summary)], now: now).isEmpty
     }
 
     public func complete(_ completions: [Completion], now: Date) async throws -> Set<JobID> {

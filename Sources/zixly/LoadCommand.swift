@@ -55,9 +55,9 @@ struct LoadCommand: AsyncParsableCommand {
                 do {
                     let response = try await client.execute(request, timeout: .seconds(30))
                     _ = try await response.body.collect(upTo: 1 << 20)
-                    return (Int(response.status.code), Self.seconds(ContinuousClock.now - started))
+                    return (Int(response.status.code), (ContinuousClock.now - started).inSeconds)
                 } catch {
-                    return (0, Self.seconds(ContinuousClock.now - started))
+                    return (0, (ContinuousClock.now - started).inSeconds)
                 }
             }
 
@@ -72,7 +72,7 @@ struct LoadCommand: AsyncParsableCommand {
                 for await done in group { results.append(done) }
                 return results
             }
-            let elapsed = Self.seconds(ContinuousClock.now - started)
+            let elapsed = (ContinuousClock.now - started).inSeconds
             try? await client.shutdown()
 
             let latencies = results.map(\.seconds).sorted()
@@ -88,10 +88,6 @@ struct LoadCommand: AsyncParsableCommand {
                 "statuses": .object(Dictionary(uniqueKeysWithValues: statuses.map { ("\($0.key)", .number(Double($0.value))) })),
             ]
             print(report.jsonText())
-        }
-
-        static func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         }
     }
 }

@@ -73,7 +73,7 @@ struct SweepRun: AsyncParsableCommand {
             let started = ContinuousClock.now
             let outcome = try Sweep.run(series, request)
             let elapsed = started.duration(to: .now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.inSeconds
             if let output {
                 let lines = [CombinationMetrics.csvHeader.joined(separator: ",")] + outcome.results.map(\.csvLine)
                 do { try (lines.joined(separator: "\n") + "\n").write(toFile: output, atomically: true, encoding: .utf8) } catch {

@@ -58,7 +58,7 @@ public struct WebhookDeliveryService: Service {
                     if free > 0 {
                         let now = clock.now()
                         let due = try await store.claimDueDeliveries(
-                            limit: free, now: now, lockUntil: now.addingTimeInterval(Self.seconds(configuration.requestTimeout) + 30))
+                            limit: free, now: now, lockUntil: now.addingTimeInterval(configuration.requestTimeout.inSeconds + 30))
                         claimed = due.count
                         for item in due {
                             inFlight.add(1)
@@ -132,9 +132,5 @@ public struct WebhookDeliveryService: Service {
         if attempt.succeeded { return .succeeded }
         guard !endpointDeleted, attempt.number <= configuration.retrySchedule.count else { return .failed }
         return .retry(at: now.addingTimeInterval(configuration.retrySchedule[attempt.number - 1]))
-    }
-
-    static func seconds(_ duration: Duration) -> TimeInterval {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

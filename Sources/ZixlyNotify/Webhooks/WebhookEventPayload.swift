@@ -6,7 +6,7 @@ import ZixlyCore
 public enum WebhookEventPayload {
     /// `job` is the job as it is when the event is dispatched; nil if it has been pruned since.
     public static func json(for event: JobEvent, job: Job?) -> String {
-        let data: JSONValue = job?.json ?? ["id": .string(event.jobID.rawValue), "status": .string(event.type.finalState)]
+        let data: JSONValue = job?.json ?? ["id": .string(event.jobID.rawValue), "status": .string(event.type.finalState.rawValue)]
         let body: JSONValue = [
             "type": .string(event.type.rawValue),
             "timestamp": .string(ISO8601.string(event.occurredAt)),
@@ -14,9 +14,4 @@ public enum WebhookEventPayload {
         ]
         return body.jsonText()
     }
-}
-
-extension WebhookEventType {
-    /// `completed`, `failed` or `cancelled`.
-    var finalState: String { String(rawValue.dropFirst("job.".count)) }
 }

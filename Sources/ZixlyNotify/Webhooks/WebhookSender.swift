@@ -36,7 +36,7 @@ public final class HTTPWebhookSender: WebhookSender {
 
     public init(timeout: Duration, userAgent: String) {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        self.timeout = .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        self.timeout = TimeAmount(timeout)
         // A refused connection is retried by the pool until this runs out: it bounds a dead endpoint's attempt.
         configuration.timeout = .init(connect: min(.seconds(5), self.timeout))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

@@ -92,7 +92,7 @@ public struct HTTPTradingAPI: TradingAPI {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(configuration.requestTimeout.components.seconds))
+            response = try await HTTPClient.shared.execute(request, timeout: TimeAmount(configuration.requestTimeout))
             bytes = try await response.body.collect(upTo: 16 << 20)
         } catch {
             throw TradingAPIError(description: "the trading API cannot be reached (\(method) \(path)): \(error)", isRetryable: true)
