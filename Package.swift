@@ -57,6 +57,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         // Artifact stores (files now; S3 in the production-backends issue).
@@ -147,7 +148,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "ZixlyQueueTests",
-            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlyTesting"],
+            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlyPostgres", "ZixlyTesting"],
             swiftSettings: strict),
         .testTarget(
             name: "ZixlyAPITests",

@@ -68,7 +68,7 @@ public struct Stores: Sendable {
             }
             return Stores(
                 jobs: PostgresJobStore(database: database), results: PostgresSweepResultStore(database: database),
-                apiKeys: PostgresAPIKeyStore(database: database), webhooks: PostgresWebhookStore(database: database), artifacts: artifacts, services: [database.client],
+                apiKeys: PostgresAPIKeyStore(database: database), webhooks: PostgresWebhookStore(database: database), artifacts: artifacts, services: [database],
                 wakeupService: { PostgresWakeupListener(database: database, wakeups: $0) })
         case .sqlite(let path):
             let database: SQLiteDatabase

@@ -137,3 +137,13 @@ public struct NewJob: Sendable, Equatable {
         self.traceParent = traceParent
     }
 }
+
+extension NewJob {
+    /// The row that inserting this job at `now` creates: queued, no attempt yet.
+    public func queued(at now: Date) -> Job {
+        Job(
+            id: id, tenant: tenant, jobType: jobType, state: .queued, parameters: parameters, priority: priority,
+            attempt: 0, maxAttempts: maxAttempts, runAt: runAt ?? now, createdAt: now,
+            idempotencyKey: idempotencyKey, traceParent: traceParent)
+    }
+}

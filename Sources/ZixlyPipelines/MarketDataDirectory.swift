@@ -55,6 +55,9 @@ public struct MarketDataDirectory: Sendable {
 
     private func fileURL(for ticker: String) -> URL? {
         guard Self.isValidTicker(ticker) else { return nil }
+        // The usual spelling costs one stat; only other spellings (goog.csv) need the listing.
+        let usual = url.appendingPathComponent(ticker.uppercased() + ".csv")
+        if FileManager.default.fileExists(atPath: usual.path) { return usual }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
         guard let name = names.first(where: { $0.lowercased() == ticker.lowercased() + ".csv" }) else { return nil }
         return url.appendingPathComponent(name)

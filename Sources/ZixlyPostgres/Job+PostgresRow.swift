@@ -47,3 +47,12 @@ extension PostgresRowSequence {
         return jobs
     }
 }
+
+extension Date {
+    /// This instant as PostgreSQL stores it: whole microseconds, as PostgresNIO writes and reads them.
+    var postgresPrecision: Date {
+        let start = Date(timeIntervalSince1970: 946_684_800)
+        let microseconds = Int64(timeIntervalSince(start) * 1_000_000)
+        return Date(timeInterval: Double(microseconds) / 1_000_000, since: start)
+    }
+}

@@ -4,16 +4,18 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PostgresNIO
+import ServiceLifecycle
 import ZixlyCore
 
-/// A PostgreSQL database reached through a connection pool. The pool's `run()` must be running
-/// (it is a `Service`: the composition root adds it to the service group) while stores use it.
-public final class PostgresDatabase: Sendable {
+/// A PostgreSQL database reached through a connection pool. Its `run()` (the pool and the
+/// operations' watchdog) must be running while stores use it: it is a `Service`, which the
+/// composition root adds to the service group.
+public final class PostgresDatabase: Service, Sendable {
     public let client: PostgresClient
     let connection: PostgresConnection.Configuration
     let logger: Logger
-    /// The longest any one store operation may take before it counts as the server being gone.
-    let operationTimeout: Double
+    /// Gives up on store operations past `operationTimeout` or while the server is gone.
+    let watchdog: OperationWatchdog
     let availability = Availability()
     /// `pg_notify('zixly_jobs')` after enqueues, coalesced.
     let wakeup = CoalescedWakeup()
@@ -25,7 +27,7 @@ public final class PostgresDatabase: Sendable {
     /// - Throws: `PostgresURLError` naming what is wrong (never echoing the password).
     /// - Parameter operationTimeout: seconds a store operation may take (default 30).
     public init(url: String, maximumConnections: Int = 20, operationTimeout: Double = 30, logger: Logger) throws {
-        self.operationTimeout = operationTimeout
+        watchdog = OperationWatchdog(limit: .seconds(operationTimeout))
         let parsed = try PostgresURL(url)
         var configuration = PostgresClient.Configuration(
             host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password, database: parsed.database,
@@ -39,6 +41,16 @@ public final class PostgresDatabase: Sendable {
         single.options.connectTimeout = .seconds(5)
         connection = single
         self.logger = logger
+    }
+
+    /// Runs the connection pool and the watchdog of store operations until graceful shutdown.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            group.addTask {
+                await cancelWhenGracefulShutdown { await self.watchdog.watch { try await self.checkConnection() } }
+            }
+        }
     }
 
     /// Opens one connection (failing within seconds, unlike the pool's retries), runs `body`, closes it.
@@ -123,7 +135,7 @@ public final class PostgresDatabase: Sendable {
     func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         try await availability.checkBeforeUse { try await self.checkConnection() }
         do {
-            return try await Deadline.run(seconds: operationTimeout, probe: { try await self.checkConnection() }, body)
+            return try await watchdog.run(body)
         } catch {
             guard let unavailable = Self.unavailable(error) else { throw error }
             availability.markLost(unavailable)

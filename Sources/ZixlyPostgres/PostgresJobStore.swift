@@ -16,16 +16,24 @@ public struct PostgresJobStore: JobStore {
     }
 
     public func enqueue(_ job: NewJob, now: Date) async throws -> EnqueueResult {
-        try await database.run {
+        // The row is built here rather than read back: parsing the parameters again would cost
+        // an enqueue more than its insert. Times are cut to PostgreSQL's microseconds first.
+        var rounded = job
+        rounded.runAt = (job.runAt ?? now).postgresPrecision
+        let created = rounded.queued(at: now.postgresPrecision)
+        return try await database.run {
             let inserted = try await client.query("""
                 INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts,
                                   run_at, created_at, idempotency_key, trace_parent)
-                VALUES (\(job.id.rawValue), \(job.tenant), \(job.jobType), 'queued', \(job.parameters.jsonText()), \(job.priority),
-                        0, \(job.maxAttempts), \(job.runAt ?? now), \(now), \(job.idempotencyKey), \(job.traceParent))
+                VALUES (\(created.id.rawValue), \(created.tenant), \(created.jobType), 'queued', \(created.parameters.jsonText()),
+                        \(created.priority), 0, \(created.maxAttempts), \(created.runAt), \(created.createdAt),
+                        \(created.idempotencyKey), \(created.traceParent))
                 ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                RETURNING *
-                """, logger: logger).jobs()
-            if let created = inserted.first {
+                RETURNING id
+                """, logger: logger)
+            var isNew = false
+            for try await _ in inserted { isNew = true }
+            if isNew {
                 notifyWorkers()
                 return .created(created)
             }

@@ -60,7 +60,7 @@ public struct PostgresWebhookStore: WebhookStore {
     public func dispatch(_ event: JobEvent, payload: String, now: Date) async throws -> Int? {
         try await database.run {
             try await client.withTransaction(logger: logger) { connection -> Int? in
-                let marked = try await connection.query("""
+                let marked: [Void] = try await connection.query("""
                     UPDATE job_events SET dispatched_at = \(now) WHERE id = \(event.id) AND dispatched_at IS NULL RETURNING 1
                     """, logger: logger).collect { _ in () }
                 guard !marked.isEmpty else { return nil }

@@ -70,11 +70,11 @@ public enum PostgresTestServer {
     }
 }
 
-/// Runs a pool's `run()` until the last reference goes away.
+/// Runs a database's `run()` (pool and watchdog) until the last reference goes away.
 final class PoolLifetime: Sendable {
     let task: Task<Void, Never>
     init(_ database: PostgresDatabase) {
-        task = Task { await database.client.run() }
+        task = Task { await database.run() }
     }
     deinit { task.cancel() }
 }
