@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure compute: OHLCV series, indicators, crossover simulator, metrics, grid sweep. No I/O.
@@ -42,6 +44,7 @@ let package = Package(
                 "ZixlyCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         // The embedded store: SQLite through GRDB (WAL, BEGIN IMMEDIATE).
@@ -83,6 +86,7 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         // Pipelines: the trading sweep (built-in engine or the external trading API) and its market data.
@@ -94,6 +98,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             resources: [.copy("SampleData")],
             swiftSettings: strict),
@@ -103,20 +108,32 @@ let package = Package(
             dependencies: [
                 "ZixlyCore", "ZixlyQueue", "ZixlyPipelines", "StandardWebhooks", "SweepEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.embedInCode("Resources/openapi.yaml")],
+            swiftSettings: strict),
+        // Metrics exposition: swift-metrics onto a Prometheus registry of the process's own, plus
+        // process metrics and build info.
+        .target(
+            name: "ZixlyTelemetry",
+            dependencies: [
+                "ZixlyCore",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: strict),
         // Composition root: configuration, buildApplication, services by role.
         .target(
             name: "ZixlyApp",
             dependencies: [
                 "ZixlyCore", "ZixlyQueue", "ZixlySQLite", "ZixlyPostgres", "ZixlyArtifacts", "ZixlyNotify", "ZixlyPipelines", "ZixlyAPI",
-                "StandardWebhooks",
+                "ZixlyTelemetry", "StandardWebhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         // The executable: thin ArgumentParser commands.

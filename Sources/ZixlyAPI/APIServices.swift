@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import StandardWebhooks
 import ZixlyCore
 import ZixlyPipelines
@@ -20,13 +21,20 @@ public struct APIServices: Sendable {
     public var version: String
     /// Whether sweeps may ask for `executor: "external"` (a trading API is configured).
     public var externalSweeps: Bool
+    /// Where HTTP and webhook metrics are recorded.
+    public var metrics: any MetricsFactory
+    /// What `GET /metrics` answers (Prometheus text).
+    public var metricsExposition: @Sendable () -> String
 
     public init(
         queue: JobQueue, results: any SweepResultStore, artifacts: any ArtifactStore, apiKeys: any APIKeyStore,
         webhookEndpoints: any WebhookStore, marketData: MarketDataDirectory, webhook: Webhook, adminAPIKey: String, version: String,
-        externalSweeps: Bool = false
+        externalSweeps: Bool = false, metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+        metricsExposition: @escaping @Sendable () -> String = { "" }
     ) {
         self.externalSweeps = externalSweeps
+        self.metrics = metrics
+        self.metricsExposition = metricsExposition
         self.queue = queue
         self.results = results
         self.artifacts = artifacts

@@ -31,6 +31,9 @@ extension AppConfiguration {
         if let grace = try reader.integer("ZIXLY_SHUTDOWN_GRACE_SECONDS", in: 0...3600) { configuration.gracePeriodSeconds = grace }
         if let interval = try reader.integer("ZIXLY_RESCUE_INTERVAL_SECONDS", in: 1...3600) { configuration.rescueIntervalSeconds = interval }
         if let poll = try reader.integer("ZIXLY_POLL_INTERVAL_MS", in: 10...600_000) { configuration.pollIntervalSeconds = Double(poll) / 1000 }
+        if let refresh = try reader.integer("ZIXLY_METRICS_REFRESH_MS", in: 100...3_600_000) {
+            configuration.metricsRefreshSeconds = Double(refresh) / 1000
+        }
         configuration.email = try parseEmail(reader: reader)
         if let url = reader["ZIXLY_TRADING_API_URL"] {
             guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), components.host != nil else {

@@ -30,6 +30,8 @@ public struct AppConfiguration: Sendable {
     public var rescueIntervalSeconds = 15
     /// How often an idle worker looks for jobs when nothing wakes it. Default 1 s.
     public var pollIntervalSeconds = 1.0
+    /// How often each process reads the queue's gauges from the store. Default 5 s.
+    public var metricsRefreshSeconds = 5.0
     /// Email on completion and final failure; nil = no email (`ZIXLY_SMTP_URL`, `ZIXLY_NOTIFY_EMAIL`).
     public var email: EmailSettings?
     /// Delays before each retry of an outbound webhook delivery (`ZIXLY_WEBHOOK_RETRY_SCHEDULE`);

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import ServiceLifecycle
 import StandardWebhooks
 import ZixlyAPI
@@ -8,6 +9,7 @@ import ZixlyCore
 import ZixlyNotify
 import ZixlyPipelines
 import ZixlyQueue
+import ZixlyTelemetry
 
 /// Assembles a serving process: stores, HTTP router, worker pool and maintenance, by role.
 public struct ApplicationBuilder: Sendable {
@@ -17,6 +19,7 @@ public struct ApplicationBuilder: Sendable {
     public var secrets: (webhook: [WebhookSecret], adminAPIKey: String)
     public var clock: any WallClock = SystemWallClock()
     public var version = ZixlyVersion.current
+    public var commit = ZixlyVersion.commit
     /// Observes the worker (tests wait on it instead of sleeping).
     public var onWorkerEvent: @Sendable (WorkerPool.Event) -> Void = { _ in }
 
@@ -34,22 +37,28 @@ public struct ApplicationBuilder: Sendable {
     /// The HTTP surface and the services of this role, ready for `runService()`.
     public func buildApplication(logger: Logger = Logger(label: "zixly")) -> some ApplicationProtocol {
         let wakeups = WorkSignal()
-        let queue = JobQueue(store: stores.jobs, clock: clock, wakeups: wakeups)
+        let exporter = PrometheusExporter(version: version, commit: commit)
+        let queue = JobQueue(store: stores.jobs, clock: clock, wakeups: wakeups, metrics: QueueMetrics(factory: exporter.factory))
         let router = buildRouter(APIServices(
             queue: queue, results: stores.results, artifacts: stores.artifacts, apiKeys: stores.apiKeys,
             webhookEndpoints: stores.webhooks, marketData: marketData, webhook: Webhook(secrets: secrets.webhook), adminAPIKey: secrets.adminAPIKey,
-            version: version, externalSweeps: configuration.tradingAPI != nil), surface: role.servesAPI ? .full : .operations)
+            version: version, externalSweeps: configuration.tradingAPI != nil, metrics: exporter.factory,
+            metricsExposition: { exporter.exposition() }), surface: role.servesAPI ? .full : .operations)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "zixly"),
-            services: services(wakeups: wakeups, logger: logger),
+            services: services(wakeups: wakeups, metrics: exporter.factory, logger: logger),
             logger: logger)
     }
 
-    /// The stores' own services (a connection pool) first; then `all` and `worker` get the
-    /// worker pool, rescuer, pruner and webhook sender; `api` gets nothing more.
-    func services(wakeups: WorkSignal, logger: Logger) -> [any Service] {
-        guard role.runsWorker else { return stores.services }
+    /// The stores' own services (a connection pool) first, then the queue gauges; `all` and
+    /// `worker` also get the worker pool, rescuer, pruner and webhook sender.
+    func services(wakeups: WorkSignal, metrics: any MetricsFactory, logger: Logger) -> [any Service] {
+        let queueMetrics = QueueMetrics(factory: metrics)
+        let gauges = QueueGauges(
+            store: stores.jobs, metrics: queueMetrics, interval: .milliseconds(Int(configuration.metricsRefreshSeconds * 1000)),
+            clock: clock, logger: logger)
+        guard role.runsWorker else { return stores.services + [gauges] }
         let retryPolicy = RetryPolicy.default
         var pool = WorkerPool.Configuration()
         pool.concurrency = configuration.workerConcurrency
@@ -64,16 +73,18 @@ public struct ApplicationBuilder: Sendable {
                 pollInterval: .milliseconds(Int(settings.pollIntervalSeconds * 1000)))
         }
         let pipeline = TradingSweepPipeline(
-            marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock, external: external)
+            marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock, external: external, metrics: metrics)
         let wakeupListener = stores.wakeupService.map { [$0(wakeups)] } ?? []
         let webhookWakeups = WorkSignal()
-        return stores.services + wakeupListener + [
+        return stores.services + [gauges] + wakeupListener + [
             WorkerPool(
                 store: stores.jobs, handlers: [pipeline, NoopHandler()], retryPolicy: retryPolicy, configuration: pool, clock: clock,
-                worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger,
+                worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, metrics: queueMetrics,
                 onEvent: workerEvents(logger: logger, webhookWakeups: webhookWakeups)),
-            webhookDeliveryService(wakeups: webhookWakeups, logger: logger),
-            JobRescuer(store: stores.jobs, retryPolicy: retryPolicy, configuration: rescue, clock: clock, logger: logger),
+            webhookDeliveryService(wakeups: webhookWakeups, metrics: metrics, logger: logger),
+            JobRescuer(
+                store: stores.jobs, retryPolicy: retryPolicy, configuration: rescue, clock: clock, logger: logger,
+                onRescue: { queueMetrics.leasesExpired($0.count) }),
             JobPruner(store: stores.jobs, clock: clock, logger: logger),
         ]
     }
@@ -95,7 +106,7 @@ extension ApplicationBuilder {
     }
 
     /// Sends outbound webhooks for job events (made by the database when a job ends, in any process).
-    func webhookDeliveryService(wakeups: WorkSignal, logger: Logger) -> WebhookDeliveryService {
+    func webhookDeliveryService(wakeups: WorkSignal, metrics: any MetricsFactory, logger: Logger) -> WebhookDeliveryService {
         var delivery = WebhookDeliveryService.Configuration()
         if let schedule = configuration.webhookRetrySchedule { delivery.retrySchedule = schedule }
         delivery.requestTimeout = .seconds(configuration.webhookTimeoutSeconds)
@@ -103,7 +114,7 @@ extension ApplicationBuilder {
         let (timeout, userAgent) = (delivery.requestTimeout, "Zixly-Webhooks/\(version)")
         return WebhookDeliveryService(
             store: stores.webhooks, jobs: stores.jobs, makeSender: { HTTPWebhookSender(timeout: timeout, userAgent: userAgent) }, configuration: delivery, clock: clock, wakeups: wakeups,
-            logger: logger)
+            logger: logger, metrics: metrics)
     }
 
     /// Passes worker events to the test hook, wakes the webhook sender when a job ends here, and
@@ -140,4 +151,6 @@ extension WorkerID {
 
 public enum ZixlyVersion {
     public static let current = "0.1.0"
+    /// The git commit, from `ZIXLY_COMMIT` (set by the container build) or "unknown".
+    public static var commit: String { ProcessInfo.processInfo.environment["ZIXLY_COMMIT"] ?? "unknown" }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import Metrics
 import SweepEngine
 import ZixlyCore
 import ZixlyQueue
@@ -19,12 +20,16 @@ public struct TradingSweepPipeline: JobHandler {
     let threads: Int
     /// Runs sweeps that ask for `executor: "external"`; nil when no trading API is configured.
     let external: ExternalSweepExecutor?
+    /// Where sweeps are counted and timed.
+    let metrics: any MetricsFactory
 
     public init(
         marketData: MarketDataDirectory, results: any SweepResultStore, artifacts: any ArtifactStore,
-        clock: any WallClock = SystemWallClock(), threads: Int = 0, external: ExternalSweepExecutor? = nil
+        clock: any WallClock = SystemWallClock(), threads: Int = 0, external: ExternalSweepExecutor? = nil,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
         self.external = external
+        self.metrics = metrics
         self.marketData = marketData
         self.results = results
         self.artifacts = artifacts
@@ -48,6 +53,9 @@ public struct TradingSweepPipeline: JobHandler {
         let outcome = try await sweep(series, parameters, context: context)
         let elapsed = started.duration(to: .now)
         let seconds = elapsed.inSeconds
+        let strategy = [("strategy", parameters.strategy.rawValue)]
+        Counter(label: MetricNames.sweepCombinations, dimensions: strategy, factory: metrics).increment(by: outcome.totalCombinations)
+        Metrics.Timer(label: MetricNames.sweepDuration, dimensions: strategy, factory: metrics).record(duration: elapsed)
         try context.checkpoint()
 
         context.report(JobProgress(percent: 99, message: "storing results"))

@@ -73,4 +73,14 @@ extension PostgresJobStore {
             return oldest.map { now.timeIntervalSince($0) }
         }
     }
+
+    public func expiredLeaseCount(now: Date) async throws -> Int {
+        try await database.run {
+            let rows = try await client.query(
+                "SELECT count(*)::BIGINT FROM jobs WHERE state = 'running' AND lease_expires_at < \(now)", logger: logger)
+            var count = 0
+            for try await value in rows.decode(Int.self) { count = value }
+            return count
+        }
+    }
 }

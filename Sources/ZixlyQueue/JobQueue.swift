@@ -7,17 +7,22 @@ public struct JobQueue: Sendable {
     public let store: any JobStore
     public let clock: any WallClock
     public let wakeups: WorkSignal
+    let metrics: QueueMetrics
 
-    public init(store: any JobStore, clock: any WallClock = SystemWallClock(), wakeups: WorkSignal = WorkSignal()) {
+    public init(store: any JobStore, clock: any WallClock = SystemWallClock(), wakeups: WorkSignal = WorkSignal(), metrics: QueueMetrics = .disabled) {
         self.store = store
         self.clock = clock
         self.wakeups = wakeups
+        self.metrics = metrics
     }
 
     /// Stores the job (committed when this returns) and wakes local workers.
     public func enqueue(_ job: NewJob) async throws -> EnqueueResult {
         let result = try await store.enqueue(job, now: clock.now())
-        if case .created = result { wakeups.notify() }
+        if case .created = result {
+            wakeups.notify()
+            metrics.enqueued(jobType: job.jobType)
+        }
         return result
     }
 

@@ -68,6 +68,9 @@ public protocol JobStore: Sendable {
     /// Age of the oldest claimable queued job at `now`, in seconds (nil when none waits).
     func oldestQueuedAge(now: Date) async throws -> TimeInterval?
 
+    /// Running jobs whose lease ran out before `now` (stuck until a rescuer requeues them).
+    func expiredLeaseCount(now: Date) async throws -> Int
+
     func job(_ id: JobID) async throws -> Job?
 
     /// Newest first.

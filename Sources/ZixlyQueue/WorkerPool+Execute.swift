@@ -18,8 +18,10 @@ extension WorkerPool {
         let lease = claimed.lease
         var logger = self.logger
         logger[metadataKey: "job_id"] = "\(lease.jobID)"
+        let startedAt = claimed.job.startedAt ?? clock.now()
         guard let handler = handlers[claimed.job.jobType] else {
-            await record(.threw("no handler for job type '\(claimed.job.jobType)'", isRetryable: false), lease: lease, job: claimed.job, logger: logger)
+            let outcome = Outcome.threw("no handler for job type '\(claimed.job.jobType)'", isRetryable: false)
+            report(await record(outcome, lease: lease, job: claimed.job, logger: logger), job: claimed.job, startedAt: startedAt)
             return
         }
         logger.info("job started", metadata: ["attempt": "\(lease.attempt)", "worker": "\(lease.worker)"])
@@ -50,7 +52,7 @@ extension WorkerPool {
             group.cancelAll()
             return decided ?? .shutdownTimedOut
         }
-        await record(outcome, lease: lease, job: claimed.job, logger: logger)
+        report(await record(outcome, lease: lease, job: claimed.job, logger: logger), job: claimed.job, startedAt: startedAt)
     }
 
     /// Every `progressInterval`: writes new progress (renewing the lease), renews it anyway every
@@ -88,65 +90,73 @@ extension WorkerPool {
         return nil
     }
 
-    /// Writes the outcome under the lease.
-    private func record(_ outcome: Outcome, lease: Lease, job: Job, logger: Logger) async {
+    /// Writes the outcome under the lease; returns what happened (nil if nothing could be written).
+    private func record(_ outcome: Outcome, lease: Lease, job: Job, logger: Logger) async -> Event? {
         let now = clock.now()
         do {
             switch outcome {
             case .finished(let summary):
-                if try await completions.complete(lease, summary: summary) {
-                    logger.info("job completed")
-                    onEvent(.completed(lease.jobID))
-                } else {
-                    await lostOrCancelled(lease, logger: logger)
-                }
+                guard try await completions.complete(lease, summary: summary) else { return await lostOrCancelled(lease, logger: logger) }
+                logger.info("job completed")
+                return .completed(lease.jobID)
             case .threw(let message, let isRetryable):
                 if let current = try await store.job(lease.jobID), current.state == .running, current.cancelRequested {
-                    try await acknowledgeCancel(lease, logger: logger)
-                    return
+                    return try await acknowledgeCancel(lease, logger: logger)
                 }
                 let retryAt = isRetryable
                     ? retryPolicy.retryAt(afterAttempt: lease.attempt, maxAttempts: job.maxAttempts, now: now) : nil
-                if try await store.fail(lease, failure: JobFailure(message: message, isRetryable: isRetryable), retryAt: retryAt, now: now) {
-                    logger.warning("job attempt failed", metadata: ["error": "\(message)", "attempt": "\(lease.attempt)", "will_retry": "\(retryAt != nil)"])
-                    onEvent(.failed(lease.jobID, willRetry: retryAt != nil))
-                } else {
-                    await lostOrCancelled(lease, logger: logger)
+                guard try await store.fail(lease, failure: JobFailure(message: message, isRetryable: isRetryable), retryAt: retryAt, now: now) else {
+                    return await lostOrCancelled(lease, logger: logger)
                 }
+                logger.warning("job attempt failed", metadata: ["error": "\(message)", "attempt": "\(lease.attempt)", "will_retry": "\(retryAt != nil)"])
+                return .failed(lease.jobID, willRetry: retryAt != nil)
             case .cancelRequested:
-                try await acknowledgeCancel(lease, logger: logger)
+                return try await acknowledgeCancel(lease, logger: logger)
             case .leaseLost:
                 logger.warning("lease lost; the job's result is discarded")
-                onEvent(.leaseLost(lease.jobID))
+                return .leaseLost(lease.jobID)
             case .shutdownTimedOut:
-                if try await store.release(lease, now: now) {
-                    logger.info("job released at shutdown")
-                    onEvent(.released(lease.jobID))
-                }
+                guard try await store.release(lease, now: now) else { return nil }
+                logger.info("job released at shutdown")
+                return .released(lease.jobID)
             }
         } catch {
             logger.error("could not record the job's outcome; the rescuer will retry it after the lease", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 
     /// Finishes a cancel-requested job as cancelled; if the lease is gone, says so.
-    private func acknowledgeCancel(_ lease: Lease, logger: Logger) async throws {
+    private func acknowledgeCancel(_ lease: Lease, logger: Logger) async throws -> Event {
         if try await store.acknowledgeCancel(lease, now: clock.now()) {
             logger.info("job cancelled")
-            onEvent(.cancelled(lease.jobID))
-        } else {
-            logger.warning("lease lost before the job finished; the result is discarded")
-            onEvent(.leaseLost(lease.jobID))
+            return .cancelled(lease.jobID)
         }
+        logger.warning("lease lost before the job finished; the result is discarded")
+        return .leaseLost(lease.jobID)
     }
 
     /// A write under the lease matched nothing: the job was cancelled meanwhile, or taken away.
-    private func lostOrCancelled(_ lease: Lease, logger: Logger) async {
+    private func lostOrCancelled(_ lease: Lease, logger: Logger) async -> Event {
         do {
-            try await acknowledgeCancel(lease, logger: logger)
+            return try await acknowledgeCancel(lease, logger: logger)
         } catch {
             logger.warning("lease lost before the job finished; the result is discarded", metadata: ["error": "\(error)"])
-            onEvent(.leaseLost(lease.jobID))
+            return .leaseLost(lease.jobID)
         }
+    }
+
+    /// Tells the observer, and counts the attempt's end in the metrics.
+    private func report(_ event: Event?, job: Job, startedAt: Date) {
+        guard let event else { return }
+        onEvent(event)
+        let end: QueueMetrics.AttemptEnd? = switch event {
+        case .completed: .completed
+        case .failed(_, let willRetry): willRetry ? .retried : .failed
+        case .cancelled: .cancelled
+        case .leaseLost: .leaseLost
+        case .claimed, .released: nil
+        }
+        if let end { metrics.ended(job, end, startedAt: startedAt, now: clock.now()) }
     }
 }

@@ -43,11 +43,12 @@ public struct WorkerPool: Service {
     let onEvent: @Sendable (Event) -> Void
     /// Results of jobs that end together go out in one transaction.
     let completions: CompletionBatcher
+    let metrics: QueueMetrics
 
     public init(
         store: any JobStore, handlers: [any JobHandler], retryPolicy: RetryPolicy = .default,
         configuration: Configuration = .init(), clock: any WallClock = SystemWallClock(),
-        worker: WorkerID, wakeups: WorkSignal = WorkSignal(), logger: Logger,
+        worker: WorkerID, wakeups: WorkSignal = WorkSignal(), logger: Logger, metrics: QueueMetrics = .disabled,
         onEvent: @escaping @Sendable (Event) -> Void = { _ in }
     ) {
         self.store = store
@@ -59,6 +60,7 @@ public struct WorkerPool: Service {
         self.wakeups = wakeups
         self.logger = logger
         self.onEvent = onEvent
+        self.metrics = metrics
         completions = CompletionBatcher(store: store, clock: clock)
     }
 
@@ -81,6 +83,7 @@ public struct WorkerPool: Service {
         let running = InFlightCount()
         let (slotFreed, freeSlot) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         var slotsFreed = slotFreed.makeAsyncIterator()
+        metrics.workerLoad(active: 0, slots: slots)
         await withDiscardingTaskGroup { group in
             while !shutdown.isTriggered && !Task.isCancelled {
                 let free = slots - running.value
@@ -100,15 +103,19 @@ public struct WorkerPool: Service {
                     await wakeups.wait(upTo: configuration.pollInterval)
                     continue
                 }
+                let now = clock.now()
                 for job in claimed {
                     running.add(1)
                     onEvent(.claimed(job.job.id, attempt: job.lease.attempt))
+                    metrics.claimed(job.job, now: now)
                     group.addTask {
                         await execute(job, shutdown: shutdown)
                         running.add(-1)
+                        metrics.workerLoad(active: running.value, slots: slots)
                         freeSlot.yield()
                     }
                 }
+                metrics.workerLoad(active: running.value, slots: slots)
             }
         }
         freeSlot.finish()

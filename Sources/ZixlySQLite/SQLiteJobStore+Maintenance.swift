@@ -63,4 +63,10 @@ extension SQLiteJobStore {
                 .map { now.unix - $0 }
         }
     }
+
+    public func expiredLeaseCount(now: Date) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM jobs WHERE state = 'running' AND lease_expires_at < ?", arguments: [now.unix]) ?? 0
+        }
+    }
 }

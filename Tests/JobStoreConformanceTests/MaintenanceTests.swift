@@ -49,16 +49,19 @@ struct MaintenanceTests {
         #expect(try await h.store.job(waiting.id) != nil)
     }
 
-    @Test("counts by state and the oldest queued age", arguments: StoreKind.allCases)
+    @Test("counts by state, the oldest queued age and expired leases", arguments: StoreKind.allCases)
     func counts(kind: StoreKind) async throws {
         let h = try await Harness(kind)
-        _ = try await h.factory.running()
+        _ = try await h.factory.running(leaseFor: 20)
+        _ = try await h.factory.running(leaseFor: 60)
         try await h.factory.queued()
         h.clock.advance(by: 30)
         try await h.factory.queued()
         let counts = try await h.store.countByState()
-        #expect(counts == [.queued: 2, .running: 1, .completed: 0, .failed: 0, .cancelled: 0])
+        #expect(counts == [.queued: 2, .running: 2, .completed: 0, .failed: 0, .cancelled: 0])
         #expect(try await h.store.oldestQueuedAge(now: h.clock.now()) == 30)
+        #expect(try await h.store.expiredLeaseCount(now: h.clock.now()) == 1)
+        #expect(try await h.store.expiredLeaseCount(now: h.clock.now().addingTimeInterval(-15)) == 0)
     }
 
     @Test("listing filters by state, type and tenant, newest first, with paging", arguments: StoreKind.allCases)

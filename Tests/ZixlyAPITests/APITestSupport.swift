@@ -22,6 +22,7 @@ struct TestApp {
         var configuration = AppConfiguration()
         configuration.dataDirectory = stores.directory
         configuration.leaseSeconds = 30
+        configuration.metricsRefreshSeconds = 0.1
         builder = ApplicationBuilder(
             configuration: configuration, role: role,
             stores: Stores(

@@ -25,27 +25,11 @@ struct OpsController {
         return JSONValue.object(["status": "ready"]).response()
     }
 
-    /// Queue gauges from the store, in Prometheus text format.
+    /// This process's metrics in Prometheus text format. The queue's gauges come from the
+    /// process's periodic reading of the store: a scrape never queries the database.
     @Sendable func metrics(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let counts = try await services.queue.store.countByState()
-        let oldest = try await services.queue.store.oldestQueuedAge(now: services.clock.now()) ?? 0
-        var lines = [
-            "# HELP pipeline_jobs Jobs in the store by status.",
-            "# TYPE pipeline_jobs gauge",
-        ]
-        for state in JobState.allCases {
-            lines.append("pipeline_jobs{status=\"\(state.rawValue)\"} \(counts[state] ?? 0)")
-        }
-        lines += [
-            "# HELP pipeline_job_oldest_queued_age_seconds Age of the oldest claimable queued job.",
-            "# TYPE pipeline_job_oldest_queued_age_seconds gauge",
-            "pipeline_job_oldest_queued_age_seconds \(oldest)",
-            "# HELP zixly_build_info Version of the running binary.",
-            "# TYPE zixly_build_info gauge",
-            "zixly_build_info{version=\"\(services.version)\"} 1",
-        ]
-        return Response(
+        Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: lines.joined(separator: "\n") + "\n")))
+            body: .init(byteBuffer: ByteBuffer(string: services.metricsExposition())))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Metrics
 import StandardWebhooks
 import ZixlyCore
 import ZixlyPipelines
@@ -20,15 +21,12 @@ struct WebhookController {
     /// `webhook-id`; 401 and nothing stored for a bad signature.
     @Sendable func tradingSweep(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await verifiedBody(request, context: context)
-        try RequestBody.requireJSONContentType(request)
-        let json = try RequestBody.json(body)
         let parameters: TradingSweepParameters
-        do throws(ValidationErrors) {
-            parameters = try TradingSweepParameters(
-                validating: json, hasData: services.marketData.hasData(for:),
-                available: services.marketData.availableTickers(), externalConfigured: services.externalSweeps)
+        do {
+            parameters = try sweepParameters(request, body: body)
         } catch {
-            throw APIError.badRequest("invalid trading-sweep request", fields: error.fields)
+            rejected("invalid_request")
+            throw error
         }
         let result = try await services.queue.enqueue(NewJob(
             jobType: TradingSweepPipeline.jobType, parameters: parameters.json,
@@ -64,6 +62,24 @@ struct WebhookController {
         return JobPresentation.json(job).merging(["results": .array(top.map(\.json))]).response()
     }
 
+    /// The signed body as sweep parameters: 415 unless JSON, 400 naming what is malformed or invalid.
+    private func sweepParameters(_ request: Request, body: ByteBuffer) throws -> TradingSweepParameters {
+        try RequestBody.requireJSONContentType(request)
+        let json = try RequestBody.json(body)
+        do throws(ValidationErrors) {
+            return try TradingSweepParameters(
+                validating: json, hasData: services.marketData.hasData(for:),
+                available: services.marketData.availableTickers(), externalConfigured: services.externalSweeps)
+        } catch {
+            throw APIError.badRequest("invalid trading-sweep request", fields: error.fields)
+        }
+    }
+
+    /// Counts a refused webhook by its bounded reason.
+    private func rejected(_ reason: String) {
+        Counter(label: MetricNames.webhookRejected, dimensions: [("reason", reason)], factory: services.metrics).increment()
+    }
+
     /// Reads the body and checks its Standard Webhooks signature (401 otherwise).
     private func verifiedBody(_ request: Request, context: AppRequestContext) async throws -> ByteBuffer {
         let body = try await RequestBody.bytes(request, context: context)
@@ -73,6 +89,7 @@ struct WebhookController {
             }
         } catch {
             context.logger.warning("webhook rejected", metadata: ["reason": "\(error.reason)"])
+            rejected(error.reason)
             throw APIError.unauthorized("webhook signature rejected: \(error)")
         }
         return body

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import StandardWebhooks
 import ZixlyCore
@@ -30,11 +31,15 @@ public struct WebhookDeliveryService: Service {
     let clock: any WallClock
     let wakeups: WorkSignal
     let logger: Logger
+    /// Where attempts are counted (`webhook_deliveries_total{outcome}`).
+    let metrics: any MetricsFactory
 
     public init(
         store: any WebhookStore, jobs: any JobStore, makeSender: @escaping @Sendable () -> any WebhookSender, configuration: Configuration = .init(),
-        clock: any WallClock = SystemWallClock(), wakeups: WorkSignal = WorkSignal(), logger: Logger
+        clock: any WallClock = SystemWallClock(), wakeups: WorkSignal = WorkSignal(), logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
+        self.metrics = metrics
         self.store = store
         self.jobs = jobs
         self.makeSender = makeSender
@@ -120,6 +125,12 @@ public struct WebhookDeliveryService: Service {
         }
         var metadata: Logger.Metadata = ["delivery": "\(delivery.id)", "event": "\(delivery.eventType.rawValue)", "attempt": "\(number)"]
         if let error = response.error { metadata["error"] = "\(error)" }
+        let label = switch outcome {
+        case .succeeded: "delivered"
+        case .retry: "retrying"
+        case .failed: "failed"
+        }
+        Counter(label: MetricNames.webhookDeliveries, dimensions: [("outcome", label)], factory: metrics).increment()
         switch outcome {
         case .succeeded: logger.info("webhook delivered", metadata: metadata)
         case .retry(let at): logger.info("webhook attempt failed, will retry", metadata: metadata.merging(["retry_at": "\(ISO8601.string(at))"]) { $1 })
