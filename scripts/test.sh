@@ -12,12 +12,14 @@ log() { printf '\n== %s\n' "$*"; }
 
 # --- System packages -------------------------------------------------------------------------
 # GRDB links the system SQLite; the conformance suite needs a PostgreSQL server; the
-# interoperability tests need python3 with venv.
+# interoperability tests need python3 with venv; the alerting tests need promtool and amtool.
 missing=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # the TLS SMTP test's certificate
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # promtool and a real Prometheus
+command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"

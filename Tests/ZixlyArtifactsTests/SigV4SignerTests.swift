@@ -14,7 +14,7 @@ struct SigV4SignerTests {
 
     static func botocore(_ arguments: [String]) throws -> String {
         let python = try PythonTools.python(modules: ["botocore"], packages: ["botocore"])
-        let result = try PythonTools.run(python, [script] + arguments)
+        let result = try Subprocess.run(python, [script] + arguments)
         guard result.status == 0 else { throw PythonToolsError(result.output) }
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }

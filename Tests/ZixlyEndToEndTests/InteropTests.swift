@@ -24,13 +24,13 @@ struct InteropTests {
         let api = try await ProcessTests.start("api", in: directory)
         let body = #"{"ticker":"SYNTH","fast_range":[5,20],"slow_range":[30,60],"step":5,"strategy_type":"EMA"}"#
         let secret = ProcessTests.secret.serialized
-        let first = try PythonTools.run(python, [Self.script, "send", api.baseURL, secret, "msg_python_1", body])
+        let first = try Subprocess.run(python, [Self.script, "send", api.baseURL, secret, "msg_python_1", body])
         #expect(first.output.hasPrefix("202 "), "\(first.output)")
-        let replay = try PythonTools.run(python, [Self.script, "send", api.baseURL, secret, "msg_python_1", body])
+        let replay = try Subprocess.run(python, [Self.script, "send", api.baseURL, secret, "msg_python_1", body])
         #expect(replay.output.hasPrefix("200 "), "\(replay.output)")
         let jobID = try JSONValue(jsonText: String(first.output.dropFirst(4)))["job_id"]
         #expect(try JSONValue(jsonText: String(replay.output.dropFirst(4)))["job_id"] == jobID)
-        let wrong = try PythonTools.run(python, [Self.script, "send", api.baseURL, WebhookSecret.generate().serialized, "msg_python_2", body])
+        let wrong = try Subprocess.run(python, [Self.script, "send", api.baseURL, WebhookSecret.generate().serialized, "msg_python_2", body])
         #expect(wrong.output.hasPrefix("401 "), "\(wrong.output)")
         api.signal(SIGTERM)
         _ = await api.waitForExit(timeout: .seconds(30))
@@ -42,7 +42,7 @@ struct InteropTests {
         let secret = WebhookSecret.generate()
         let body = #"{"type":"job.completed","data":{"job_id":"42"}}"#
         let headers = Webhook(secrets: [secret]).sign(id: "msg_out_1", timestamp: Date(), body: Data(body.utf8))
-        let result = try PythonTools.run(python, [
+        let result = try Subprocess.run(python, [
             Self.script, "verify", secret.serialized, "msg_out_1", headers["webhook-timestamp"]!, headers["webhook-signature"]!, body,
         ])
         #expect(result.status == 0 && result.output.contains("verified"), "\(result.output)")

@@ -43,7 +43,7 @@ public final class MotoServer: @unchecked Sendable {
     }
 
     private func makeUser(python: String) throws {
-        let made = try PythonTools.run(python, [Self.iamScript, endpoint.absoluteString])
+        let made = try Subprocess.run(python, [Self.iamScript, endpoint.absoluteString])
         guard made.status == 0, let line = made.output.split(separator: "\n").last,
               let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String],
               let id = object["access_key_id"], let secret = object["secret_access_key"]

@@ -10,29 +10,14 @@ public enum PythonTools {
         let venv = packageRoot.appendingPathComponent(".venv")
         let python = venv.appendingPathComponent("bin/python").path
         let check = ["-c", modules.map { "import \($0)" }.joined(separator: "; ")]
-        if (try? run(python, check).status) != 0 {
+        if (try? Subprocess.run(python, check).status) != 0 {
             if !FileManager.default.isExecutableFile(atPath: python) {
-                _ = try run("/usr/bin/env", ["python3", "-m", "venv", venv.path])
+                _ = try Subprocess.run("/usr/bin/env", ["python3", "-m", "venv", venv.path])
             }
-            let install = try run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages)
+            let install = try Subprocess.run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + packages)
             guard install.status == 0 else { throw PythonToolsError("pip install \(packages): \(install.output)") }
         }
         return python
-    }
-
-    /// Runs to the end; returns the exit status and the combined output.
-    public static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        guard FileManager.default.isExecutableFile(atPath: executable) else { return (127, "\(executable) not found") }
-        let process = Process()
-        let pipe = Pipe()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
 

@@ -23,7 +23,7 @@ public final class SMTPTestServer: @unchecked Sendable {
         var arguments = [Self.script, tls ? "tls" : "plain", String(port), messagesFile.path]
         if tls {
             let key = directory.appendingPathComponent("key.pem").path
-            let made = try PythonTools.run("/usr/bin/openssl", [
+            let made = try Subprocess.run("/usr/bin/openssl", [
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate.path, "-days", "1",
                 "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
             ])
