@@ -84,6 +84,9 @@ public enum WebhookVerificationError: Error, Equatable, CustomStringConvertible 
     case timestampTooNew
     case noMatchingSignature
 
+    /// Every value `reason` takes.
+    public static let reasons = ["missing_header", "invalid_timestamp", "stale_timestamp", "invalid_signature"]
+
     public var reason: String {
         switch self {
         case .missingHeader: "missing_header"

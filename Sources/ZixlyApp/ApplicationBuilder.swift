@@ -76,6 +76,7 @@ public struct ApplicationBuilder: Sendable {
             marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock, external: external, metrics: metrics)
         let wakeupListener = stores.wakeupService.map { [$0(wakeups)] } ?? []
         let webhookWakeups = WorkSignal()
+        queueMetrics.prepareRescuer()
         return stores.services + [gauges] + wakeupListener + [
             WorkerPool(
                 store: stores.jobs, handlers: [pipeline, NoopHandler()], retryPolicy: retryPolicy, configuration: pool, clock: clock,

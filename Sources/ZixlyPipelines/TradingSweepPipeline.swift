@@ -30,6 +30,10 @@ public struct TradingSweepPipeline: JobHandler {
     ) {
         self.external = external
         self.metrics = metrics
+        for strategy in Strategy.allCases {
+            Counter(label: MetricNames.sweepCombinations, dimensions: [("strategy", strategy.rawValue)], factory: metrics).increment(by: 0)
+            _ = Metrics.Timer(label: MetricNames.sweepDuration, dimensions: [("strategy", strategy.rawValue)], factory: metrics)
+        }
         self.marketData = marketData
         self.results = results
         self.artifacts = artifacts

@@ -19,6 +19,25 @@ public struct QueueMetrics: Sendable {
 
     public static let disabled = QueueMetrics()
 
+    /// Creates a worker's counters and histograms at zero, so their series exist from the start
+    /// (a rate over a series that appears only with its first event misses that event).
+    func prepareWorker(jobTypes: some Sequence<String>) {
+        for jobType in jobTypes {
+            Counter(label: MetricNames.jobAttempts, dimensions: [("job_type", jobType)], factory: factory).increment(by: 0)
+            _ = Metrics.Timer(label: MetricNames.jobQueueWait, dimensions: [("job_type", jobType)], factory: factory)
+            for end in AttemptEnd.allCases {
+                let dimensions = [("job_type", jobType), ("status", end.rawValue)]
+                Counter(label: MetricNames.jobsProcessed, dimensions: dimensions, factory: factory).increment(by: 0)
+                _ = Metrics.Timer(label: MetricNames.jobDuration, dimensions: dimensions, factory: factory)
+            }
+        }
+    }
+
+    /// The rescuer's counter at zero.
+    public func prepareRescuer() {
+        Counter(label: MetricNames.leaseExpired, factory: factory).increment(by: 0)
+    }
+
     func enqueued(jobType: String) {
         Counter(label: MetricNames.jobsQueued, dimensions: [("job_type", jobType)], factory: factory).increment()
     }

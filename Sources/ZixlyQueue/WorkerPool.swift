@@ -83,6 +83,7 @@ public struct WorkerPool: Service {
         let running = InFlightCount()
         let (slotFreed, freeSlot) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         var slotsFreed = slotFreed.makeAsyncIterator()
+        metrics.prepareWorker(jobTypes: handlers.keys)
         metrics.workerLoad(active: 0, slots: slots)
         await withDiscardingTaskGroup { group in
             while !shutdown.isTriggered && !Task.isCancelled {

@@ -41,7 +41,7 @@ struct MetricsTests {
             #expect(metrics.value(MetricNames.jobAttempts, sweep) == 1)
             #expect(metrics.value(MetricNames.jobsProcessed, sweep.merging(["status": "completed"]) { $1 }) == 1)
             #expect(metrics.value(MetricNames.jobDuration + "_count", sweep.merging(["status": "completed"]) { $1 }) == 1)
-            #expect((metrics.value(MetricNames.jobDuration + "_sum", sweep) ?? 0) > 0)
+            #expect((metrics.value(MetricNames.jobDuration + "_sum", sweep.merging(["status": "completed"]) { $1 }) ?? 0) > 0)
             #expect(metrics.value(MetricNames.jobQueueWait + "_count", sweep) == 1)
             #expect(metrics.value(MetricNames.sweepCombinations, ["strategy": "sma"]) == 28)
             #expect(metrics.value(MetricNames.sweepDuration + "_count", ["strategy": "sma"]) == 1)

@@ -12,6 +12,9 @@ struct WebhookController {
     let services: APIServices
 
     func register(on router: Router<AppRequestContext>) {
+        for reason in WebhookVerificationError.reasons + ["invalid_request"] {
+            Counter(label: MetricNames.webhookRejected, dimensions: [("reason", reason)], factory: services.metrics).increment(by: 0)
+        }
         router.post("/webhook/trading-sweep", use: tradingSweep)
         router.post("/webhook/sweep-callback", use: sweepCallback)
         router.get("/webhook/jobs/:id", use: jobStatus)

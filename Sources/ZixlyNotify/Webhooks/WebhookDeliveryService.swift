@@ -54,6 +54,9 @@ public struct WebhookDeliveryService: Service {
     public func run() async throws {
         let inFlight = InFlightCount()
         let sender = makeSender()
+        for outcome in ["delivered", "retrying", "failed"] {
+            Counter(label: MetricNames.webhookDeliveries, dimensions: [("outcome", outcome)], factory: metrics).increment(by: 0)
+        }
         await withDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 var claimed = 0
