@@ -4,6 +4,7 @@ import Hummingbird
 /// (Middleware is added before routes: Hummingbird applies it only to routes registered after it.)
 public func buildRouter(_ services: APIServices, surface: RouterSurface = .full) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: HTTPTracingMiddleware(tracer: services.tracer))
     router.add(middleware: HTTPMetricsMiddleware(factory: services.metrics))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: APIKeyAuthenticator(adminKey: services.adminAPIKey, keys: services.apiKeys))

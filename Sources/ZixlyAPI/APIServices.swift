@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import Tracing
 import StandardWebhooks
 import ZixlyCore
 import ZixlyPipelines
@@ -25,13 +26,16 @@ public struct APIServices: Sendable {
     public var metrics: any MetricsFactory
     /// What `GET /metrics` answers (Prometheus text).
     public var metricsExposition: @Sendable () -> String
+    /// Where request and webhook spans go.
+    public var tracer: any Tracer
 
     public init(
         queue: JobQueue, results: any SweepResultStore, artifacts: any ArtifactStore, apiKeys: any APIKeyStore,
         webhookEndpoints: any WebhookStore, marketData: MarketDataDirectory, webhook: Webhook, adminAPIKey: String, version: String,
         externalSweeps: Bool = false, metrics: any MetricsFactory = NOOPMetricsHandler.instance,
-        metricsExposition: @escaping @Sendable () -> String = { "" }
+        metricsExposition: @escaping @Sendable () -> String = { "" }, tracer: any Tracer = NoOpTracer()
     ) {
+        self.tracer = tracer
         self.externalSweeps = externalSweeps
         self.metrics = metrics
         self.metricsExposition = metricsExposition

@@ -1,4 +1,5 @@
 import Foundation
+import ZixlyTelemetry
 import Logging
 import StandardWebhooks
 
@@ -53,6 +54,20 @@ extension AppConfiguration {
         if let format = reader["ZIXLY_LOG_FORMAT"] {
             guard let parsed = LogFormat(rawValue: format.lowercased()) else { throw ConfigurationError("ZIXLY_LOG_FORMAT", "must be json or text") }
             configuration.logFormat = parsed
+        } else {
+            configuration.logFormat = isatty(STDERR_FILENO) != 0 ? .text : .json  // text for terminals, JSON lines otherwise
+        }
+        if let endpoint = reader["ZIXLY_OTLP_ENDPOINT"] {
+            guard let components = URLComponents(string: endpoint), ["http", "https"].contains(components.scheme ?? ""), components.host != nil else {
+                throw ConfigurationError("ZIXLY_OTLP_ENDPOINT", "must be the http:// or https:// URL of an OTLP/HTTP collector")
+            }
+            configuration.otlpEndpoint = endpoint
+        }
+        if let encoding = reader["ZIXLY_OTLP_ENCODING"] {
+            guard let parsed = TracingBackend.Encoding(rawValue: encoding.lowercased()) else {
+                throw ConfigurationError("ZIXLY_OTLP_ENCODING", "must be protobuf or json")
+            }
+            configuration.otlpEncoding = parsed
         }
         return configuration
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ZixlyTelemetry
 import StandardWebhooks
 
 /// Everything a serving command needs, from the environment (12-factor) with flags on top.
@@ -41,6 +42,10 @@ public struct AppConfiguration: Sendable {
     public var webhookTimeoutSeconds = 15
     /// The external trading API sweeps may run on (`ZIXLY_TRADING_API_URL`); nil = built-in engine only.
     public var tradingAPI: TradingAPISettings?
+    /// An OTLP/HTTP collector spans are exported to (`ZIXLY_OTLP_ENDPOINT`); nil = no tracing.
+    public var otlpEndpoint: String?
+    /// `protobuf` (default) or `json` (`ZIXLY_OTLP_ENCODING`).
+    public var otlpEncoding = TracingBackend.Encoding.protobuf
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.json
     public var migrate = true

@@ -9,6 +9,7 @@ import ZixlyCore
 import ZixlyNotify
 import ZixlyPipelines
 import ZixlyQueue
+import Tracing
 import ZixlyTelemetry
 
 /// Assembles a serving process: stores, HTTP router, worker pool and maintenance, by role.
@@ -20,6 +21,8 @@ public struct ApplicationBuilder: Sendable {
     public var clock: any WallClock = SystemWallClock()
     public var version = ZixlyVersion.current
     public var commit = ZixlyVersion.commit
+    /// Where spans go (OTLP when `ZIXLY_OTLP_ENDPOINT` is set): made by `makeTracing`.
+    public var tracing = TracingBackend.disabled
     /// Observes the worker (tests wait on it instead of sleeping).
     public var onWorkerEvent: @Sendable (WorkerPool.Event) -> Void = { _ in }
 
@@ -38,12 +41,13 @@ public struct ApplicationBuilder: Sendable {
     public func buildApplication(logger: Logger = Logger(label: "zixly")) -> some ApplicationProtocol {
         let wakeups = WorkSignal()
         let exporter = PrometheusExporter(version: version, commit: commit)
-        let queue = JobQueue(store: stores.jobs, clock: clock, wakeups: wakeups, metrics: QueueMetrics(factory: exporter.factory))
+        let tracer = tracing.tracer
+        let queue = JobQueue(store: stores.jobs, clock: clock, wakeups: wakeups, metrics: QueueMetrics(factory: exporter.factory), tracer: tracer)
         let router = buildRouter(APIServices(
             queue: queue, results: stores.results, artifacts: stores.artifacts, apiKeys: stores.apiKeys,
             webhookEndpoints: stores.webhooks, marketData: marketData, webhook: Webhook(secrets: secrets.webhook), adminAPIKey: secrets.adminAPIKey,
             version: version, externalSweeps: configuration.tradingAPI != nil, metrics: exporter.factory,
-            metricsExposition: { exporter.exposition() }), surface: role.servesAPI ? .full : .operations)
+            metricsExposition: { exporter.exposition() }, tracer: tracer), surface: role.servesAPI ? .full : .operations)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "zixly"),
@@ -58,7 +62,9 @@ public struct ApplicationBuilder: Sendable {
         let gauges = QueueGauges(
             store: stores.jobs, metrics: queueMetrics, interval: .milliseconds(Int(configuration.metricsRefreshSeconds * 1000)),
             clock: clock, logger: logger)
-        guard role.runsWorker else { return stores.services + [gauges] }
+        // The span exporter starts first and stops last, so it flushes what the others record.
+        let tracingServices = tracing.service.map { [$0] } ?? []
+        guard role.runsWorker else { return tracingServices + stores.services + [gauges] }
         let retryPolicy = RetryPolicy.default
         var pool = WorkerPool.Configuration()
         pool.concurrency = configuration.workerConcurrency
@@ -73,14 +79,15 @@ public struct ApplicationBuilder: Sendable {
                 pollInterval: .milliseconds(Int(settings.pollIntervalSeconds * 1000)))
         }
         let pipeline = TradingSweepPipeline(
-            marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock, external: external, metrics: metrics)
+            marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock, external: external, metrics: metrics,
+            tracer: tracing.tracer)
         let wakeupListener = stores.wakeupService.map { [$0(wakeups)] } ?? []
         let webhookWakeups = WorkSignal()
         queueMetrics.prepareRescuer()
-        return stores.services + [gauges] + wakeupListener + [
+        return tracingServices + stores.services + [gauges] + wakeupListener + [
             WorkerPool(
                 store: stores.jobs, handlers: [pipeline, NoopHandler()], retryPolicy: retryPolicy, configuration: pool, clock: clock,
-                worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, metrics: queueMetrics,
+                worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, metrics: queueMetrics, tracer: tracing.tracer,
                 onEvent: workerEvents(logger: logger, webhookWakeups: webhookWakeups)),
             webhookDeliveryService(wakeups: webhookWakeups, metrics: metrics, logger: logger),
             JobRescuer(
@@ -92,6 +99,13 @@ public struct ApplicationBuilder: Sendable {
 }
 
 extension ApplicationBuilder {
+    /// OTLP export when the configuration names a collector, as `zixly-<role>` (`zixly` for `up`).
+    public static func makeTracing(_ configuration: AppConfiguration, role: ServerRole, logger: Logger) throws -> TracingBackend {
+        guard let endpoint = configuration.otlpEndpoint else { return .disabled }
+        let name = role == .all ? "zixly" : "zixly-\(role.rawValue)"
+        return try TracingBackend.otlp(endpoint: endpoint, encoding: configuration.otlpEncoding, serviceName: name, logger: logger)
+    }
+
     /// The notifiers the configuration asks for (email now), or nil.
     func notifier(logger: Logger) -> (any Notifier)? {
         guard let email = configuration.email else { return nil }
@@ -115,7 +129,7 @@ extension ApplicationBuilder {
         let (timeout, userAgent) = (delivery.requestTimeout, "Zixly-Webhooks/\(version)")
         return WebhookDeliveryService(
             store: stores.webhooks, jobs: stores.jobs, makeSender: { HTTPWebhookSender(timeout: timeout, userAgent: userAgent) }, configuration: delivery, clock: clock, wakeups: wakeups,
-            logger: logger, metrics: metrics)
+            logger: logger, metrics: metrics, tracer: tracing.tracer)
     }
 
     /// Passes worker events to the test hook, wakes the webhook sender when a job ends here, and
@@ -125,6 +139,7 @@ extension ApplicationBuilder {
         let hook = onWorkerEvent
         let notifier = notifier(logger: logger)
         let store = stores.jobs
+        let tracer = tracing.tracer
         return { event in
             hook(event)
             let finished: JobID? = switch event {
@@ -135,8 +150,12 @@ extension ApplicationBuilder {
             webhookWakeups.notify()
             guard let notifier else { return }
             if case .cancelled = event { return }
-            Task {
-                if let job = try? await store.job(finished) { await notifier.jobFinished(job) }
+            Task {  // inherits the job's span context: the email's span joins the job's trace
+                guard let job = try? await store.job(finished) else { return }
+                await tracer.withSpan("notify.email", ofKind: .client) { span in
+                    span.attributes["zixly.job_id"] = job.id.rawValue
+                    await notifier.jobFinished(job)
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import Metrics
+import Tracing
 import SweepEngine
 import ZixlyCore
 import ZixlyQueue
@@ -22,12 +23,15 @@ public struct TradingSweepPipeline: JobHandler {
     let external: ExternalSweepExecutor?
     /// Where sweeps are counted and timed.
     let metrics: any MetricsFactory
+    /// Where the load, sweep and storage spans go (children of the job's span).
+    let tracer: any Tracer
 
     public init(
         marketData: MarketDataDirectory, results: any SweepResultStore, artifacts: any ArtifactStore,
         clock: any WallClock = SystemWallClock(), threads: Int = 0, external: ExternalSweepExecutor? = nil,
-        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, tracer: any Tracer = NoOpTracer()
     ) {
+        self.tracer = tracer
         self.external = external
         self.metrics = metrics
         for strategy in Strategy.allCases {
@@ -46,15 +50,22 @@ public struct TradingSweepPipeline: JobHandler {
         if parameters.executor == .external, let external {
             return try await external.run(job, parameters: parameters, context: context)
         }
-        let series: PriceSeries
-        do {
-            series = try marketData.series(for: parameters.ticker)
-        } catch {
-            throw JobFailure(message: "\(error)", isRetryable: false)
+        let series: PriceSeries = try tracer.withSpan("sweep.load_data") { span in
+            span.attributes["zixly.ticker"] = parameters.ticker
+            do {
+                return try marketData.series(for: parameters.ticker)
+            } catch {
+                throw JobFailure(message: "\(error)", isRetryable: false)
+            }
         }
         context.report(JobProgress(percent: 0, message: "sweeping \(parameters.grid.combinationCount) combinations"))
         let started = ContinuousClock.now
-        let outcome = try await sweep(series, parameters, context: context)
+        let outcome = try await tracer.withSpan("sweep.compute") { span in
+            span.attributes["zixly.strategy"] = parameters.strategy.rawValue
+            span.attributes["zixly.combinations"] = parameters.grid.combinationCount
+            span.attributes["zixly.bars"] = series.count
+            return try await sweep(series, parameters, context: context)
+        }
         let elapsed = started.duration(to: .now)
         let seconds = elapsed.inSeconds
         let strategy = [("strategy", parameters.strategy.rawValue)]
@@ -70,8 +81,15 @@ public struct TradingSweepPipeline: JobHandler {
             executionTimeSeconds: seconds, artifactKey: SweepRun.artifactKey(jobID: job.id, sweepRunID: sweepRunID),
             createdAt: clock.now())
         let report = SweepReport(run: run, parameters: parameters, series: series, outcome: outcome)
-        try await artifacts.put(report.json.jsonData(), at: run.artifactKey, contentType: "application/json")
-        guard try await results.save(run, rows: outcome.results, under: context.lease) else { throw JobStopped() }
+        try await tracer.withSpan("storage.artifact.put", ofKind: .client) { span in
+            span.attributes["zixly.artifact_key"] = run.artifactKey
+            try await artifacts.put(report.json.jsonData(), at: run.artifactKey, contentType: "application/json")
+        }
+        let saved = try await tracer.withSpan("storage.results.save", ofKind: .client) { span in
+            span.attributes["zixly.rows"] = outcome.results.count
+            return try await results.save(run, rows: outcome.results, under: context.lease)
+        }
+        guard saved else { throw JobStopped() }
         return report.summary
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Tracing
 import ZixlyCore
 
 extension WorkerPool {
@@ -12,12 +13,34 @@ extension WorkerPool {
         case shutdownTimedOut
     }
 
+    /// When the claim that took a job was made, for its span.
+    struct ClaimTiming: Sendable {
+        var started: DefaultTracerClock.Instant
+        var ended: DefaultTracerClock.Instant
+    }
+
+    /// Runs one claimed job in a span that continues the trace of the request that enqueued it
+    /// (with the claim as its first child), and records the outcome.
+    func execute(_ claimed: ClaimedJob, claim: ClaimTiming, shutdown: Latch) async {
+        let job = claimed.job
+        let context = TraceContext.context(traceParent: job.traceParent, tracer)
+        await tracer.withSpan("job \(job.jobType)", context: context, ofKind: .consumer) { span in
+            span.attributes["zixly.job_id"] = job.id.rawValue
+            span.attributes["zixly.job_type"] = job.jobType
+            span.attributes["zixly.attempt"] = claimed.lease.attempt
+            tracer.startSpan("queue.claim", context: ServiceContext.current ?? context, ofKind: .internal, at: claim.started)
+                .end(at: claim.ended)
+            await run(claimed, shutdown: shutdown, span: span)
+        }
+    }
+
     /// Runs one claimed job beside its heartbeat and the shutdown watch; the first to finish
     /// decides the outcome, the others are stopped.
-    func execute(_ claimed: ClaimedJob, shutdown: Latch) async {
+    private func run(_ claimed: ClaimedJob, shutdown: Latch, span: any Span) async {
         let lease = claimed.lease
         var logger = self.logger
         logger[metadataKey: "job_id"] = "\(lease.jobID)"
+        logger[metadataKey: "tenant_id"] = "\(claimed.job.tenant)"
         let startedAt = claimed.job.startedAt ?? clock.now()
         guard let handler = handlers[claimed.job.jobType] else {
             let outcome = Outcome.threw("no handler for job type '\(claimed.job.jobType)'", isRetryable: false)
@@ -52,7 +75,12 @@ extension WorkerPool {
             group.cancelAll()
             return decided ?? .shutdownTimedOut
         }
-        report(await record(outcome, lease: lease, job: claimed.job, logger: logger), job: claimed.job, startedAt: startedAt)
+        let event = await record(outcome, lease: lease, job: claimed.job, logger: logger)
+        if let end = event?.attemptEnd {
+            span.attributes["zixly.outcome"] = end.rawValue
+            if [.failed, .retried, .leaseLost].contains(end) { span.setStatus(SpanStatus(code: .error, message: end.rawValue)) }
+        }
+        report(event, job: claimed.job, startedAt: startedAt)
     }
 
     /// Every `progressInterval`: writes new progress (renewing the lease), renews it anyway every
@@ -150,13 +178,19 @@ extension WorkerPool {
     private func report(_ event: Event?, job: Job, startedAt: Date) {
         guard let event else { return }
         onEvent(event)
-        let end: QueueMetrics.AttemptEnd? = switch event {
+        if let end = event.attemptEnd { metrics.ended(job, end, startedAt: startedAt, now: clock.now()) }
+    }
+}
+
+extension WorkerPool.Event {
+    /// How the attempt ended, for metrics and spans; nil for events that do not end one.
+    var attemptEnd: QueueMetrics.AttemptEnd? {
+        switch self {
         case .completed: .completed
         case .failed(_, let willRetry): willRetry ? .retried : .failed
         case .cancelled: .cancelled
         case .leaseLost: .leaseLost
         case .claimed, .released: nil
         }
-        if let end { metrics.ended(job, end, startedAt: startedAt, now: clock.now()) }
     }
 }

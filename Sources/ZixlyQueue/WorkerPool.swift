@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Tracing
 import ZixlyCore
 
 /// Claims jobs and runs them, `concurrency` at a time, each under a lease kept alive by a
@@ -44,12 +45,13 @@ public struct WorkerPool: Service {
     /// Results of jobs that end together go out in one transaction.
     let completions: CompletionBatcher
     let metrics: QueueMetrics
+    let tracer: any Tracer
 
     public init(
         store: any JobStore, handlers: [any JobHandler], retryPolicy: RetryPolicy = .default,
         configuration: Configuration = .init(), clock: any WallClock = SystemWallClock(),
         worker: WorkerID, wakeups: WorkSignal = WorkSignal(), logger: Logger, metrics: QueueMetrics = .disabled,
-        onEvent: @escaping @Sendable (Event) -> Void = { _ in }
+        tracer: any Tracer = NoOpTracer(), onEvent: @escaping @Sendable (Event) -> Void = { _ in }
     ) {
         self.store = store
         self.handlers = Dictionary(handlers.map { ($0.jobType, $0) }, uniquingKeysWith: { _, last in last })
@@ -61,6 +63,7 @@ public struct WorkerPool: Service {
         self.logger = logger
         self.onEvent = onEvent
         self.metrics = metrics
+        self.tracer = tracer
         completions = CompletionBatcher(store: store, clock: clock)
     }
 
@@ -93,6 +96,7 @@ public struct WorkerPool: Service {
                     continue
                 }
                 let claimed: [ClaimedJob]
+                let claimStarted = DefaultTracerClock.now
                 do {
                     claimed = try await store.claim(worker: worker, limit: free, leaseFor: configuration.leaseDuration, now: clock.now())
                 } catch {
@@ -105,12 +109,13 @@ public struct WorkerPool: Service {
                     continue
                 }
                 let now = clock.now()
+                let claim = ClaimTiming(started: claimStarted, ended: DefaultTracerClock.now)
                 for job in claimed {
                     running.add(1)
                     onEvent(.claimed(job.job.id, attempt: job.lease.attempt))
                     metrics.claimed(job.job, now: now)
                     group.addTask {
-                        await execute(job, shutdown: shutdown)
+                        await execute(job, claim: claim, shutdown: shutdown)
                         running.add(-1)
                         metrics.workerLoad(active: running.value, slots: slots)
                         freeSlot.yield()

@@ -58,9 +58,15 @@ func serve(_ role: ServerRole, options: ServeOptions, defaultPort: Int) async th
     if role != .worker {
         Banner.print(configuration: configuration, secrets: secrets, webhookSecret: webhookSecrets[0].serialized, adminKey: adminKey)
     }
-    let builder = ApplicationBuilder(configuration: configuration, role: role, stores: stores, secrets: (webhookSecrets, adminKey))
+    var builder = ApplicationBuilder(configuration: configuration, role: role, stores: stores, secrets: (webhookSecrets, adminKey))
     var logger = Logger(label: "zixly")
     logger[metadataKey: "role"] = "\(role.rawValue)"
+    do {
+        builder.tracing = try ApplicationBuilder.makeTracing(configuration, role: role, logger: logger)
+    } catch {
+        printError("zixly: ZIXLY_OTLP_ENDPOINT cannot be used: \(error)")
+        throw ExitCode(2)
+    }
     try await builder.buildApplication(logger: logger).runService(gracefulShutdownSignals: [.sigterm, .sigint])
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Metrics
+import Tracing
 import StandardWebhooks
 import ZixlyCore
 import ZixlyPipelines
@@ -86,15 +87,19 @@ struct WebhookController {
     /// Reads the body and checks its Standard Webhooks signature (401 otherwise).
     private func verifiedBody(_ request: Request, context: AppRequestContext) async throws -> ByteBuffer {
         let body = try await RequestBody.bytes(request, context: context)
-        do throws(WebhookVerificationError) {
-            try services.webhook.verify(body: Data(body.readableBytesView), now: services.clock.now()) { name in
-                HTTPField.Name(name).flatMap { request.headers[$0] }
+        return try services.tracer.withSpan("webhook.verify") { span in
+            do throws(WebhookVerificationError) {
+                try services.webhook.verify(body: Data(body.readableBytesView), now: services.clock.now()) { name in
+                    HTTPField.Name(name).flatMap { request.headers[$0] }
+                }
+            } catch {
+                context.logger.warning("webhook rejected", metadata: ["reason": "\(error.reason)"])
+                rejected(error.reason)
+                span.attributes["zixly.rejected"] = error.reason
+                span.setStatus(SpanStatus(code: .error, message: error.reason))
+                throw APIError.unauthorized("webhook signature rejected: \(error)")
             }
-        } catch {
-            context.logger.warning("webhook rejected", metadata: ["reason": "\(error.reason)"])
-            rejected(error.reason)
-            throw APIError.unauthorized("webhook signature rejected: \(error)")
+            return body
         }
-        return body
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import Tracing
 import ServiceLifecycle
 import StandardWebhooks
 import ZixlyCore
@@ -33,13 +34,16 @@ public struct WebhookDeliveryService: Service {
     let logger: Logger
     /// Where attempts are counted (`webhook_deliveries_total{outcome}`).
     let metrics: any MetricsFactory
+    /// Where each attempt's span goes.
+    let tracer: any Tracer
 
     public init(
         store: any WebhookStore, jobs: any JobStore, makeSender: @escaping @Sendable () -> any WebhookSender, configuration: Configuration = .init(),
         clock: any WallClock = SystemWallClock(), wakeups: WorkSignal = WorkSignal(), logger: Logger,
-        metrics: any MetricsFactory = NOOPMetricsHandler.instance
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, tracer: any Tracer = NoOpTracer()
     ) {
         self.metrics = metrics
+        self.tracer = tracer
         self.store = store
         self.jobs = jobs
         self.makeSender = makeSender
@@ -103,6 +107,17 @@ public struct WebhookDeliveryService: Service {
 
     /// One attempt of one delivery, and its bookkeeping.
     func deliver(_ item: DueDelivery, with sender: any WebhookSender) async {
+        await tracer.withSpan("webhook.deliver", ofKind: .client) { span in
+            span.attributes["zixly.delivery_id"] = item.delivery.id
+            span.attributes["zixly.event_type"] = item.delivery.eventType.rawValue
+            span.attributes["zixly.attempt"] = item.delivery.attempts + 1
+            let outcome = await attempt(item, with: sender)
+            if outcome != .succeeded { span.setStatus(SpanStatus(code: .error)) }
+        }
+    }
+
+    /// Signs and posts the delivery once, records the attempt, and returns what follows.
+    private func attempt(_ item: DueDelivery, with sender: any WebhookSender) async -> WebhookDeliveryOutcome {
         let delivery = item.delivery
         let number = delivery.attempts + 1
         let started = clock.now()
@@ -139,6 +154,7 @@ public struct WebhookDeliveryService: Service {
         case .retry(let at): logger.info("webhook attempt failed, will retry", metadata: metadata.merging(["retry_at": "\(ISO8601.string(at))"]) { $1 })
         case .failed: logger.warning("webhook delivery failed for good", metadata: metadata)
         }
+        return outcome
     }
 
     /// Succeeded on a 2xx; otherwise retry on the schedule until it runs out.
