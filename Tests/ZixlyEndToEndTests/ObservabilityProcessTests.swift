@@ -83,6 +83,32 @@ struct ObservabilityProcessTests {
         }
     }
 
+    @Test("zixly api and zixly worker each serve their own /metrics: enqueues on the API, attempts and slots on the worker, store gauges on both")
+    func apiAndWorkerMetrics() async throws {
+        let directory = try TemporaryDirectory.make()
+        let refresh = ["ZIXLY_METRICS_REFRESH_MS": "200"]
+        let api = try await ProcessTests.start("api", in: directory, extra: refresh)
+        let worker = try await ProcessTests.start("worker", in: directory, extra: refresh)
+        let accepted = try await HTTP.signedWebhook(api.baseURL, body: Self.sweep, secret: ProcessTests.secret)
+        let id = try #require(accepted.json["job_id"]?.stringValue)
+        _ = try await HTTP.waitForJob(api.baseURL, id) { $0["status"] == "completed" }
+        try await Task.sleep(for: .milliseconds(600))
+
+        let fromAPI = try PrometheusText(try #require(try await HTTP.send(.GET, api.baseURL + "/metrics").json.stringValue))
+        let fromWorker = try PrometheusText(try #require(try await HTTP.send(.GET, worker.baseURL + "/metrics").json.stringValue))
+        #expect(fromAPI.value("pipeline_jobs_queued_total", ["job_type": "trading-sweep"]) == 1)
+        #expect(fromAPI.value("pipeline_worker_slots") == nil && fromAPI.value("pipeline_jobs_processed_total") == nil)
+        #expect(fromWorker.value("pipeline_jobs_processed_total", ["job_type": "trading-sweep", "status": "completed"]) == 1)
+        #expect(fromWorker.value("pipeline_worker_slots") == 2 && fromWorker.value("pipeline_jobs_queued_total") == nil)
+        for metrics in [fromAPI, fromWorker] {
+            #expect(metrics.value("pipeline_jobs", ["status": "completed"]) == 1)
+            #expect(metrics.value("zixly_database_up") == 1)
+            #expect(metrics.value("zixly_build_info", ["version": "0.1.0", "commit": "unknown"]) == 1)
+            #expect((metrics.value("process_resident_memory_bytes") ?? 0) > 0)
+        }
+        #expect((fromWorker.value("http_requests_total", ["route": "/health", "status_code": "200"]) ?? 0) >= 1, "the worker counts its own requests")
+    }
+
     static func recordingRuleNames() throws -> Set<String> {
         let text = try String(contentsOf: deploy.appendingPathComponent("prometheus/rules/recording.yml"), encoding: .utf8)
         return Set(text.split(separator: "\n").compactMap { line in
