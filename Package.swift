@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         // OTLP over HTTP only: the gRPC exporter would add gRPC's build for nothing.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
@@ -121,6 +122,22 @@ let package = Package(
             ],
             resources: [.embedInCode("Resources/openapi.yaml")],
             swiftSettings: strict),
+        // The web dashboard: server-rendered pages (Mustache templates embedded in the binary),
+        // SVG charts drawn on the server, a little dependency-free JavaScript.
+        .target(
+            name: "ZixlyDashboard",
+            dependencies: [
+                "ZixlyCore", "ZixlyQueue", "ZixlyPipelines", "ZixlyAPI", "SweepEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [
+                .embedInCode("Templates/layout.mustache"), .embedInCode("Templates/login.mustache"),
+                .embedInCode("Templates/jobs.mustache"), .embedInCode("Templates/job.mustache"),
+                .embedInCode("Templates/trigger.mustache"),
+            ],
+            swiftSettings: strict),
         // Metrics exposition (swift-metrics onto a Prometheus registry of the process's own, plus
         // process metrics and build info) and trace export (swift-otel, OTLP/HTTP).
         .target(
@@ -140,7 +157,7 @@ let package = Package(
             name: "ZixlyApp",
             dependencies: [
                 "ZixlyCore", "ZixlyQueue", "ZixlySQLite", "ZixlyPostgres", "ZixlyArtifacts", "ZixlyNotify", "ZixlyPipelines", "ZixlyAPI",
-                "ZixlyTelemetry", "StandardWebhooks",
+                "ZixlyDashboard", "ZixlyTelemetry", "StandardWebhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -182,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "ZixlyAPITests",
             dependencies: [
-                "ZixlyApp", "ZixlyCore", "ZixlyQueue", "ZixlyTesting", "StandardWebhooks",
+                "ZixlyApp", "ZixlyCore", "ZixlyQueue", "ZixlyTesting", "StandardWebhooks", "ZixlyDashboard", "SweepEngine",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict),

@@ -51,4 +51,6 @@ public struct APIServices: Sendable {
     }
 
     var clock: any WallClock { queue.clock }
+    /// Dashboard sessions, signed with a key derived from the admin key.
+    public var sessions: Sessions { Sessions(adminKey: adminAPIKey) }
 }

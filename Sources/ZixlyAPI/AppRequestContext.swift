@@ -12,6 +12,8 @@ public struct Principal: Sendable, Equatable {
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
+    /// Set when the request came from a signed-in dashboard session.
+    public var session: SessionState?
 
     public init(source: Source) {
         coreContext = .init(source: source)

@@ -6,6 +6,7 @@ import ServiceLifecycle
 import StandardWebhooks
 import ZixlyAPI
 import ZixlyCore
+import ZixlyDashboard
 import ZixlyNotify
 import ZixlyPipelines
 import ZixlyQueue
@@ -43,11 +44,13 @@ public struct ApplicationBuilder: Sendable {
         let exporter = PrometheusExporter(version: version, commit: commit)
         let tracer = tracing.tracer
         let queue = JobQueue(store: stores.jobs, clock: clock, wakeups: wakeups, metrics: QueueMetrics(factory: exporter.factory), tracer: tracer)
-        let router = buildRouter(APIServices(
+        let api = APIServices(
             queue: queue, results: stores.results, artifacts: stores.artifacts, apiKeys: stores.apiKeys,
             webhookEndpoints: stores.webhooks, marketData: marketData, webhook: Webhook(secrets: secrets.webhook), adminAPIKey: secrets.adminAPIKey,
             version: version, externalSweeps: configuration.tradingAPI != nil, metrics: exporter.factory,
-            metricsExposition: { exporter.exposition() }, tracer: tracer), surface: role.servesAPI ? .full : .operations)
+            metricsExposition: { exporter.exposition() }, tracer: tracer)
+        let router = buildRouter(api, surface: role.servesAPI ? .full : .operations)
+        if role.servesAPI { DashboardController(services: api).register(on: router) }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "zixly"),

@@ -1,0 +1,85 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ZixlyCore
+
+/// Signs a request in from its dashboard session cookie when it carries no API key. A session
+/// never authorizes a change through `/api` or `/webhook` (those take API keys); any other
+/// change (the dashboard's forms) must carry the session's CSRF token as `_csrf`, or gets 403.
+/// A forged, expired or revoked session is no session.
+struct SessionAuthenticator: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let sessions: Sessions
+    let adminKeyHash: String
+    let keys: any APIKeyStore
+    let clock: any WallClock
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard context.principal == nil, request.headers[.authorization] == nil,
+              let cookie = request.cookies[Sessions.cookieName]?.value,
+              let session = sessions.verify(cookie, now: clock.now()),
+              let principal = try await principal(for: session)
+        else { return try await next(request, context) }
+        var context = context
+        let csrfToken = sessions.csrfToken(for: session)
+        context.session = SessionState(csrfToken: csrfToken)
+        guard Self.isUnsafe(request.method) else {
+            context.principal = principal
+            return try await next(request, context)
+        }
+        let path = request.uri.path
+        if path.hasPrefix("/api/") || path.hasPrefix("/webhook/") {
+            return try await next(request, context)  // without a principal: API keys only
+        }
+        var request = request
+        let body = try await RequestBody.bytes(request, context: context)
+        request.body = .init(buffer: body)
+        guard let sent = FormFields(body)["_csrf"], APIKeys.constantTimeEqual(sent, csrfToken) else {
+            throw APIError(.forbidden, "missing or invalid CSRF token; reload the page and try again")
+        }
+        context.principal = principal
+        return try await next(request, context)
+    }
+
+    /// The session's key, looked up again: a revoked key ends its sessions.
+    private func principal(for session: Sessions.Session) async throws -> Principal? {
+        if session.keyHash == "admin" || APIKeys.constantTimeEqual(session.keyHash, adminKeyHash) {
+            return Principal(keyID: "bootstrap-admin", role: .admin, tenant: NewJob.defaultTenant)
+        }
+        guard let key = try await keys.key(withHash: session.keyHash) else { return nil }
+        return Principal(keyID: key.id, role: key.role, tenant: key.tenant)
+    }
+
+    static func isUnsafe(_ method: HTTPRequest.Method) -> Bool {
+        ![.get, .head, .options].contains(method)
+    }
+}
+
+/// The signed-in browser's session, for pages to put its CSRF token into their forms.
+public struct SessionState: Sendable, Equatable {
+    public var csrfToken: String
+}
+
+/// `application/x-www-form-urlencoded` fields (the last value of a repeated name wins).
+public struct FormFields: Sendable {
+    public let values: [String: String]
+
+    public init(_ buffer: ByteBuffer) {
+        self.init(String(buffer: buffer))
+    }
+
+    public init(_ text: String) {
+        var values: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String {
+                part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
+            }
+            guard let name = parts.first else { continue }
+            values[decode(name)] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        self.values = values
+    }
+
+    public subscript(_ name: String) -> String? { values[name] }
+}

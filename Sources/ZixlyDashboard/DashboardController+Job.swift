@@ -1,0 +1,98 @@
+import Foundation
+import Hummingbird
+import SweepEngine
+import ZixlyAPI
+import ZixlyCore
+import ZixlyPipelines
+
+extension DashboardController {
+    /// A job: status (live while it runs), timeline, parameters; for a finished sweep its
+    /// statistics, the heatmap of `?metric=` and the top rows sorted by `?sort=`/`?order=`.
+    @Sendable func job(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = context.principal else { return Pages.redirect("/login") }
+        let id = try context.parameters.dashboardJobID()
+        guard let job = try await services.queue.job(id), job.tenant == principal.tenant else { throw APIError.notFound("job") }
+        let query = request.uri.queryParameters
+        var values: [String: Any] = [
+            "job": JobView(job, principal: principal, now: services.queue.clock.now()).values,
+            "timeline": Self.timeline(job).map { ["text": $0] },
+            "parameters": Self.parameters(job.parameters),
+            "notice": Self.notice(query.get("notice")) ?? false,
+            "sweep": false,
+        ]
+        if job.jobType == TradingSweepPipeline.jobType, try await services.results.latestRun(for: job.id) != nil {
+            values["sweep"] = try await sweepValues(job, query: request.uri.queryParameters)
+        }
+        return pages.render("job", title: "Job \(job.id.rawValue.prefix(8))", values, context: context)
+    }
+
+    private func sweepValues(_ job: Job, query: Parameters) async throws -> [String: Any] {
+        let metric = query.get("metric").flatMap(SweepSortKey.init(rawValue:)).flatMap { Heatmap.metrics.contains($0) ? $0 : nil } ?? .sharpeRatio
+        let sort = query.get("sort").flatMap(SweepSortKey.init(rawValue:)) ?? .score
+        let descending = query.get("order").map { $0 != "asc" } ?? (sort != .maxDrawdownPct && sort != .fastPeriod && sort != .slowPeriod)
+        let all = try await services.results.rows(for: job.id, sortBy: .score, descending: true, limit: nil, rankedOnly: false)
+        let top = try await services.results.rows(for: job.id, sortBy: sort, descending: descending, limit: 25, rankedOnly: false)
+        let statistics = SweepStatistics(rows: all)
+        let summary = job.resultSummary
+        func percent(_ value: Double?) -> String { value.map { String(format: "%.2f%%", $0) } ?? "—" }
+        func number(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "—" }
+        let cards: [[String: String]] = [
+            ["label": "Combinations", "value": "\(statistics.rankedCombinations) ranked of \(statistics.totalCombinations)"],
+            ["label": "Best Sharpe", "value": number(statistics.bestSharpe)],
+            ["label": "Best return", "value": percent(statistics.bestTotalReturnPct)],
+            ["label": "Shallowest drawdown", "value": percent(statistics.shallowestDrawdownPct)],
+            ["label": "Average Sharpe", "value": number(statistics.averageSharpe)],
+            ["label": "Average return", "value": percent(statistics.averageTotalReturnPct)],
+            ["label": "Deflated Sharpe (best)", "value": number(summary?["deflated_sharpe_ratio"]?.doubleValue)],
+            ["label": "Buy and hold", "value": percent(summary?["buy_and_hold_return_pct"]?.doubleValue)],
+        ]
+        let columns: [(SweepSortKey, String)] = [
+            (.fastPeriod, "Fast"), (.slowPeriod, "Slow"), (.score, "Score"), (.sharpeRatio, "Sharpe"), (.totalReturnPct, "Return %"),
+            (.maxDrawdownPct, "Max DD %"), (.winRatePct, "Win %"), (.profitFactor, "Profit factor"), (.totalTrades, "Trades"),
+        ]
+        let base = "/jobs/\(job.id.rawValue)?metric=\(metric.rawValue)"
+        return [
+            "cards": cards,
+            "metric": metric.rawValue,
+            "metrics": Heatmap.metrics.map { ["value": $0.rawValue, "selected": $0 == metric] },
+            "heatmap": Heatmap(metric: metric).svg(all),
+            "sort": sort.rawValue,
+            "order": descending ? "desc" : "asc",
+            "columns": columns.map { key, label in
+                let active = key == sort
+                let nextOrder = active ? (descending ? "asc" : "desc") : "desc"
+                return [
+                    "label": label, "active": active, "arrow": descending ? "↓" : "↑", "ariaSort": descending ? "descending" : "ascending",
+                    "url": "\(base)&sort=\(key.rawValue)&order=\(nextOrder)#results",
+                ] as [String: Any]
+            },
+            "rows": top.map { row in
+                ["cells": [
+                    "\(row.fastPeriod)", "\(row.slowPeriod)", number(row.score), number(row.sharpeRatio), number(row.totalReturnPct),
+                    number(row.maxDrawdownPct), number(row.winRatePct), number(row.profitFactor), "\(row.totalTrades)",
+                ]]
+            },
+        ]
+    }
+
+    static func timeline(_ job: Job) -> [String] {
+        var lines = ["Queued \(JobView.time(job.createdAt))"]
+        if let started = job.startedAt {
+            lines.append("Attempt \(job.attempt) of \(job.maxAttempts) started \(JobView.time(started))")
+        }
+        if let finished = job.finishedAt {
+            lines.append("\(job.state.rawValue.capitalized) \(JobView.time(finished))")
+        } else if job.state == .queued, job.attempt > 0 {
+            lines.append("Waiting to retry from \(JobView.time(job.runAt))")
+        }
+        return lines
+    }
+
+    /// Top-level parameters as name/value text (values as compact JSON when not a string).
+    static func parameters(_ parameters: JSONValue) -> [[String: String]] {
+        guard case .object(let object) = parameters else { return [["name": "parameters", "value": parameters.jsonText()]] }
+        return object.keys.sorted().map { key in
+            ["name": key, "value": object[key]?.stringValue ?? object[key]?.jsonText() ?? ""]
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import SweepEngine
+import ZixlyAPI
+import ZixlyCore
+import ZixlyPipelines
+import ZixlyQueue
+
+extension DashboardController {
+    /// The sweep form, filled with a small default grid.
+    @Sendable func triggerPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = context.principal else { return Pages.redirect("/login") }
+        guard principal.role >= .editor else { throw APIError(.forbidden, "triggering a sweep needs the editor role; you have \(principal.role.rawValue)") }
+        let form = ["ticker": "GOOG", "strategy_type": "SMA", "fast_from": "5", "fast_to": "50", "slow_from": "20", "slow_to": "200", "step": "5", "min_trades": "10"]
+        return triggerForm(form, errors: [:], context: context)
+    }
+
+    /// Validates like the API (the same messages, next to their fields); "Count combinations"
+    /// re-renders with the count, "Start the sweep" queues it and opens the job.
+    @Sendable func trigger(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = context.principal else { return Pages.redirect("/login") }
+        guard principal.role >= .editor else { throw APIError(.forbidden, "triggering a sweep needs the editor role; you have \(principal.role.rawValue)") }
+        let fields = FormFields(try await request.body.collect(upTo: 64 << 10))
+        var form: [String: String] = [:]
+        for name in ["ticker", "strategy_type", "fast_from", "fast_to", "slow_from", "slow_to", "step", "min_trades"] {
+            form[name] = (fields[name] ?? "").trimmingCharacters(in: .whitespaces)
+        }
+        var errors: [String: String] = [:]
+        let parameters: TradingSweepParameters
+        do throws(ValidationErrors) {
+            parameters = try TradingSweepParameters(
+                validating: Self.body(form, errors: &errors), hasData: services.marketData.hasData(for:),
+                available: services.marketData.availableTickers(), externalConfigured: false)
+        } catch {
+            errors.merge(error.fields) { first, _ in first }
+            return triggerForm(form, errors: errors, context: context, status: .badRequest)
+        }
+        guard errors.isEmpty else { return triggerForm(form, errors: errors, context: context, status: .badRequest) }
+        if fields["action"] == "preview" {
+            return triggerForm(form, errors: [:], context: context, combinations: parameters.grid.combinationCount)
+        }
+        let result = try await services.queue.enqueue(NewJob(
+            tenant: principal.tenant, jobType: TradingSweepPipeline.jobType, parameters: parameters.json))
+        return Pages.redirect("/jobs/\(result.job.id.rawValue)?notice=queued")
+    }
+
+    /// The form's text fields as the API's JSON body; a field that is not a whole number is
+    /// reported here, in the API's words.
+    static func body(_ form: [String: String], errors: inout [String: String]) -> JSONValue {
+        func number(_ name: String, field: String) -> JSONValue {
+            guard let value = Int(form[name] ?? "") else {
+                errors[field] = errors[field] ?? "must be whole numbers"
+                return .null
+            }
+            return .number(Double(value))
+        }
+        return [
+            "ticker": .string(form["ticker"] ?? ""),
+            "strategy_type": .string(form["strategy_type"] ?? ""),
+            "fast_range": [number("fast_from", field: "fast_range"), number("fast_to", field: "fast_range")],
+            "slow_range": [number("slow_from", field: "slow_range"), number("slow_to", field: "slow_range")],
+            "step": number("step", field: "step"),
+            "min_trades": number("min_trades", field: "min_trades"),
+        ]
+    }
+
+    func triggerForm(
+        _ form: [String: String], errors: [String: String], context: AppRequestContext, status: HTTPResponse.Status = .ok, combinations: Int? = nil
+    ) -> Response {
+        let known: Set = ["ticker", "strategy_type", "fast_range", "slow_range", "step", "min_trades"]
+        var shown = errors.filter { known.contains($0.key) }
+        let other = errors.filter { !known.contains($0.key) }.map { "\($0.key): \($0.value)" }.sorted()
+        if !other.isEmpty { shown["other"] = other.joined(separator: "; ") }
+        let values: [String: Any] = [
+            "form": form,
+            "errors": shown,
+            "error": errors.isEmpty ? false : "The sweep was not started: correct the fields marked below.",
+            "tickers": services.marketData.availableTickers().map { ["value": $0, "selected": $0 == form["ticker"]?.uppercased()] },
+            "strategies": Strategy.allCases.map { ["value": $0.rawValue.uppercased(), "selected": $0.rawValue.uppercased() == form["strategy_type"]?.uppercased()] },
+            "combinations": combinations.map { "\($0) combinations" } ?? "",
+        ]
+        return pages.render("trigger", title: "Trigger a sweep", values, context: context, status: status)
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import ZixlyAPI
+import ZixlyCore
+import ZixlyTesting
+
+/// The dashboard through the production router: signing in, sessions that cannot be forged,
+/// CSRF on every form, roles, escaping, and the sweep from form to heatmap.
+@Suite("Web dashboard")
+struct DashboardTests {
+    /// Signs in with `key`; returns the cookie header value and the session's CSRF token.
+    static func signIn(_ client: any TestClientProtocol, key: String = TestApp.adminKey) async throws -> (cookie: String, csrf: String) {
+        let response = try await client.execute(
+            uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: "api_key=\(key)"))
+        #expect(response.status == .seeOther && response.headers[.location] == "/")
+        let setCookie = try #require(response.headers[.setCookie])
+        #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax") && setCookie.contains("Path=/"))
+        let cookie = String(setCookie.split(separator: ";")[0])
+        let page = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+        let csrf = try #require(Self.csrf(in: page.text))
+        return (cookie, csrf)
+    }
+
+    static func csrf(in html: String) -> String? {
+        guard let range = html.range(of: #"name="_csrf" value=""#) else { return nil }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    static func form(_ client: any TestClientProtocol, _ uri: String, cookie: String?, _ body: String) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        if let cookie { headers[.cookie] = cookie }
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+
+    @Test("without a valid session every page sends you to sign in; a wrong key is refused; forged and tampered cookies count for nothing")
+    func signInRequired() async throws {
+        let app = try await TestApp(role: .api)
+        let job = try await app.stores.jobs.enqueue(NewJob(jobType: "noop", parameters: [:]), now: Date()).job
+        try await app.test { client in
+            for path in ["/", "/jobs/\(job.id.rawValue)", "/trigger"] {
+                let response = try await client.get(path, headers: [:])
+                #expect(response.status == .seeOther && response.headers[.location] == "/login", "\(path)")
+            }
+            let refused = try await Self.form(client, "/login", cookie: nil, "api_key=zk_not_a_key_at_all_000000")
+            #expect(refused.status == .unauthorized && refused.text.contains("not valid"))
+            #expect(refused.headers[.setCookie] == nil)
+
+            let (cookie, _) = try await Self.signIn(client)
+            let value = String(cookie.dropFirst("zixly_session=".count))
+            let parts = value.split(separator: ".")
+            let tampered = "zixly_session=" + String(parts[0].dropLast()) + (parts[0].last == "A" ? "B" : "A") + "." + parts[1]
+            for forged in ["zixly_session=forged.value", "zixly_session=" + String(parts[0]) + ".AAAA", tampered] {
+                let page = try await client.get("/", headers: [.cookie: forged])
+                #expect(page.status == .seeOther && page.headers[.location] == "/login", "\(forged)")
+                #expect(try await client.get("/api/pipelines", headers: [.cookie: forged]).status == .unauthorized)
+            }
+            // A session reads the API (downloads, live updates) but never changes anything through it.
+            #expect(try await client.get("/api/pipelines", headers: [.cookie: cookie]).status == .ok)
+            let cancel = try await client.execute(uri: "/api/pipelines/\(job.id.rawValue)", method: .delete, headers: [.cookie: cookie])
+            #expect(cancel.status == .unauthorized)
+            let retry = try await client.execute(uri: "/api/pipelines/\(job.id.rawValue)/retry", method: .post, headers: [.cookie: cookie])
+            #expect(retry.status == .unauthorized)
+            #expect(try await client.post("/api/keys", #"{"name":"x","role":"admin"}"#, headers: [.cookie: cookie, .contentType: "application/json"]).status == .unauthorized)
+        }
+    }
+
+    @Test("every form needs the session's CSRF token: missing or wrong is 403 and changes nothing")
+    func csrf() async throws {
+        let app = try await TestApp(role: .api)
+        let job = try await app.stores.jobs.enqueue(NewJob(jobType: "noop", parameters: [:]), now: Date()).job
+        try await app.test { client in
+            let (cookie, csrf) = try await Self.signIn(client)
+            for body in ["", "_csrf=", "_csrf=\(csrf)x", "other=\(csrf)"] {
+                let response = try await Self.form(client, "/jobs/\(job.id.rawValue)/cancel", cookie: cookie, body)
+                #expect(response.status == .forbidden, "\(body)")
+            }
+            #expect(try await Self.form(client, "/logout", cookie: cookie, "").status == .forbidden)
+            #expect(try await app.stores.jobs.job(job.id)?.state == .queued)
+            let cancelled = try await Self.form(client, "/jobs/\(job.id.rawValue)/cancel", cookie: cookie, "_csrf=\(csrf)")
+            #expect(cancelled.status == .seeOther && cancelled.headers[.location] == "/jobs/\(job.id.rawValue)?notice=cancel-requested")
+            #expect(try await app.stores.jobs.job(job.id)?.state == .cancelled)
+            let out = try await Self.form(client, "/logout", cookie: cookie, "_csrf=\(csrf)")
+            #expect(out.status == .seeOther && out.headers[.location] == "/login" && out.headers[.setCookie]?.contains("Max-Age=0") == true)
+        }
+    }
+
+    @Test("HTML in job parameters and error messages is escaped (a stored XSS attempt renders as text)")
+    func escaping() async throws {
+        let app = try await TestApp(role: .api)
+        let attack = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+        let queued = try await app.stores.jobs.enqueue(NewJob(jobType: "noop", parameters: ["note": .string(attack)]), now: Date()).job
+        let claimed = try #require(try await app.stores.jobs.claim(worker: WorkerID("w"), limit: 1, leaseFor: 60, now: Date()).first)
+        _ = try await app.stores.jobs.fail(claimed.lease, failure: JobFailure(message: attack, isRetryable: false), retryAt: nil, now: Date())
+        try await app.test { client in
+            let (cookie, _) = try await Self.signIn(client)
+            let page = try await client.get("/jobs/\(queued.id.rawValue)", headers: [.cookie: cookie])
+            #expect(page.status == .ok)
+            #expect(!page.text.contains("<script>alert") && !page.text.contains("<img src=x"))
+            #expect(page.text.contains("&lt;script&gt;"))
+            #expect(page.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("default-src 'self'") == true)
+        }
+    }
+
+    @Test("a viewer sees no cancel, retry or trigger, and is refused them")
+    func viewerRole() async throws {
+        let app = try await TestApp(role: .api)
+        let job = try await app.stores.jobs.enqueue(NewJob(jobType: "noop", parameters: [:]), now: Date()).job
+        try await app.test { client in
+            let made = try await client.post("/api/keys", #"{"name":"watcher","role":"viewer"}"#, headers: TestApp.bearer(json: true))
+            let viewerKey = try #require(made.json["api_key"]?.stringValue)
+            let (cookie, csrf) = try await Self.signIn(client, key: viewerKey)
+            let jobs = try await client.get("/", headers: [.cookie: cookie])
+            #expect(jobs.text.contains(String(job.id.rawValue.prefix(8))))
+            #expect(!jobs.text.contains(">Cancel<") && !jobs.text.contains("/trigger"))
+            #expect(try await client.get("/trigger", headers: [.cookie: cookie]).status == .forbidden)
+            #expect(try await Self.form(client, "/jobs/\(job.id.rawValue)/cancel", cookie: cookie, "_csrf=\(csrf)").status == .forbidden)
+            #expect(try await app.stores.jobs.job(job.id)?.state == .queued)
+            // Revoking the key ends its sessions.
+            let keyID = try #require(made.json["key"]?["id"]?.stringValue)
+            #expect(try await client.execute(uri: "/api/keys/\(keyID)", method: .delete, headers: TestApp.bearer()).status == .noContent)
+            #expect(try await client.get("/", headers: [.cookie: cookie]).headers[.location] == "/login")
+        }
+    }
+
+    @Test("the sweep form counts combinations, shows the API's validation next to the fields, and queues a sweep whose page shows the heatmap and sorts its results")
+    func sweepFromFormToHeatmap() async throws {
+        let app = try await TestApp(role: .all)
+        try await app.test { client in
+            let (cookie, csrf) = try await Self.signIn(client)
+            let grid = "ticker=GOOG&strategy_type=SMA&fast_from=5&fast_to=20&slow_from=30&slow_to=60&step=5&min_trades=10"
+            let preview = try await Self.form(client, "/trigger", cookie: cookie, "_csrf=\(csrf)&\(grid)&action=preview")
+            #expect(preview.status == .ok && preview.text.contains("28 combinations"))
+            let invalid = try await Self.form(
+                client, "/trigger", cookie: cookie,
+                "_csrf=\(csrf)&ticker=GOOG&strategy_type=SMA&fast_from=50&fast_to=20&slow_from=30&slow_to=abc&step=0&min_trades=10&action=submit")
+            #expect(invalid.status == .badRequest)
+            #expect(invalid.text.contains("must be whole numbers") && invalid.text.contains("must be within 1...50"), "\(invalid.text)")
+            #expect(invalid.text.contains(#"value="50""#), "the form keeps what was typed")
+
+            let queued = try await Self.form(client, "/trigger", cookie: cookie, "_csrf=\(csrf)&\(grid)&action=submit")
+            let location = try #require(queued.headers[.location])
+            #expect(queued.status == .seeOther && location.hasPrefix("/jobs/"))
+            let id = String(location.dropFirst("/jobs/".count).prefix { $0 != "?" })
+            _ = try await client.waitUntilFinal(id)
+            let page = try await client.get("/jobs/\(id)?metric=total_return_pct&sort=sharpe_ratio&order=desc", headers: [.cookie: cookie])
+            #expect(page.status == .ok)
+            #expect(page.text.components(separatedBy: "<rect ").count - 1 == 28, "one heatmap cell per combination")
+            #expect(page.text.contains("total_return_pct by fast and slow period"))
+            #expect(page.text.contains(#"aria-sort="descending""#) && page.text.contains("Best Sharpe"))
+            #expect(page.text.contains("/api/pipelines/\(id)/results?format=csv"))
+            let csv = try await client.get("/api/pipelines/\(id)/results?format=csv&limit=100000", headers: [.cookie: cookie])
+            #expect(csv.status == .ok && csv.text.split(separator: "\n").count == 29)
+        }
+    }
+}
