@@ -12,7 +12,8 @@ log() { printf '\n== %s\n' "$*"; }
 
 # --- System packages -------------------------------------------------------------------------
 # GRDB links the system SQLite; the conformance suite needs a PostgreSQL server; the
-# interoperability tests need python3 with venv; the alerting tests need promtool and amtool.
+# interoperability tests need python3 with venv; the alerting tests need promtool and amtool;
+# the browser tests need chromium and its driver.
 missing=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
@@ -20,6 +21,8 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # the TLS SMTP test's certificate
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # promtool and a real Prometheus
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)  # the dashboard's browser tests
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
@@ -27,11 +30,12 @@ fi
 
 # --- Python tools (a venv in .venv, from PyPI) -----------------------------------------------
 # standardwebhooks (interop tests), openapi-spec-validator, botocore (the SigV4 signer's
-# reference), moto's S3 server (the artifact store's tests) and aiosmtpd (a real SMTP server).
-if ! .venv/bin/python -c 'import standardwebhooks, openapi_spec_validator, botocore, moto, flask, aiosmtpd' >/dev/null 2>&1; then
-  log "creating .venv with standardwebhooks, openapi-spec-validator, botocore, moto[server] and aiosmtpd"
+# reference), moto's S3 server (the artifact store's tests), aiosmtpd (a real SMTP server) and
+# Selenium (drives chromium in the dashboard's browser tests).
+if ! .venv/bin/python -c 'import standardwebhooks, openapi_spec_validator, botocore, moto, flask, aiosmtpd, selenium' >/dev/null 2>&1; then
+  log "creating .venv with standardwebhooks, openapi-spec-validator, botocore, moto[server], aiosmtpd and selenium"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check standardwebhooks openapi-spec-validator botocore 'moto[server]' aiosmtpd
+  .venv/bin/pip install --quiet --disable-pip-version-check standardwebhooks openapi-spec-validator botocore 'moto[server]' aiosmtpd selenium
 fi
 
 log "checking docs/openapi.yaml"
@@ -70,3 +74,6 @@ if [ "$status" -ne 0 ] || [ -z "$tests" ]; then
   exit $(( status == 0 ? 1 : status ))
 fi
 echo "swift: $tests passed, 0 failed"
+if ls "$root"/test-artifacts/screenshots/*.png >/dev/null 2>&1; then
+  echo "screenshots of the dashboard: $root/test-artifacts/screenshots ($(ls "$root"/test-artifacts/screenshots/*.png | wc -l) pages)"
+fi

@@ -148,7 +148,7 @@ struct DashboardTests {
             _ = try await client.waitUntilFinal(id)
             let page = try await client.get("/jobs/\(id)?metric=total_return_pct&sort=sharpe_ratio&order=desc", headers: [.cookie: cookie])
             #expect(page.status == .ok)
-            #expect(page.text.components(separatedBy: "<rect ").count - 1 == 28, "one heatmap cell per combination")
+            #expect(page.text.components(separatedBy: #"<rect class="cell""#).count - 1 == 28, "one heatmap cell per combination")
             #expect(page.text.contains("total_return_pct by fast and slow period"))
             #expect(page.text.contains(#"aria-sort="descending""#) && page.text.contains("Best Sharpe"))
             #expect(page.text.contains("/api/pipelines/\(id)/results?format=csv"))

@@ -43,9 +43,10 @@ final class PoolHarness: Sendable {
         try await store.enqueue(JobFactory.newJob(maxAttempts: maxAttempts), now: Date()).job.id
     }
 
-    /// Waits (at most 10 s) until an event `matching` has been seen.
+    /// Waits (at most 30 s: a run takes well under a second, but CI machines stall) until an
+    /// event `matching` has been seen.
     func waitFor(_ matching: @escaping @Sendable (WorkerPool.Event) -> Bool) async throws {
-        try await log.wait(for: matching, timeout: .seconds(10))
+        try await log.wait(for: matching, timeout: .seconds(30))
     }
 }
 

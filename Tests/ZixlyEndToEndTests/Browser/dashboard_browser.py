@@ -1,0 +1,158 @@
+"""Drives the dashboard of a running `zixly up` in Debian's chromium through Selenium.
+
+    python dashboard_browser.py BASE_URL ADMIN_KEY VIEWER_KEY SCREENSHOT_DIR
+
+Signs in, triggers a sweep (checking the live combination count), watches it complete live,
+changes the heatmap's metric, sorts the results, downloads the CSV with the session, cancels a
+running sweep, signs out, and checks a viewer sees no forbidden action. Saves a screenshot of
+each page in SCREENSHOT_DIR. Prints one JSON line of what it saw; exits 1 naming the first
+step that failed.
+"""
+import json
+import os
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
+
+base, admin_key, viewer_key, shots = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+os.makedirs(shots, exist_ok=True)
+seen = {}
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1400"]:
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def shot(driver, name):
+    driver.save_screenshot(os.path.join(shots, name + ".png"))
+    seen.setdefault("screenshots", []).append(name + ".png")
+
+
+def wait(driver, seconds=60):
+    return WebDriverWait(driver, seconds)
+
+
+def sign_in(driver, key):
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "api_key").send_keys(key)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+    wait(driver).until(EC.presence_of_element_located((By.ID, "jobs")))
+
+
+def fill(driver, values):
+    form = driver.find_element(By.ID, "sweep-form")
+    for name, value in values.items():
+        field = form.find_element(By.NAME, name)
+        if field.tag_name == "select":
+            Select(field).select_by_value(value)
+        else:
+            field.clear()
+            field.send_keys(value)
+
+
+step = "start"
+driver = browser()
+try:
+    step = "sign in page"
+    driver.get(base + "/")
+    wait(driver).until(EC.url_contains("/login"))
+    shot(driver, "01-sign-in")
+
+    step = "sign in as admin"
+    sign_in(driver, admin_key)
+    shot(driver, "02-jobs-empty")
+
+    step = "trigger form counts combinations as you type"
+    driver.find_element(By.LINK_TEXT, "Trigger a sweep").click()
+    fill(driver, {"ticker": "GOOG", "strategy_type": "SMA", "fast_from": "5", "fast_to": "20", "slow_from": "30", "slow_to": "60", "step": "5"})
+    wait(driver, 5).until(EC.text_to_be_present_in_element((By.ID, "combinations"), "28 combinations"))
+    seen["combinations"] = driver.find_element(By.ID, "combinations").text
+    shot(driver, "03-trigger")
+
+    step = "validation messages next to the fields"
+    fill(driver, {"fast_from": "50"})
+    driver.find_element(By.CSS_SELECTOR, "button[value='submit']").click()
+    wait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".field-error")))
+    seen["validation"] = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".field-error")]
+    shot(driver, "04-trigger-invalid")
+
+    step = "start the sweep and watch it complete live"
+    fill(driver, {"fast_from": "5"})
+    driver.find_element(By.CSS_SELECTOR, "button[value='submit']").click()
+    wait(driver, 10).until(EC.url_contains("/jobs/"))
+    job_url = driver.current_url.split("?")[0]
+    wait(driver, 90).until(EC.text_to_be_present_in_element((By.ID, "status"), "completed"))
+    wait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "svg.heatmap")))
+    seen["heatmap_cells"] = len(driver.find_elements(By.CSS_SELECTOR, "svg.heatmap rect.cell"))
+    shot(driver, "05-job-heatmap")
+
+    step = "change the heatmap's metric"
+    Select(driver.find_element(By.NAME, "metric")).select_by_value("max_drawdown_pct")
+    driver.find_element(By.CSS_SELECTOR, "form[action*='heatmap'] button").click()
+    wait(driver, 10).until(EC.text_to_be_present_in_element((By.TAG_NAME, "figcaption"), "max_drawdown_pct"))
+    shot(driver, "06-heatmap-drawdown")
+
+    step = "sort the results"
+    driver.find_element(By.LINK_TEXT, "Sharpe").click()
+    wait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "th[aria-sort] a")))
+    header = driver.find_element(By.CSS_SELECTOR, "th[aria-sort]")
+    seen["sorted_by"] = header.text
+    sharpes = [float(row.find_elements(By.TAG_NAME, "td")[3].text) for row in driver.find_elements(By.CSS_SELECTOR, "#results-table tbody tr")]
+    seen["sorted_descending"] = sharpes == sorted(sharpes, reverse=True)
+    shot(driver, "07-results-sorted")
+
+    step = "download the CSV with the session"
+    link = driver.find_element(By.LINK_TEXT, "Download CSV").get_attribute("href")
+    csv = driver.execute_async_script("var done = arguments[1]; fetch(arguments[0]).then(r => r.text()).then(done);", link)
+    seen["csv_lines"] = len(csv.strip().split("\n"))
+    seen["csv_header"] = csv.split("\n")[0].split(",")[:3]
+
+    step = "cancel a running sweep"
+    driver.get(base + "/trigger")
+    fill(driver, {"ticker": "EURUSD", "fast_from": "2", "fast_to": "100", "slow_from": "101", "slow_to": "300", "step": "1"})
+    driver.find_element(By.CSS_SELECTOR, "button[value='submit']").click()
+    wait(driver, 10).until(EC.url_contains("/jobs/"))
+    wait(driver, 30).until(EC.text_to_be_present_in_element((By.ID, "status"), "running"))
+    shot(driver, "08-job-running")
+    driver.find_element(By.XPATH, "//button[text()='Cancel']").click()
+    wait(driver, 60).until(EC.text_to_be_present_in_element((By.ID, "status"), "cancelled"))
+    seen["cancelled"] = True
+    shot(driver, "09-job-cancelled")
+
+    step = "the jobs table"
+    driver.get(base + "/")
+    seen["job_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "#jobs tbody tr[data-job]"))
+    shot(driver, "10-jobs")
+
+    step = "sign out"
+    driver.find_element(By.XPATH, "//button[text()='Sign out']").click()
+    wait(driver, 10).until(EC.url_contains("/login"))
+    driver.get(base + "/")
+    wait(driver, 10).until(EC.url_contains("/login"))
+    seen["signed_out"] = True
+
+    step = "a viewer sees no forbidden action"
+    sign_in(driver, viewer_key)
+    seen["viewer_cancel_buttons"] = len(driver.find_elements(By.XPATH, "//button[text()='Cancel' or text()='Retry']"))
+    seen["viewer_trigger_links"] = len(driver.find_elements(By.LINK_TEXT, "Trigger a sweep"))
+    shot(driver, "11-viewer-jobs")
+    driver.get(job_url)
+    seen["viewer_job_buttons"] = len(driver.find_elements(By.XPATH, "//button[text()='Cancel' or text()='Retry']"))
+    shot(driver, "12-viewer-job")
+    print(json.dumps(seen), flush=True)
+except Exception as error:  # noqa: BLE001 - report the step, then fail
+    shot(driver, "failed-" + step.replace(" ", "-"))
+    print(json.dumps({"failed_step": step, "error": repr(error)[:500], "seen": seen}), flush=True)
+    sys.exit(1)
+finally:
+    driver.quit()

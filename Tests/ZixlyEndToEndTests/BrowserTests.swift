@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+import ZixlyCore
+import ZixlyTesting
+
+/// The dashboard in a real browser: Debian's chromium, driven by Selenium (PyPI), against a real
+/// `zixly up`. Screenshots of every page go to `test-artifacts/screenshots` (printed by
+/// `scripts/test.sh` at the end).
+@Suite("Dashboard in a browser", .serialized)
+struct BrowserTests {
+    static let script = ZixlyProcess.packageRoot.appendingPathComponent("Tests/ZixlyEndToEndTests/Browser/dashboard_browser.py").path
+    static let screenshots = ZixlyProcess.packageRoot.appendingPathComponent("test-artifacts/screenshots")
+
+    @Test("sign in, trigger a sweep, watch it complete, heatmap, sort, CSV, cancel a running sweep, sign out; a viewer sees no forbidden action")
+    func dashboardInChromium() async throws {
+        let directory = try TemporaryDirectory.make()
+        let up = try await ProcessTests.start("up", in: directory)
+        let made = try await HTTP.send(
+            .POST, up.baseURL + "/api/keys", body: #"{"name":"browser viewer","role":"viewer"}"#,
+            headers: ["Authorization": "Bearer \(ProcessTests.adminKey)", "Content-Type": "application/json"])
+        let viewerKey = try #require(made.json["api_key"]?.stringValue, "\(made.json)")
+        try? FileManager.default.removeItem(at: Self.screenshots)
+
+        let python = try PythonTools.python(modules: ["selenium"], packages: ["selenium"])
+        let run = try Subprocess.run(python, [Self.script, up.baseURL, ProcessTests.adminKey, viewerKey, Self.screenshots.path])
+        let line = run.output.split(separator: "\n").last.map(String.init) ?? ""
+        let seen = (try? JSONValue(jsonText: line)) ?? .null
+        #expect(run.status == 0, "browser run failed: \(run.output.suffix(2000))")
+        #expect(seen["combinations"] == "28 combinations")
+        #expect(seen["validation"]?.arrayValue?.isEmpty == false)
+        #expect(seen["heatmap_cells"] == 28)
+        #expect(seen["sorted_by"]?.stringValue?.hasPrefix("Sharpe") == true && seen["sorted_descending"] == true)
+        #expect(seen["csv_lines"] == 29 && seen["csv_header"] == ["fast_period", "slow_period", "score"])
+        #expect(seen["cancelled"] == true && seen["signed_out"] == true)
+        #expect((seen["job_rows"]?.intValue ?? 0) >= 2)
+        #expect(seen["viewer_cancel_buttons"] == 0 && seen["viewer_trigger_links"] == 0 && seen["viewer_job_buttons"] == 0)
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: Self.screenshots.path)) ?? []
+        #expect(files.filter { $0.hasSuffix(".png") }.count >= 12, "screenshots: \(files.sorted())")
+    }
+}
