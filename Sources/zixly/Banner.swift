@@ -6,7 +6,10 @@ import ZixlyApp
 enum Banner {
     static func print(configuration: AppConfiguration, secrets: SecretsFile?, webhookSecret: String, adminKey: String) {
         let url = "http://\(configuration.host == "0.0.0.0" ? "127.0.0.1" : configuration.host):\(configuration.port)"
-        var lines = ["", "Zixly \(ZixlyVersion.current) listening on \(url)  (data: \(configuration.dataDirectory.path))"]
+        var lines = [
+            "", "Zixly \(ZixlyVersion.current) listening on \(url)  (data: \(configuration.dataDirectory.path))",
+            "Dashboard: \(url)/  (sign in with an API key, such as the admin key)",
+        ]
         if let secrets, secrets.wasCreated {
             lines += [
                 "",
