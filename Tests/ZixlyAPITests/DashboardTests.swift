@@ -150,6 +150,7 @@ struct DashboardTests {
             #expect(page.status == .ok)
             #expect(page.text.components(separatedBy: #"<rect class="cell""#).count - 1 == 28, "one heatmap cell per combination")
             #expect(page.text.contains("total_return_pct by fast and slow period"))
+            #expect(page.text.contains(#"class="equity""#) && page.text.contains(#"class="strategy""#), "the best combination's equity chart")
             #expect(page.text.contains(#"aria-sort="descending""#) && page.text.contains("Best Sharpe"))
             #expect(page.text.contains("/api/pipelines/\(id)/results?format=csv"))
             let csv = try await client.get("/api/pipelines/\(id)/results?format=csv&limit=100000", headers: [.cookie: cookie])
