@@ -135,7 +135,8 @@ let package = Package(
             resources: [
                 .embedInCode("Templates/layout.mustache"), .embedInCode("Templates/login.mustache"),
                 .embedInCode("Templates/jobs.mustache"), .embedInCode("Templates/job.mustache"),
-                .embedInCode("Templates/trigger.mustache"),
+                .embedInCode("Templates/trigger.mustache"), .embedInCode("Templates/settings.mustache"),
+                .embedInCode("Templates/endpoint.mustache"),
             ],
             swiftSettings: strict),
         // Metrics exposition (swift-metrics onto a Prometheus registry of the process's own, plus

@@ -29,6 +29,7 @@ public struct DashboardController: Sendable {
         router.post("/jobs/:id/retry", use: retry)
         router.get("/trigger", use: triggerPage)
         router.post("/trigger", use: trigger)
+        registerSettings(on: router)
     }
 
     // MARK: Signing in and out

@@ -15,7 +15,8 @@ struct Pages: Sendable {
         let templates: [(String, [UInt8])] = [
             ("layout", PackageResources.layout_mustache), ("login", PackageResources.login_mustache),
             ("jobs", PackageResources.jobs_mustache), ("job", PackageResources.job_mustache),
-            ("trigger", PackageResources.trigger_mustache),
+            ("trigger", PackageResources.trigger_mustache), ("settings", PackageResources.settings_mustache),
+            ("endpoint", PackageResources.endpoint_mustache),
         ]
         for (name, bytes) in templates {
             // The templates ship with the code and are covered by tests: a parse error is a build defect.
@@ -35,6 +36,7 @@ struct Pages: Sendable {
             all["signedIn"] = true
             all["role"] = principal.role.rawValue
             all["canEdit"] = principal.role >= .editor
+            all["isAdmin"] = principal.role >= .admin
         }
         all["csrf"] = context.session?.csrfToken ?? ""
         let html = library.render(all, withTemplate: template) ?? "template \(template) is missing"

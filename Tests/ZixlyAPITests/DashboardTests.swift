@@ -157,4 +157,54 @@ struct DashboardTests {
             #expect(csv.status == .ok && csv.text.split(separator: "\n").count == 29)
         }
     }
+
+    @Test("settings: an admin makes a key (shown once, and it signs in), revokes it, adds an endpoint whose deliveries and replays show; others get 403")
+    func settings() async throws {
+        let app = try await TestApp(role: .all)
+        try await app.test { client in
+            let (cookie, csrf) = try await Self.signIn(client)
+            let made = try await Self.form(client, "/settings/keys", cookie: cookie, "_csrf=\(csrf)&name=ops+team&role=editor")
+            #expect(made.status == .ok)
+            let marker = #"<code id="new-key">"#
+            let key = try #require(made.text.range(of: marker).map { String(made.text[$0.upperBound...].prefix { $0 != "<" }) })
+            #expect(key.hasPrefix("zk_"))
+            let (editorCookie, _) = try await Self.signIn(client, key: key)
+            #expect(try await client.get("/settings", headers: [.cookie: editorCookie]).status == .forbidden)
+            let page = try await client.get("/settings", headers: [.cookie: cookie])
+            #expect(page.text.contains("ops team") && !page.text.contains(key), "the key is never shown again")
+            let keys = try await app.stores.apiKeys.keys()
+            let id = try #require(keys.first { $0.name == "ops team" }?.id)
+            let revoked = try await Self.form(client, "/settings/keys/\(id)/revoke", cookie: cookie, "_csrf=\(csrf)")
+            #expect(revoked.status == .seeOther)
+            #expect(try await client.get("/", headers: [.cookie: editorCookie]).headers[.location] == "/login", "revoking ends the session")
+
+            let invalid = try await Self.form(client, "/settings/endpoints", cookie: cookie, "_csrf=\(csrf)&url=ftp%3A%2F%2Fx&event_job.completed=on")
+            #expect(invalid.status == .badRequest && invalid.text.contains("must be an http:// or https:// URL"))
+            let url = "http://127.0.0.1:9/hook"
+            let added = try await Self.form(
+                client, "/settings/endpoints", cookie: cookie,
+                "_csrf=\(csrf)&url=\(url.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&event_job.completed=on&description=%3Cb%3Eops%3C%2Fb%3E")
+            #expect(added.status == .ok && added.text.contains(#"<code id="new-secret">whsec_"#))
+            #expect(added.text.contains("&lt;b&gt;ops&lt;/b&gt;"))
+            let endpoint = try #require(try await app.stores.webhooks.endpoints(tenant: NewJob.defaultTenant).first)
+            #expect(endpoint.events == [.jobCompleted])
+
+            // A completed sweep makes a delivery (to a dead port): the log shows it, and it can be replayed.
+            let accepted = try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody))
+            _ = try await client.waitUntilFinal(try #require(accepted.json["job_id"]?.stringValue))
+            var log = try await client.get("/settings/endpoints/\(endpoint.id)", headers: [.cookie: cookie])
+            for _ in 0..<100 where !log.text.contains("job.completed") {
+                try await Task.sleep(for: .milliseconds(100))
+                log = try await client.get("/settings/endpoints/\(endpoint.id)", headers: [.cookie: cookie])
+            }
+            #expect(log.text.contains("job.completed"), "\(log.text)")
+            let deliveryID = try #require(try await app.stores.webhooks.deliveries(endpointID: endpoint.id, tenant: NewJob.defaultTenant, limit: 5, offset: 0).first?.id)
+            let replayed = try await Self.form(client, "/settings/endpoints/\(endpoint.id)/deliveries/\(deliveryID)/replay", cookie: cookie, "_csrf=\(csrf)")
+            #expect(replayed.status == .seeOther)
+            #expect(try await app.stores.webhooks.deliveries(endpointID: endpoint.id, tenant: NewJob.defaultTenant, limit: 5, offset: 0).count == 2)
+            let deleted = try await Self.form(client, "/settings/endpoints/\(endpoint.id)/delete", cookie: cookie, "_csrf=\(csrf)")
+            #expect(deleted.status == .seeOther)
+            #expect(try await app.stores.webhooks.endpoints(tenant: NewJob.defaultTenant).isEmpty)
+        }
+    }
 }

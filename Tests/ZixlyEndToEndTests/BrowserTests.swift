@@ -11,7 +11,7 @@ struct BrowserTests {
     static let script = ZixlyProcess.packageRoot.appendingPathComponent("Tests/ZixlyEndToEndTests/Browser/dashboard_browser.py").path
     static let screenshots = ZixlyProcess.packageRoot.appendingPathComponent("test-artifacts/screenshots")
 
-    @Test("sign in, trigger a sweep, watch it complete, heatmap, sort, CSV, cancel a running sweep, sign out; a viewer sees no forbidden action")
+    @Test("sign in, trigger a sweep, watch it complete, heatmap, sort, CSV, cancel a running sweep, make a key in settings, sign out; a viewer sees no forbidden action")
     func dashboardInChromium() async throws {
         let directory = try TemporaryDirectory.make()
         let up = try await ProcessTests.start("up", in: directory)
@@ -31,10 +31,10 @@ struct BrowserTests {
         #expect(seen["heatmap_cells"] == 28)
         #expect(seen["sorted_by"]?.stringValue?.hasPrefix("Sharpe") == true && seen["sorted_descending"] == true)
         #expect(seen["csv_lines"] == 29 && seen["csv_header"] == ["fast_period", "slow_period", "score"])
-        #expect(seen["cancelled"] == true && seen["signed_out"] == true)
+        #expect(seen["cancelled"] == true && seen["signed_out"] == true && seen["new_key_shown"] == true)
         #expect((seen["job_rows"]?.intValue ?? 0) >= 2)
         #expect(seen["viewer_cancel_buttons"] == 0 && seen["viewer_trigger_links"] == 0 && seen["viewer_job_buttons"] == 0)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: Self.screenshots.path)) ?? []
-        #expect(files.filter { $0.hasSuffix(".png") }.count >= 12, "screenshots: \(files.sorted())")
+        #expect(files.filter { $0.hasSuffix(".png") }.count >= 13, "screenshots: \(files.sorted())")
     }
 }

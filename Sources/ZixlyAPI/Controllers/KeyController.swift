@@ -22,16 +22,9 @@ struct KeyController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.admin)
         let body = try await RequestBody.jsonObject(request, context: context)
-        var fields: [String: String] = [:]
-        let name = body["name"]?.stringValue ?? ""
-        if name.isEmpty || name.count > 100 { fields["name"] = "is required, 1 to 100 characters" }
-        let role = body["role"]?.stringValue.flatMap(Role.init(rawValue:))
-        if role == nil { fields["role"] = "must be one of viewer, editor, admin" }
-        guard fields.isEmpty, let role else { throw APIError.badRequest("invalid API key request", fields: fields) }
-        let secret = APIKeys.generate()
-        let key = APIKey(
-            id: UUID().uuidString.lowercased(), name: name, role: role, tenant: principal.tenant, createdAt: services.clock.now())
-        try await services.apiKeys.create(key, keyHash: APIKeys.hash(secret))
+        let (key, secret) = try await Provisioning.apiKey(
+            name: body["name"]?.stringValue ?? "", role: body["role"]?.stringValue, tenant: principal.tenant,
+            store: services.apiKeys, now: services.clock.now())
         return JSONValue.object(["key": Self.json(key), "api_key": .string(secret)]).response(.created)
     }
 

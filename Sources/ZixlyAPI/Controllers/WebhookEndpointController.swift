@@ -31,30 +31,16 @@ struct WebhookEndpointController {
         let principal = try context.require(.admin)
         let body = try await RequestBody.jsonObject(request, context: context)
         var fields: [String: String] = [:]
-        let url = body["url"]?.stringValue ?? ""
-        if let problem = Self.problem(withURL: url) { fields["url"] = problem }
-        var events = Set(WebhookEventType.allCases)
+        var events: [String]?
         switch body["events"] {
-        case nil, .null:
-            break
-        case .array(let values) where !values.isEmpty:
-            let parsed = values.map { $0.stringValue.flatMap(WebhookEventType.init(rawValue:)) }
-            if parsed.contains(nil) {
-                fields["events"] = "must list events among \(WebhookEventType.allCases.map(\.rawValue).joined(separator: ", "))"
-            } else {
-                events = Set(parsed.compactMap { $0 })
-            }
-        default:
-            fields["events"] = "must be a non-empty array of event types"
+        case nil, .null: break
+        case .array(let values) where values.allSatisfy({ $0.stringValue != nil }): events = values.compactMap(\.stringValue)
+        default: fields["events"] = "must be a non-empty array of event types"
         }
-        let description = body["description"]?.stringValue ?? ""
-        if description.count > 200 { fields["description"] = "must be at most 200 characters" }
         if let value = body["description"], value != .null, value.stringValue == nil { fields["description"] = "must be a string" }
-        guard fields.isEmpty else { throw APIError.badRequest("invalid webhook endpoint", fields: fields) }
-        let endpoint = WebhookEndpoint(
-            id: WebhookIDs.endpoint(), tenant: principal.tenant, url: url, events: events,
-            secret: WebhookSecret.generate().serialized, description: description, createdAt: services.clock.now())
-        try await store.createEndpoint(endpoint)
+        let endpoint = try await Provisioning.webhookEndpoint(
+            url: body["url"]?.stringValue ?? "", events: events, description: body["description"]?.stringValue ?? "",
+            tenant: principal.tenant, store: store, now: services.clock.now(), fields: fields)
         return JSONValue.object(["endpoint": Self.json(endpoint), "secret": .string(endpoint.secret)]).response(.created)
     }
 
@@ -119,16 +105,6 @@ struct WebhookEndpointController {
     }
 
     /// Why `text` cannot be an endpoint URL, or nil if it can.
-    static func problem(withURL text: String) -> String? {
-        guard !text.isEmpty else { return "is required" }
-        guard text.count <= 2048 else { return "must be at most 2048 characters" }
-        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              ["http", "https"].contains(scheme)
-        else { return "must be an http:// or https:// URL" }
-        guard let host = components.host, !host.isEmpty else { return "must name a host" }
-        return nil
-    }
-
     static func json(_ endpoint: WebhookEndpoint) -> JSONValue {
         [
             "id": .string(endpoint.id), "url": .string(endpoint.url),

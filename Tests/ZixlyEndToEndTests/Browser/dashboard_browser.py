@@ -134,6 +134,17 @@ try:
     seen["job_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "#jobs tbody tr[data-job]"))
     shot(driver, "10-jobs")
 
+    step = "settings: make a key, shown once"
+    driver.find_element(By.LINK_TEXT, "Settings").click()
+    wait(driver, 10).until(EC.presence_of_element_located((By.ID, "keys-table")))
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/settings/keys']")
+    form.find_element(By.NAME, "name").send_keys("browser test key")
+    Select(form.find_element(By.NAME, "role")).select_by_value("viewer")
+    form.find_element(By.TAG_NAME, "button").click()
+    wait(driver, 10).until(EC.presence_of_element_located((By.ID, "new-key")))
+    seen["new_key_shown"] = driver.find_element(By.ID, "new-key").text.startswith("zk_")
+    shot(driver, "13-settings")
+
     step = "sign out"
     driver.find_element(By.XPATH, "//button[text()='Sign out']").click()
     wait(driver, 10).until(EC.url_contains("/login"))

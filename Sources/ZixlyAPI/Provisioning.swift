@@ -1,0 +1,58 @@
+import Foundation
+import StandardWebhooks
+import ZixlyCore
+
+/// Making API keys and webhook endpoints, with the same rules and messages for the REST API and
+/// the dashboard. Each secret is returned once, to be shown once.
+public enum Provisioning {
+    /// A key named `name` (1–100 characters) with `role` (viewer, editor, admin) for `tenant`.
+    /// - Throws: `APIError` 400 naming each bad field.
+    public static func apiKey(name: String, role: String?, tenant: String, store: any APIKeyStore, now: Date) async throws -> (key: APIKey, secret: String) {
+        var fields: [String: String] = [:]
+        if name.isEmpty || name.count > 100 { fields["name"] = "is required, 1 to 100 characters" }
+        let parsedRole = role.flatMap(Role.init(rawValue:))
+        if parsedRole == nil { fields["role"] = "must be one of viewer, editor, admin" }
+        guard fields.isEmpty, let parsedRole else { throw APIError.badRequest("invalid API key request", fields: fields) }
+        let secret = APIKeys.generate()
+        let key = APIKey(id: UUID().uuidString.lowercased(), name: name, role: parsedRole, tenant: tenant, createdAt: now)
+        try await store.create(key, keyHash: APIKeys.hash(secret))
+        return (key, secret)
+    }
+
+    /// An endpoint for `url` (http or https, with a host) subscribed to `events` (all when nil;
+    /// otherwise a non-empty list of known event types), with an optional description (≤ 200).
+    /// - Throws: `APIError` 400 naming each bad field.
+    public static func webhookEndpoint(
+        url: String, events: [String]?, description: String, tenant: String, store: any WebhookStore, now: Date,
+        fields extra: [String: String] = [:]
+    ) async throws -> WebhookEndpoint {
+        var fields = extra
+        if let problem = problem(withURL: url) { fields["url"] = problem }
+        var subscribed = Set(WebhookEventType.allCases)
+        if let events {
+            let parsed = events.map(WebhookEventType.init(rawValue:))
+            if events.isEmpty || parsed.contains(nil) {
+                fields["events"] = "must list events among \(WebhookEventType.allCases.map(\.rawValue).joined(separator: ", "))"
+            } else {
+                subscribed = Set(parsed.compactMap { $0 })
+            }
+        }
+        if description.count > 200 { fields["description"] = "must be at most 200 characters" }
+        guard fields.isEmpty else { throw APIError.badRequest("invalid webhook endpoint", fields: fields) }
+        let endpoint = WebhookEndpoint(
+            id: WebhookIDs.endpoint(), tenant: tenant, url: url, events: subscribed,
+            secret: WebhookSecret.generate().serialized, description: description, createdAt: now)
+        try await store.createEndpoint(endpoint)
+        return endpoint
+    }
+
+    static func problem(withURL text: String) -> String? {
+        guard !text.isEmpty else { return "is required" }
+        guard text.count <= 2048 else { return "must be at most 2048 characters" }
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              ["http", "https"].contains(scheme)
+        else { return "must be an http:// or https:// URL" }
+        guard let host = components.host, !host.isEmpty else { return "must name a host" }
+        return nil
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Hummingbird
+import ZixlyAPI
+import ZixlyCore
+
+extension DashboardController {
+    /// Admins: API keys (create, shown once; revoke), outbound webhook endpoints (add, shown once;
+    /// delete; delivery log with replay), and how to rotate the signing secrets.
+    func registerSettings(on router: Router<AppRequestContext>) {
+        router.get("/settings", use: settings)
+        router.post("/settings/keys", use: createKey)
+        router.post("/settings/keys/:keyID/revoke", use: revokeKey)
+        router.post("/settings/endpoints", use: createEndpoint)
+        router.post("/settings/endpoints/:endpointID/delete", use: deleteEndpoint)
+        router.get("/settings/endpoints/:endpointID", use: endpoint)
+        router.post("/settings/endpoints/:endpointID/deliveries/:deliveryID/replay", use: replay)
+    }
+
+    @Sendable func settings(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
+        return try await settingsPage(principal, context: context, extra: ["notice": Self.settingsNotice(request.uri.queryParameters.get("notice")) ?? false])
+    }
+
+    @Sendable func createKey(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
+        let form = FormFields(try await request.body.collect(upTo: 64 << 10))
+        do {
+            let (key, secret) = try await Provisioning.apiKey(
+                name: (form["name"] ?? "").trimmingCharacters(in: .whitespaces), role: form["role"], tenant: principal.tenant,
+                store: services.apiKeys, now: services.queue.clock.now())
+            return try await settingsPage(principal, context: context, extra: [
+                "newKey": ["name": key.name, "role": key.role.rawValue, "secret": secret],
+            ])
+        } catch let error as APIError {
+            return try await settingsPage(principal, context: context, extra: Self.problem(error), status: .badRequest)
+        }
+    }
+
+    @Sendable func revokeKey(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard try Self.admin(context) != nil else { return Pages.redirect("/login") }
+        guard let id = context.parameters.get("keyID"), try await services.apiKeys.revoke(id: id, now: services.queue.clock.now()) else {
+            throw APIError.notFound("API key")
+        }
+        return Pages.redirect("/settings?notice=key-revoked#keys")
+    }
+
+    @Sendable func createEndpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
+        let form = FormFields(try await request.body.collect(upTo: 64 << 10))
+        let events = WebhookEventType.allCases.map(\.rawValue).filter { form["event_\($0)"] == "on" }
+        do {
+            let endpoint = try await Provisioning.webhookEndpoint(
+                url: (form["url"] ?? "").trimmingCharacters(in: .whitespaces), events: events,
+                description: form["description"] ?? "", tenant: principal.tenant, store: services.webhookEndpoints,
+                now: services.queue.clock.now())
+            return try await settingsPage(principal, context: context, extra: [
+                "newEndpoint": ["url": endpoint.url, "secret": endpoint.secret],
+            ])
+        } catch let error as APIError {
+            return try await settingsPage(principal, context: context, extra: Self.problem(error), status: .badRequest)
+        }
+    }
+
+    @Sendable func deleteEndpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
+        guard let id = context.parameters.get("endpointID"),
+              try await services.webhookEndpoints.deleteEndpoint(id: id, tenant: principal.tenant, now: services.queue.clock.now())
+        else { throw APIError.notFound("webhook endpoint") }
+        return Pages.redirect("/settings?notice=endpoint-deleted#endpoints")
+    }
+
+    @Sendable func endpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
+        guard let id = context.parameters.get("endpointID"),
+              let endpoint = try await services.webhookEndpoints.endpoint(id: id, tenant: principal.tenant)
+        else { throw APIError.notFound("webhook endpoint") }
+        let deliveries = try await services.webhookEndpoints.deliveries(endpointID: endpoint.id, tenant: principal.tenant, limit: 50, offset: 0)
+        let values: [String: Any] = [
+            "endpoint": ["url": endpoint.url, "events": endpoint.events.map(\.rawValue).sorted().joined(separator: ", ")],
+            "notice": request.uri.queryParameters.get("notice") == "replayed" ? "Replay queued: it is sent within a few seconds." : false,
+            "deliveries": deliveries.map { delivery in
+                [
+                    "id": delivery.id, "endpointID": endpoint.id, "created": JobView.time(delivery.createdAt),
+                    "eventType": delivery.eventType.rawValue, "status": delivery.status.rawValue, "attempts": delivery.attempts,
+                    "lastAnswer": delivery.lastStatusCode.map { "HTTP \($0)" } ?? delivery.lastError ?? "—",
+                ] as [String: Any]
+            },
+        ]
+        return pages.render("endpoint", title: "Deliveries", values, context: context)
+    }
+
+    @Sendable func replay(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
+        guard let endpointID = context.parameters.get("endpointID"), let id = context.parameters.get("deliveryID"),
+              let original = try await services.webhookEndpoints.delivery(id: id, tenant: principal.tenant),
+              original.delivery.endpointID == endpointID,
+              try await services.webhookEndpoints.replay(deliveryID: id, tenant: principal.tenant, now: services.queue.clock.now()) != nil
+        else { throw APIError.notFound("delivery") }
+        return Pages.redirect("/settings/endpoints/\(endpointID)?notice=replayed")
+    }
+
+    private func settingsPage(
+        _ principal: Principal, context: AppRequestContext, extra: [String: Any], status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let keys = try await services.apiKeys.keys().filter { $0.tenant == principal.tenant }
+        let endpoints = try await services.webhookEndpoints.endpoints(tenant: principal.tenant)
+        var values: [String: Any] = [
+            "keys": keys.map { key in
+                [
+                    "id": key.id, "name": key.name, "role": key.role.rawValue, "created": JobView.time(key.createdAt),
+                    "revoked": key.revokedAt.map(JobView.time) ?? false,
+                ] as [String: Any]
+            },
+            "endpoints": endpoints.map { endpoint in
+                [
+                    "id": endpoint.id, "url": endpoint.url, "events": endpoint.events.map(\.rawValue).sorted().joined(separator: ", "),
+                    "description": endpoint.description, "created": JobView.time(endpoint.createdAt),
+                ]
+            },
+            "eventTypes": WebhookEventType.allCases.map(\.rawValue),
+            "secretCount": services.webhook.secrets.count,
+            "errors": [String: String](),
+        ]
+        values.merge(extra) { _, new in new }
+        return pages.render("settings", title: "Settings", values, context: context, status: status)
+    }
+
+    /// The admin principal; nil (go sign in) without one; 403 for a smaller role.
+    static func admin(_ context: AppRequestContext) throws -> Principal? {
+        guard let principal = context.principal else { return nil }
+        guard principal.role >= .admin else { throw APIError(.forbidden, "settings need the admin role; you have \(principal.role.rawValue)") }
+        return principal
+    }
+
+    static func problem(_ error: APIError) -> [String: Any] {
+        var fields: [String: String] = [:]
+        if case .object(let details)? = error.details {
+            for (name, value) in details { fields[name] = value.stringValue }
+        }
+        return ["error": error.message, "errors": fields]
+    }
+
+    static func settingsNotice(_ code: String?) -> String? {
+        switch code {
+        case "key-revoked": "Key revoked: its sessions end at once."
+        case "endpoint-deleted": "Endpoint deleted: it gets no more deliveries."
+        default: nil
+        }
+    }
+}
