@@ -79,6 +79,8 @@ struct DashboardTests {
                 #expect(response.status == .forbidden, "\(body)")
             }
             #expect(try await Self.form(client, "/logout", cookie: cookie, "").status == .forbidden)
+            let again = try await Self.form(client, "/login", cookie: cookie, "api_key=\(TestApp.adminKey)")
+            #expect(again.status == .seeOther && again.headers[.setCookie] != nil, "signing in again needs no token: it replaces the session")
             #expect(try await app.stores.jobs.job(job.id)?.state == .queued)
             let cancelled = try await Self.form(client, "/jobs/\(job.id.rawValue)/cancel", cookie: cookie, "_csrf=\(csrf)")
             #expect(cancelled.status == .seeOther && cancelled.headers[.location] == "/jobs/\(job.id.rawValue)?notice=cancel-requested")

@@ -3,10 +3,6 @@ import Testing
 import ZixlyCore
 import ZixlyTesting
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `executor: "external"` against a fake of the original's trading API, run by a real `zixly up`.
 @Suite("external trading API executor", .serialized)
 struct ExternalExecutorTests {
@@ -17,14 +13,8 @@ struct ExternalExecutorTests {
         let directory = try TemporaryDirectory.make()
         let port = ZixlyProcess.freePort()
         let requests = directory.appendingPathComponent("trading-api.jsonl")
-        let fake = Process()
-        fake.executableURL = URL(fileURLWithPath: try PythonTools.python(modules: ["json"], packages: []))
-        fake.arguments = [Self.script, String(port), "test-trading-key", requests.path]
-        let pipe = Pipe()
-        fake.standardOutput = pipe
-        try fake.run()
-        defer { kill(fake.processIdentifier, SIGKILL) }
-        #expect(String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self).contains("ready"))
+        let fake = try PythonServer(script: Self.script, arguments: [String(port), "test-trading-key", requests.path])
+        defer { withExtendedLifetime(fake) {} }
 
         let up = try await ProcessTests.start("up", in: directory, extra: [
             "ZIXLY_TRADING_API_URL": "http://127.0.0.1:\(port)", "ZIXLY_TRADING_API_KEY": "test-trading-key",

@@ -4,10 +4,6 @@ import Testing
 import ZixlyCore
 import ZixlyTesting
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Spans exported by a real `zixly up` to an OTLP/HTTP receiver of the test's own.
 @Suite("Traces of a running zixly", .serialized)
 struct TracingProcessTests {
@@ -27,14 +23,8 @@ struct TracingProcessTests {
         let directory = try TemporaryDirectory.make()
         let port = ZixlyProcess.freePort()
         let exports = directory.appendingPathComponent("otlp.jsonl")
-        let collector = Process()
-        collector.executableURL = URL(fileURLWithPath: try PythonTools.python(modules: ["json"], packages: []))
-        collector.arguments = [Self.receiver, String(port), exports.path]
-        let pipe = Pipe()
-        collector.standardOutput = pipe
-        try collector.run()
-        defer { kill(collector.processIdentifier, SIGKILL) }
-        #expect(String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self).contains("ready"))
+        let collector = try PythonServer(script: Self.receiver, arguments: [String(port), exports.path])
+        defer { withExtendedLifetime(collector) {} }
 
         let up = try await ProcessTests.start("up", in: directory, extra: [
             "ZIXLY_OTLP_ENDPOINT": "http://127.0.0.1:\(port)", "ZIXLY_OTLP_ENCODING": "json", "OTEL_BSP_SCHEDULE_DELAY": "200",

@@ -28,8 +28,8 @@ struct SessionAuthenticator: RouterMiddleware {
             return try await next(request, context)
         }
         let path = request.uri.path
-        if path.hasPrefix("/api/") || path.hasPrefix("/webhook/") {
-            return try await next(request, context)  // without a principal: API keys only
+        if path.hasPrefix("/api/") || path.hasPrefix("/webhook/") || path == "/login" {
+            return try await next(request, context)  // without a principal: API keys only; signing in again replaces the session
         }
         var request = request
         let body = try await RequestBody.bytes(request, context: context)
