@@ -115,6 +115,7 @@ let package = Package(
             dependencies: [
                 "ZixlyCore", "ZixlyQueue", "ZixlyPipelines", "StandardWebhooks", "SweepEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

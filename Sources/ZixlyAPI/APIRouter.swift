@@ -9,7 +9,8 @@ public func buildRouter(_ services: APIServices, surface: RouterSurface = .full)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: APIKeyAuthenticator(adminKey: services.adminAPIKey, keys: services.apiKeys))
     router.add(middleware: SessionAuthenticator(
-        sessions: services.sessions, adminKeyHash: APIKeys.hash(services.adminAPIKey), keys: services.apiKeys, clock: services.clock))
+        sessions: services.sessions, adminKeyHash: APIKeys.hash(services.adminAPIKey), keys: services.apiKeys, users: services.users,
+        clock: services.clock))
     OpsController(services: services).register(on: router)
     guard surface == .full else { return router }
     WebhookController(services: services).register(on: router)

@@ -14,6 +14,8 @@ public struct APIServices: Sendable {
     public var apiKeys: any APIKeyStore
     /// Outbound webhook endpoints and their deliveries.
     public var webhookEndpoints: any WebhookStore
+    /// Dashboard users.
+    public var users: any UserStore
     public var marketData: MarketDataDirectory
     /// Verifies inbound webhooks (all active secrets).
     public var webhook: Webhook
@@ -31,7 +33,7 @@ public struct APIServices: Sendable {
 
     public init(
         queue: JobQueue, results: any SweepResultStore, artifacts: any ArtifactStore, apiKeys: any APIKeyStore,
-        webhookEndpoints: any WebhookStore, marketData: MarketDataDirectory, webhook: Webhook, adminAPIKey: String, version: String,
+        webhookEndpoints: any WebhookStore, users: any UserStore, marketData: MarketDataDirectory, webhook: Webhook, adminAPIKey: String, version: String,
         externalSweeps: Bool = false, metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         metricsExposition: @escaping @Sendable () -> String = { "" }, tracer: any Tracer = NoOpTracer()
     ) {
@@ -44,6 +46,7 @@ public struct APIServices: Sendable {
         self.artifacts = artifacts
         self.apiKeys = apiKeys
         self.webhookEndpoints = webhookEndpoints
+        self.users = users
         self.marketData = marketData
         self.webhook = webhook
         self.adminAPIKey = adminAPIKey

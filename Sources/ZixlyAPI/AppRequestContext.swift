@@ -6,6 +6,15 @@ public struct Principal: Sendable, Equatable {
     public var keyID: String
     public var role: Role
     public var tenant: String
+    /// Set for a dashboard user (signed in with a password).
+    public var username: String?
+
+    public init(keyID: String, role: Role, tenant: String, username: String? = nil) {
+        self.keyID = keyID
+        self.role = role
+        self.tenant = tenant
+        self.username = username
+    }
 }
 
 /// Per-request state: the authenticated principal (for `/api` routes).

@@ -2,15 +2,15 @@ import Crypto
 import Foundation
 import ZixlyCore
 
-/// Browser sessions for the dashboard, as signed cookies: who signed in (the hash of the API key
-/// they used, never the key), their role and tenant, and when the session ends. Nothing is stored
-/// on the server, so every API replica accepts the cookie; the key is looked up again on every
-/// request, so revoking it ends its sessions. The signing key is derived from the admin key, which
-/// every replica shares: rotating it signs everyone out.
+/// Browser sessions for the dashboard, as signed cookies: who signed in (a user's id, or the hash
+/// of the API key they used, never the key) and when the session ends. Nothing is stored on the
+/// server, so every API replica accepts the cookie; the user or key is looked up again on every
+/// request, so disabling or revoking it ends its sessions. The signing key is derived from the
+/// admin key, which every replica shares: rotating it signs everyone out.
 public struct Sessions: Sendable {
     public struct Session: Sendable, Equatable, Codable {
-        /// SHA-256 of the API key that signed in (`admin` for the bootstrap admin key).
-        var keyHash: String
+        /// `key:<SHA-256 of the API key>` or `user:<user id>`.
+        var subject: String
         var expires: Int
         /// Random, per session: the CSRF token is derived from it.
         var nonce: String
@@ -25,9 +25,9 @@ public struct Sessions: Sendable {
     }
 
     /// A new session's cookie value.
-    public func issue(keyHash: String, now: Date) -> String {
+    public func issue(subject: Subject, now: Date) -> String {
         let nonce = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }.base64URL
-        let session = Session(keyHash: keyHash, expires: Int(now.timeIntervalSince1970 + Self.lifetime), nonce: nonce)
+        let session = Session(subject: subject.text, expires: Int(now.timeIntervalSince1970 + Self.lifetime), nonce: nonce)
         let payload = (try? JSONEncoder().encode(session)) ?? Data()
         return payload.base64URL + "." + Data(HMAC<SHA256>.authenticationCode(for: payload, using: key)).base64URL
     }
@@ -41,6 +41,25 @@ public struct Sessions: Sendable {
               Double(session.expires) > now.timeIntervalSince1970
         else { return nil }
         return session
+    }
+
+    /// Who a session is for.
+    public enum Subject: Sendable, Equatable {
+        case apiKey(hash: String)
+        case user(id: String)
+
+        var text: String {
+            switch self {
+            case .apiKey(let hash): "key:\(hash)"
+            case .user(let id): "user:\(id)"
+            }
+        }
+
+        init?(_ text: String) {
+            if text.hasPrefix("key:") { self = .apiKey(hash: String(text.dropFirst(4))) }
+            else if text.hasPrefix("user:") { self = .user(id: String(text.dropFirst(5))) }
+            else { return nil }
+        }
     }
 
     /// The token every form of this session must send back (`_csrf`).

@@ -13,6 +13,8 @@ public struct Stores: Sendable {
     public var results: any SweepResultStore
     public var apiKeys: any APIKeyStore
     public var webhooks: any WebhookStore
+    /// Dashboard users.
+    public var users: any UserStore
     public var artifacts: any ArtifactStore
     /// What must run while the stores are used (PostgreSQL's connection pool); first in the
     /// service group, so it stops last.
@@ -22,13 +24,14 @@ public struct Stores: Sendable {
     public var wakeupService: (@Sendable (WorkSignal) -> any Service)?
 
     public init(
-        jobs: any JobStore, results: any SweepResultStore, apiKeys: any APIKeyStore, webhooks: any WebhookStore,
+        jobs: any JobStore, results: any SweepResultStore, apiKeys: any APIKeyStore, webhooks: any WebhookStore, users: any UserStore,
         artifacts: any ArtifactStore, services: [any Service] = [], wakeupService: (@Sendable (WorkSignal) -> any Service)? = nil
     ) {
         self.jobs = jobs
         self.results = results
         self.apiKeys = apiKeys
         self.webhooks = webhooks
+        self.users = users
         self.artifacts = artifacts
         self.services = services
         self.wakeupService = wakeupService
@@ -68,7 +71,8 @@ public struct Stores: Sendable {
             }
             return Stores(
                 jobs: PostgresJobStore(database: database), results: PostgresSweepResultStore(database: database),
-                apiKeys: PostgresAPIKeyStore(database: database), webhooks: PostgresWebhookStore(database: database), artifacts: artifacts, services: [database],
+                apiKeys: PostgresAPIKeyStore(database: database), webhooks: PostgresWebhookStore(database: database),
+                users: PostgresUserStore(database: database), artifacts: artifacts, services: [database],
                 wakeupService: { PostgresWakeupListener(database: database, wakeups: $0) })
         case .sqlite(let path):
             let database: SQLiteDatabase
@@ -80,7 +84,8 @@ public struct Stores: Sendable {
             }
             return Stores(
                 jobs: SQLiteJobStore(database: database), results: SQLiteSweepResultStore(database: database),
-                apiKeys: SQLiteAPIKeyStore(database: database), webhooks: SQLiteWebhookStore(database: database), artifacts: artifacts)
+                apiKeys: SQLiteAPIKeyStore(database: database), webhooks: SQLiteWebhookStore(database: database),
+                users: SQLiteUserStore(database: database), artifacts: artifacts)
         }
     }
 }

@@ -8,6 +8,8 @@ extension DashboardController {
     /// delete; delivery log with replay), and how to rotate the signing secrets.
     func registerSettings(on router: Router<AppRequestContext>) {
         router.get("/settings", use: settings)
+        router.post("/settings/users", use: createUser)
+        router.post("/settings/users/:userID/disable", use: disableUser)
         router.post("/settings/keys", use: createKey)
         router.post("/settings/keys/:keyID/revoke", use: revokeKey)
         router.post("/settings/endpoints", use: createEndpoint)
@@ -19,6 +21,40 @@ extension DashboardController {
     @Sendable func settings(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
         return try await settingsPage(principal, context: context, extra: ["notice": Self.settingsNotice(request.uri.queryParameters.get("notice")) ?? false])
+    }
+
+    /// A user name (3–64 of a–z, 0–9, `.`, `_`, `-`), a password of 12 characters or more
+    /// (stored as a scrypt hash), and a role.
+    @Sendable func createUser(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
+        let form = FormFields(try await request.body.collect(upTo: 64 << 10))
+        let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let password = form["password"] ?? ""
+        var errors: [String: String] = [:]
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789._-")
+        if !(3...64).contains(username.count) || !username.unicodeScalars.allSatisfy(allowed.contains) {
+            errors["username"] = "must be 3 to 64 of a–z, 0–9, '.', '_' and '-'"
+        }
+        if let problem = Passwords.problem(with: password) { errors["password"] = problem }
+        let role = form["role"].flatMap(Role.init(rawValue:))
+        if role == nil { errors["role"] = "must be one of viewer, editor, admin" }
+        if errors.isEmpty, let role {
+            let user = UserAccount(
+                id: UUID().uuidString.lowercased(), username: username, role: role, tenant: principal.tenant, createdAt: services.queue.clock.now())
+            if try await services.users.create(user, passwordHash: try Passwords.hash(password)) {
+                return try await settingsPage(principal, context: context, extra: ["newUser": username])
+            }
+            errors["username"] = "is taken"
+        }
+        return try await settingsPage(principal, context: context, extra: ["error": "The user was not added.", "errors": errors], status: .badRequest)
+    }
+
+    @Sendable func disableUser(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
+        guard let id = context.parameters.get("userID"),
+              try await services.users.disable(id: id, tenant: principal.tenant, now: services.queue.clock.now())
+        else { throw APIError.notFound("user") }
+        return Pages.redirect("/settings?notice=user-disabled#users")
     }
 
     @Sendable func createKey(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -104,7 +140,14 @@ extension DashboardController {
     ) async throws -> Response {
         let keys = try await services.apiKeys.keys().filter { $0.tenant == principal.tenant }
         let endpoints = try await services.webhookEndpoints.endpoints(tenant: principal.tenant)
+        let users = try await services.users.users(tenant: principal.tenant)
         var values: [String: Any] = [
+            "users": users.map { user in
+                [
+                    "id": user.id, "username": user.username, "role": user.role.rawValue, "created": JobView.time(user.createdAt),
+                    "disabled": user.disabledAt.map(JobView.time) ?? false,
+                ] as [String: Any]
+            },
             "keys": keys.map { key in
                 [
                     "id": key.id, "name": key.name, "role": key.role.rawValue, "created": JobView.time(key.createdAt),
@@ -143,6 +186,7 @@ extension DashboardController {
     static func settingsNotice(_ code: String?) -> String? {
         switch code {
         case "key-revoked": "Key revoked: its sessions end at once."
+        case "user-disabled": "User disabled: their sessions end at once."
         case "endpoint-deleted": "Endpoint deleted: it gets no more deliveries."
         default: nil
         }

@@ -39,15 +39,27 @@ public struct DashboardController: Sendable {
         return pages.render("login", title: "Sign in", context: context)
     }
 
+    /// Signs in with a user name and password, or with an API key.
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = FormFields(try await request.body.collect(upTo: 64 << 10))
-        let key = (form["api_key"] ?? "").trimmingCharacters(in: .whitespaces)
-        let hash = APIKeys.hash(key)
-        let known = APIKeys.constantTimeEqual(hash, APIKeys.hash(services.adminAPIKey)) ? true : (try await services.apiKeys.key(withHash: hash)) != nil
-        guard !key.isEmpty, known else {
-            return pages.render("login", title: "Sign in", ["error": "That API key is not valid (or was revoked)."], context: context, status: .unauthorized)
+        let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let subject: Sessions.Subject
+        if !username.isEmpty {
+            guard let found = try await services.users.user(named: username), Passwords.verify(form["password"] ?? "", against: found.passwordHash) else {
+                return pages.render(
+                    "login", title: "Sign in", ["error": "Wrong user name or password.", "username": username], context: context, status: .unauthorized)
+            }
+            subject = .user(id: found.user.id)
+        } else {
+            let key = (form["api_key"] ?? "").trimmingCharacters(in: .whitespaces)
+            let hash = APIKeys.hash(key)
+            let known = APIKeys.constantTimeEqual(hash, APIKeys.hash(services.adminAPIKey)) ? true : (try await services.apiKeys.key(withHash: hash)) != nil
+            guard !key.isEmpty, known else {
+                return pages.render("login", title: "Sign in", ["error": "That API key is not valid (or was revoked)."], context: context, status: .unauthorized)
+            }
+            subject = .apiKey(hash: hash)
         }
-        let value = services.sessions.issue(keyHash: hash, now: services.queue.clock.now())
+        let value = services.sessions.issue(subject: subject, now: services.queue.clock.now())
         var response = Pages.redirect("/")
         response.setCookie(Cookie(
             name: Sessions.cookieName, value: value, maxAge: Int(Sessions.lifetime), path: "/", secure: Self.isHTTPS(request),

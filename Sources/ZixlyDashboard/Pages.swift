@@ -35,6 +35,7 @@ struct Pages: Sendable {
         if let principal = context.principal {
             all["signedIn"] = true
             all["role"] = principal.role.rawValue
+            all["username"] = principal.username ?? false
             all["canEdit"] = principal.role >= .editor
             all["isAdmin"] = principal.role >= .admin
         }

@@ -179,5 +179,18 @@ enum PostgresMigrations {
             $$
             """,
         ]),
+        ("0005_users", [
+            """
+            CREATE TABLE users (
+                id            TEXT PRIMARY KEY,
+                username      TEXT NOT NULL UNIQUE,
+                password_hash TEXT NOT NULL,
+                role          TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+                tenant        TEXT NOT NULL,
+                created_at    TIMESTAMPTZ NOT NULL,
+                disabled_at   TIMESTAMPTZ
+            )
+            """,
+        ]),
     ]
 }

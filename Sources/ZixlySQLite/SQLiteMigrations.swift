@@ -162,6 +162,17 @@ enum SQLiteMigrations {
             WHERE EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant = NEW.tenant AND deleted_at IS NULL);
         END;
         """),
+        ("0005_users", """
+        CREATE TABLE users (
+            id            TEXT PRIMARY KEY NOT NULL,
+            username      TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            role          TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
+            tenant        TEXT NOT NULL,
+            created_at    REAL NOT NULL,
+            disabled_at   REAL
+        );
+        """),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -26,7 +26,7 @@ struct TestApp {
         builder = ApplicationBuilder(
             configuration: configuration, role: role,
             stores: Stores(
-                jobs: stores.jobs, results: stores.results, apiKeys: stores.apiKeys, webhooks: stores.webhooks,
+                jobs: stores.jobs, results: stores.results, apiKeys: stores.apiKeys, webhooks: stores.webhooks, users: stores.users,
                 artifacts: FileArtifactStore(root: stores.directory.appendingPathComponent("artifacts"))),
             secrets: ([Self.secret], Self.adminKey))
     }

@@ -209,4 +209,34 @@ struct DashboardTests {
             #expect(try await app.stores.webhooks.endpoints(tenant: NewJob.defaultTenant).isEmpty)
         }
     }
+
+    @Test("users: an admin adds one (password rules shown), who signs in with name and password; a wrong password is refused; disabling ends the session")
+    func userAccounts() async throws {
+        let app = try await TestApp(role: .api)
+        try await app.test { client in
+            let (cookie, csrf) = try await Self.signIn(client)
+            let short = try await Self.form(client, "/settings/users", cookie: cookie, "_csrf=\(csrf)&username=Grace&password=short&role=editor")
+            #expect(short.status == .badRequest && short.text.contains("must be at least 12 characters"))
+            let added = try await Self.form(client, "/settings/users", cookie: cookie, "_csrf=\(csrf)&username=Grace&password=a+long+passphrase&role=editor")
+            #expect(added.status == .ok && added.text.contains("<strong>grace</strong>"))
+            let taken = try await Self.form(client, "/settings/users", cookie: cookie, "_csrf=\(csrf)&username=grace&password=another+long+one&role=viewer")
+            #expect(taken.status == .badRequest && taken.text.contains("is taken"))
+            let stored = try #require(try await app.stores.users.user(named: "grace"))
+            #expect(stored.passwordHash.hasPrefix("scrypt$") && !stored.passwordHash.contains("passphrase"))
+
+            let wrong = try await Self.form(client, "/login", cookie: nil, "username=grace&password=a+long+passphras")
+            #expect(wrong.status == .unauthorized && wrong.text.contains("Wrong user name or password") && wrong.headers[.setCookie] == nil)
+            let signedIn = try await Self.form(client, "/login", cookie: nil, "username=GRACE&password=a+long+passphrase")
+            #expect(signedIn.status == .seeOther)
+            let userCookie = try #require(signedIn.headers[.setCookie].map { String($0.split(separator: ";")[0]) })
+            let page = try await client.get("/", headers: [.cookie: userCookie])
+            #expect(page.status == .ok && page.text.contains("grace · editor") && page.text.contains("/trigger"))
+            #expect(try await client.get("/settings", headers: [.cookie: userCookie]).status == .forbidden)
+
+            let disabled = try await Self.form(client, "/settings/users/\(stored.user.id)/disable", cookie: cookie, "_csrf=\(csrf)")
+            #expect(disabled.status == .seeOther)
+            #expect(try await client.get("/", headers: [.cookie: userCookie]).headers[.location] == "/login")
+            #expect(try await Self.form(client, "/login", cookie: nil, "username=grace&password=a+long+passphrase").status == .unauthorized)
+        }
+    }
 }

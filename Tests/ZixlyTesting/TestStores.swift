@@ -19,6 +19,7 @@ public struct TestStores: Sendable {
     public let results: any SweepResultStore
     public let apiKeys: any APIKeyStore
     public let webhooks: any WebhookStore
+    public let users: any UserStore
     public let directory: URL
     /// Keeps a PostgreSQL pool running for as long as the stores are in use.
     let lifetime: PoolLifetime?
@@ -32,14 +33,16 @@ public struct TestStores: Sendable {
             try database.migrate()
             return TestStores(
                 jobs: SQLiteJobStore(database: database), results: SQLiteSweepResultStore(database: database),
-                apiKeys: SQLiteAPIKeyStore(database: database), webhooks: SQLiteWebhookStore(database: database), directory: directory, lifetime: nil)
+                apiKeys: SQLiteAPIKeyStore(database: database), webhooks: SQLiteWebhookStore(database: database),
+                users: SQLiteUserStore(database: database), directory: directory, lifetime: nil)
         case .postgres:
             let database = try await PostgresTestServer.freshDatabase()
             let lifetime = PoolLifetime(database)
             try await database.migrate()
             return TestStores(
                 jobs: PostgresJobStore(database: database), results: PostgresSweepResultStore(database: database),
-                apiKeys: PostgresAPIKeyStore(database: database), webhooks: PostgresWebhookStore(database: database), directory: directory, lifetime: lifetime)
+                apiKeys: PostgresAPIKeyStore(database: database), webhooks: PostgresWebhookStore(database: database),
+                users: PostgresUserStore(database: database), directory: directory, lifetime: lifetime)
         }
     }
 }

@@ -12,6 +12,7 @@ struct SessionAuthenticator: RouterMiddleware {
     let sessions: Sessions
     let adminKeyHash: String
     let keys: any APIKeyStore
+    let users: any UserStore
     let clock: any WallClock
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -41,13 +42,20 @@ struct SessionAuthenticator: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The session's key, looked up again: a revoked key ends its sessions.
+    /// The session's user or key, looked up again: disabling or revoking it ends its sessions.
     private func principal(for session: Sessions.Session) async throws -> Principal? {
-        if session.keyHash == "admin" || APIKeys.constantTimeEqual(session.keyHash, adminKeyHash) {
+        switch Sessions.Subject(session.subject) {
+        case .apiKey(let hash)? where APIKeys.constantTimeEqual(hash, adminKeyHash):
             return Principal(keyID: "bootstrap-admin", role: .admin, tenant: NewJob.defaultTenant)
+        case .apiKey(let hash)?:
+            guard let key = try await keys.key(withHash: hash) else { return nil }
+            return Principal(keyID: key.id, role: key.role, tenant: key.tenant)
+        case .user(let id)?:
+            guard let user = try await users.user(id: id) else { return nil }
+            return Principal(keyID: "user:\(user.id)", role: user.role, tenant: user.tenant, username: user.username)
+        case nil:
+            return nil
         }
-        guard let key = try await keys.key(withHash: session.keyHash) else { return nil }
-        return Principal(keyID: key.id, role: key.role, tenant: key.tenant)
     }
 
     static func isUnsafe(_ method: HTTPRequest.Method) -> Bool {

@@ -45,7 +45,7 @@ def wait(driver, seconds=60):
 def sign_in(driver, key):
     driver.get(base + "/login")
     driver.find_element(By.ID, "api_key").send_keys(key)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+    driver.find_element(By.XPATH, "//button[text()='Sign in with the key']").click()
     wait(driver).until(EC.presence_of_element_located((By.ID, "jobs")))
 
 
