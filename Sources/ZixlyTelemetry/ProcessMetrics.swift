@@ -27,7 +27,12 @@ struct ProcessMetrics: Equatable {
             metrics.openFileDescriptors = Double(descriptors.count)
         }
         var limit = rlimit()
-        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 { metrics.maxFileDescriptors = Double(limit.rlim_cur) }
+        #if os(Linux)
+        let resource = Int32(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        if getrlimit(resource, &limit) == 0 { metrics.maxFileDescriptors = Double(limit.rlim_cur) }
         metrics.memoryLimitBytes = memoryLimit()
         return metrics
     }

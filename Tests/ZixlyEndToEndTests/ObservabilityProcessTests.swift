@@ -86,7 +86,7 @@ struct ObservabilityProcessTests {
     @Test("zixly api and zixly worker each serve their own /metrics: enqueues on the API, attempts and slots on the worker, store gauges on both")
     func apiAndWorkerMetrics() async throws {
         let directory = try TemporaryDirectory.make()
-        let refresh = ["ZIXLY_METRICS_REFRESH_MS": "200"]
+        let refresh = ["ZIXLY_METRICS_REFRESH_MS": "200", "ZIXLY_COMMIT": "0123abc"]
         let api = try await ProcessTests.start("api", in: directory, extra: refresh)
         let worker = try await ProcessTests.start("worker", in: directory, extra: refresh)
         let accepted = try await HTTP.signedWebhook(api.baseURL, body: Self.sweep, secret: ProcessTests.secret)
@@ -103,7 +103,7 @@ struct ObservabilityProcessTests {
         for metrics in [fromAPI, fromWorker] {
             #expect(metrics.value("pipeline_jobs", ["status": "completed"]) == 1)
             #expect(metrics.value("zixly_database_up") == 1)
-            #expect(metrics.value("zixly_build_info", ["version": "0.1.0", "commit": "unknown"]) == 1)
+            #expect(metrics.value("zixly_build_info", ["version": "0.1.0", "commit": "0123abc"]) == 1)
             #expect((metrics.value("process_resident_memory_bytes") ?? 0) > 0)
         }
         #expect((fromWorker.value("http_requests_total", ["route": "/health", "status_code": "200"]) ?? 0) >= 1, "the worker counts its own requests")
