@@ -137,7 +137,7 @@ let package = Package(
                 .embedInCode("Templates/layout.mustache"), .embedInCode("Templates/login.mustache"),
                 .embedInCode("Templates/jobs.mustache"), .embedInCode("Templates/job.mustache"),
                 .embedInCode("Templates/trigger.mustache"), .embedInCode("Templates/settings.mustache"),
-                .embedInCode("Templates/endpoint.mustache"),
+                .embedInCode("Templates/endpoint.mustache"), .embedInCode("Templates/account.mustache"),
             ],
             swiftSettings: strict),
         // Metrics exposition (swift-metrics onto a Prometheus registry of the process's own, plus

@@ -30,6 +30,8 @@ public protocol UserStore: Sendable {
     func user(id: String) async throws -> UserAccount?
     /// The tenant's users, disabled ones too, oldest first.
     func users(tenant: String) async throws -> [UserAccount]
+    /// Replaces an active user's password hash; false if there is no such active user.
+    func setPasswordHash(_ hash: String, userID: String) async throws -> Bool
     /// Disables the user (its sessions end); false if there is no such active user.
     func disable(id: String, tenant: String, now: Date) async throws -> Bool
 }

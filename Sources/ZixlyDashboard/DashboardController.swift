@@ -30,6 +30,7 @@ public struct DashboardController: Sendable {
         router.get("/trigger", use: triggerPage)
         router.post("/trigger", use: trigger)
         registerSettings(on: router)
+        registerAccount(on: router)
     }
 
     // MARK: Signing in and out

@@ -16,7 +16,7 @@ struct Pages: Sendable {
             ("layout", PackageResources.layout_mustache), ("login", PackageResources.login_mustache),
             ("jobs", PackageResources.jobs_mustache), ("job", PackageResources.job_mustache),
             ("trigger", PackageResources.trigger_mustache), ("settings", PackageResources.settings_mustache),
-            ("endpoint", PackageResources.endpoint_mustache),
+            ("endpoint", PackageResources.endpoint_mustache), ("account", PackageResources.account_mustache),
         ]
         for (name, bytes) in templates {
             // The templates ship with the code and are covered by tests: a parse error is a build defect.

@@ -35,6 +35,16 @@ public struct PostgresUserStore: UserStore {
         try await rows("SELECT * FROM users WHERE tenant = \(tenant) ORDER BY created_at, id").map(\.user)
     }
 
+    public func setPasswordHash(_ hash: String, userID: String) async throws -> Bool {
+        try await database.run {
+            var changed = false
+            for try await _ in try await database.client.query("""
+                UPDATE users SET password_hash = \(hash) WHERE id = \(userID) AND disabled_at IS NULL RETURNING 1
+                """, logger: logger) { changed = true }
+            return changed
+        }
+    }
+
     public func disable(id: String, tenant: String, now: Date) async throws -> Bool {
         try await database.run {
             var disabled = false

@@ -38,6 +38,13 @@ public struct SQLiteUserStore: UserStore {
         }
     }
 
+    public func setPasswordHash(_ hash: String, userID: String) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ? AND disabled_at IS NULL", arguments: [hash, userID])
+            return db.changesCount == 1
+        }
+    }
+
     public func disable(id: String, tenant: String, now: Date) async throws -> Bool {
         try await database.write { db in
             try db.execute(

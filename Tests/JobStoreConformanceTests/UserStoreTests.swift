@@ -39,5 +39,18 @@ struct UserStoreTests {
         #expect(try await h.stores.users.user(named: "bob") == nil)
         #expect(try await h.stores.users.user(id: bob.id) == nil)
         #expect(try await h.stores.users.users(tenant: NewJob.defaultTenant).first?.disabledAt == h.clock.now())
+        #expect(try await h.stores.users.setPasswordHash("new", userID: bob.id) == false, "a disabled user's password stays")
+    }
+
+    @Test("a password hash is replaced for that user only", arguments: StoreKind.allCases)
+    func changePassword(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let ada = Self.user(h, "ada"), bob = Self.user(h, "bob")
+        _ = try await h.stores.users.create(ada, passwordHash: "old-ada")
+        _ = try await h.stores.users.create(bob, passwordHash: "old-bob")
+        #expect(try await h.stores.users.setPasswordHash("new-ada", userID: ada.id))
+        #expect(try await h.stores.users.user(named: "ada")?.passwordHash == "new-ada")
+        #expect(try await h.stores.users.user(named: "bob")?.passwordHash == "old-bob")
+        #expect(try await h.stores.users.setPasswordHash("x", userID: "no-such-user") == false)
     }
 }

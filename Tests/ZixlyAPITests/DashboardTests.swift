@@ -233,10 +233,25 @@ struct DashboardTests {
             #expect(page.status == .ok && page.text.contains("grace · editor") && page.text.contains("/trigger"))
             #expect(try await client.get("/settings", headers: [.cookie: userCookie]).status == .forbidden)
 
+            // Grace changes her password: the current one is checked, the new one twice.
+            let account = try await client.get("/account", headers: [.cookie: userCookie])
+            let userCSRF = try #require(Self.csrf(in: account.text))
+            let mismatch = try await Self.form(
+                client, "/account/password", cookie: userCookie, "_csrf=\(userCSRF)&current=wrong+password+here&new=a+newer+passphrase&repeat=typo")
+            #expect(mismatch.status == .badRequest && mismatch.text.contains("is not your password") && mismatch.text.contains("does not match"))
+            let changed = try await Self.form(
+                client, "/account/password", cookie: userCookie,
+                "_csrf=\(userCSRF)&current=a+long+passphrase&new=a+newer+passphrase&repeat=a+newer+passphrase")
+            #expect(changed.status == .seeOther && changed.headers[.location] == "/account?notice=password-changed")
+            #expect(try await Self.form(client, "/login", cookie: nil, "username=grace&password=a+long+passphrase").status == .unauthorized)
+            #expect(try await Self.form(client, "/login", cookie: nil, "username=grace&password=a+newer+passphrase").status == .seeOther)
+            #expect(try await Self.form(client, "/account/password", cookie: cookie, "_csrf=\(csrf)&current=x&new=y&repeat=y").status == .forbidden,
+                    "a key's session has no password")
+
             let disabled = try await Self.form(client, "/settings/users/\(stored.user.id)/disable", cookie: cookie, "_csrf=\(csrf)")
             #expect(disabled.status == .seeOther)
             #expect(try await client.get("/", headers: [.cookie: userCookie]).headers[.location] == "/login")
-            #expect(try await Self.form(client, "/login", cookie: nil, "username=grace&password=a+long+passphrase").status == .unauthorized)
+            #expect(try await Self.form(client, "/login", cookie: nil, "username=grace&password=a+newer+passphrase").status == .unauthorized)
         }
     }
 }

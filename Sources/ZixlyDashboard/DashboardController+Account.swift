@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+import ZixlyAPI
+import ZixlyCore
+
+extension DashboardController {
+    func registerAccount(on router: Router<AppRequestContext>) {
+        router.get("/account", use: account)
+        router.post("/account/password", use: changePassword)
+    }
+
+    @Sendable func account(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard context.principal != nil else { return Pages.redirect("/login") }
+        let notice = request.uri.queryParameters.get("notice") == "password-changed" ? "Password changed." : nil
+        return pages.render("account", title: "Account", ["notice": notice ?? false, "errors": [String: String]()], context: context)
+    }
+
+    /// The current password, then a new one (12+ characters) twice.
+    @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = context.principal else { return Pages.redirect("/login") }
+        guard let username = principal.username, let found = try await services.users.user(named: username) else {
+            throw APIError(.forbidden, "only a user signed in with a password can change it")
+        }
+        let form = FormFields(try await request.body.collect(upTo: 64 << 10))
+        let new = form["new"] ?? ""
+        var errors: [String: String] = [:]
+        if !Passwords.verify(form["current"] ?? "", against: found.passwordHash) { errors["current"] = "is not your password" }
+        if let problem = Passwords.problem(with: new) { errors["new"] = problem }
+        if new != form["repeat"] { errors["repeat"] = "does not match the new password" }
+        guard errors.isEmpty else {
+            return pages.render(
+                "account", title: "Account", ["error": "The password was not changed.", "errors": errors], context: context, status: .badRequest)
+        }
+        guard try await services.users.setPasswordHash(try Passwords.hash(new), userID: found.user.id) else {
+            return Pages.redirect("/login")
+        }
+        return Pages.redirect("/account?notice=password-changed")
+    }
+}
