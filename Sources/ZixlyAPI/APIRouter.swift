@@ -7,10 +7,9 @@ public func buildRouter(_ services: APIServices, surface: RouterSurface = .full)
     router.add(middleware: HTTPTracingMiddleware(tracer: services.tracer))
     router.add(middleware: HTTPMetricsMiddleware(factory: services.metrics))
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: APIKeyAuthenticator(adminKey: services.adminAPIKey, keys: services.apiKeys))
-    router.add(middleware: SessionAuthenticator(
-        sessions: services.sessions, adminKeyHash: APIKeys.hash(services.adminAPIKey), keys: services.apiKeys, users: services.users,
-        clock: services.clock))
+    let keys = services.keyPrincipals
+    router.add(middleware: APIKeyAuthenticator(keys: keys))
+    router.add(middleware: SessionAuthenticator(sessions: services.sessions, keys: keys, users: services.users, clock: services.clock))
     OpsController(services: services).register(on: router)
     guard surface == .full else { return router }
     WebhookController(services: services).register(on: router)

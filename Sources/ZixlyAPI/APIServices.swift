@@ -54,6 +54,8 @@ public struct APIServices: Sendable {
     }
 
     var clock: any WallClock { queue.clock }
+    /// Who API keys sign in as.
+    public var keyPrincipals: KeyPrincipals { KeyPrincipals(adminKey: adminAPIKey, keys: apiKeys) }
     /// Dashboard sessions, signed with a key derived from the admin key.
     public var sessions: Sessions { Sessions(adminKey: adminAPIKey) }
 }

@@ -20,10 +20,10 @@ public enum Passwords {
         let parts = stored.split(separator: "$")
         guard parts.count == 6, parts[0] == "scrypt", let logN = Int(parts[1]), let r = Int(parts[2]), let p = Int(parts[3]),
               (10...20).contains(logN), (1...16).contains(r), (1...4).contains(p),
-              let salt = Data(base64Encoded: String(parts[4])), let expected = Data(base64Encoded: String(parts[5])),
+              let salt = Data(base64Encoded: String(parts[4])), Data(base64Encoded: String(parts[5])) != nil,
               let actual = try? derive(password, salt: salt, logN: logN, r: r, p: p)
         else { return false }
-        return actual.count == expected.count && zip(actual, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return APIKeys.constantTimeEqual(actual.base64EncodedString(), String(parts[5]))
     }
 
     /// What is wrong with a new password, if anything.

@@ -8,13 +8,7 @@ import ZixlyCore
 /// A request without a valid key continues without a principal; routes call `require(_:)`.
 struct APIKeyAuthenticator: RouterMiddleware {
     typealias Context = AppRequestContext
-    let adminKeyHash: String
-    let keys: any APIKeyStore
-
-    init(adminKey: String, keys: any APIKeyStore) {
-        adminKeyHash = APIKeys.hash(adminKey)
-        self.keys = keys
-    }
+    let keys: KeyPrincipals
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -23,15 +17,30 @@ struct APIKeyAuthenticator: RouterMiddleware {
                 throw APIError.unauthorized("Authorization must be 'Bearer <API key>'")
             }
             let hash = APIKeys.hash(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-            if APIKeys.constantTimeEqual(hash, adminKeyHash) {
-                context.principal = Principal(keyID: "bootstrap-admin", role: .admin, tenant: NewJob.defaultTenant)
-            } else if let key = try await keys.key(withHash: hash) {
-                context.principal = Principal(keyID: key.id, role: key.role, tenant: key.tenant)
-            } else {
-                throw APIError.unauthorized("invalid or revoked API key")
-            }
+            guard let principal = try await keys.principal(forKeyHash: hash) else { throw APIError.unauthorized("invalid or revoked API key") }
+            context.principal = principal
         }
         return try await next(request, context)
+    }
+}
+
+/// Who an API key signs in as, by the key's hash: the bootstrap admin (`ZIXLY_ADMIN_API_KEY`), or
+/// a live key of the store. The one place bearer keys, dashboard sign-in and sessions ask.
+public struct KeyPrincipals: Sendable {
+    let adminKeyHash: String
+    let keys: any APIKeyStore
+
+    public init(adminKey: String, keys: any APIKeyStore) {
+        adminKeyHash = APIKeys.hash(adminKey)
+        self.keys = keys
+    }
+
+    /// The principal of the key with this hash; nil for an unknown or revoked key.
+    public func principal(forKeyHash hash: String) async throws -> Principal? {
+        if APIKeys.constantTimeEqual(hash, adminKeyHash) {
+            return Principal(keyID: "bootstrap-admin", role: .admin, tenant: NewJob.defaultTenant)
+        }
+        return try await keys.key(withHash: hash).map { Principal(keyID: $0.id, role: $0.role, tenant: $0.tenant) }
     }
 }
 
@@ -48,7 +57,7 @@ public enum APIKeys {
         SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    public static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
         let a = Array(lhs.utf8), b = Array(rhs.utf8)
         guard a.count == b.count else { return false }
         return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0

@@ -10,8 +10,7 @@ import ZixlyCore
 struct SessionAuthenticator: RouterMiddleware {
     typealias Context = AppRequestContext
     let sessions: Sessions
-    let adminKeyHash: String
-    let keys: any APIKeyStore
+    let keys: KeyPrincipals
     let users: any UserStore
     let clock: any WallClock
 
@@ -45,11 +44,8 @@ struct SessionAuthenticator: RouterMiddleware {
     /// The session's user or key, looked up again: disabling or revoking it ends its sessions.
     private func principal(for session: Sessions.Session) async throws -> Principal? {
         switch Sessions.Subject(session.subject) {
-        case .apiKey(let hash)? where APIKeys.constantTimeEqual(hash, adminKeyHash):
-            return Principal(keyID: "bootstrap-admin", role: .admin, tenant: NewJob.defaultTenant)
         case .apiKey(let hash)?:
-            guard let key = try await keys.key(withHash: hash) else { return nil }
-            return Principal(keyID: key.id, role: key.role, tenant: key.tenant)
+            return try await keys.principal(forKeyHash: hash)
         case .user(let id)?:
             guard let user = try await users.user(id: id) else { return nil }
             return Principal(keyID: "user:\(user.id)", role: user.role, tenant: user.tenant, username: user.username)
