@@ -42,3 +42,14 @@ public struct AppRequestContext: RequestContext {
         return principal
     }
 }
+
+extension AppRequestContext {
+    /// The matched route's template (`/api/pipelines/{id}`, Hummingbird's `NotFound` when nothing
+    /// matched), never the raw path: what metrics label and spans are named by.
+    var routeTemplate: String { endpointPath ?? "unmatched" }
+
+    /// The status a client gets for an error that escaped the handlers (500 unless it carries one).
+    static func statusCode(of error: any Error) -> Int {
+        (error as? any HTTPResponseError)?.status.code ?? 500
+    }
+}

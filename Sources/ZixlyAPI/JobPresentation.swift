@@ -19,7 +19,7 @@ extension JSONValue {
 
 extension Parameters {
     /// The `{id}` path parameter as a job id; 404 when it is not a UUID (no such job can exist).
-    func jobID() throws -> JobID {
+    public func jobID() throws -> JobID {
         guard let text = get("id"), let id = JobID(validating: text) else { throw APIError.notFound("job") }
         return id
     }

@@ -50,6 +50,9 @@ public enum SweepSortKey: String, Sendable, CaseIterable {
     case avgTradeDuration = "avg_trade_duration"
     case fastPeriod = "fast_period"
     case slowPeriod = "slow_period"
+
+    /// Best first: descending, except drawdown (lowest is best) and the periods (in order).
+    public var sortsDescendingByDefault: Bool { self != .maxDrawdownPct && self != .fastPeriod && self != .slowPeriod }
 }
 
 /// Rows of `trading_sweep_results`, written by the worker that holds the job's lease.

@@ -10,8 +10,7 @@ extension DashboardController {
     /// statistics, the heatmap of `?metric=` and the top rows sorted by `?sort=`/`?order=`.
     @Sendable func job(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = context.principal else { return Pages.redirect("/login") }
-        let id = try context.parameters.dashboardJobID()
-        guard let job = try await services.queue.job(id), job.tenant == principal.tenant else { throw APIError.notFound("job") }
+        let job = try await ownedJob(context, principal: principal)
         let query = request.uri.queryParameters
         var values: [String: Any] = [
             "job": JobView(job, principal: principal, now: services.queue.clock.now()).values,
@@ -29,7 +28,7 @@ extension DashboardController {
     private func sweepValues(_ job: Job, query: Parameters) async throws -> [String: Any] {
         let metric = query.get("metric").flatMap(SweepSortKey.init(rawValue:)).flatMap { Heatmap.metrics.contains($0) ? $0 : nil } ?? .sharpeRatio
         let sort = query.get("sort").flatMap(SweepSortKey.init(rawValue:)) ?? .score
-        let descending = query.get("order").map { $0 != "asc" } ?? (sort != .maxDrawdownPct && sort != .fastPeriod && sort != .slowPeriod)
+        let descending = query.get("order").map { $0 != "asc" } ?? sort.sortsDescendingByDefault
         let all = try await services.results.rows(for: job.id, sortBy: .score, descending: true, limit: nil, rankedOnly: false)
         let top = try await services.results.rows(for: job.id, sortBy: sort, descending: descending, limit: 25, rankedOnly: false)
         let statistics = SweepStatistics(rows: all)

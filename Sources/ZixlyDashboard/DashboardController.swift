@@ -54,24 +54,26 @@ public struct DashboardController: Sendable {
         } else {
             let key = (form["api_key"] ?? "").trimmingCharacters(in: .whitespaces)
             let hash = APIKeys.hash(key)
-            let known = APIKeys.constantTimeEqual(hash, APIKeys.hash(services.adminAPIKey)) ? true : (try await services.apiKeys.key(withHash: hash)) != nil
-            guard !key.isEmpty, known else {
+            guard !key.isEmpty, try await services.keyPrincipals.principal(forKeyHash: hash) != nil else {
                 return pages.render("login", title: "Sign in", ["error": "That API key is not valid (or was revoked)."], context: context, status: .unauthorized)
             }
             subject = .apiKey(hash: hash)
         }
-        let value = services.sessions.issue(subject: subject, now: services.queue.clock.now())
         var response = Pages.redirect("/")
-        response.setCookie(Cookie(
-            name: Sessions.cookieName, value: value, maxAge: Int(Sessions.lifetime), path: "/", secure: Self.isHTTPS(request),
-            httpOnly: true, sameSite: .lax))
+        let value = services.sessions.issue(subject: subject, now: services.queue.clock.now())
+        response.setCookie(Self.sessionCookie(value, maxAge: Int(Sessions.lifetime), request: request))
         return response
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         var response = Pages.redirect("/login")
-        response.setCookie(Cookie(name: Sessions.cookieName, value: "", maxAge: 0, path: "/", secure: Self.isHTTPS(request), httpOnly: true, sameSite: .lax))
+        response.setCookie(Self.sessionCookie("", maxAge: 0, request: request))
         return response
+    }
+
+    /// The session cookie: HttpOnly, SameSite=Lax, for the whole site, Secure behind TLS.
+    static func sessionCookie(_ value: String, maxAge: Int, request: Request) -> Cookie {
+        Cookie(name: Sessions.cookieName, value: value, maxAge: maxAge, path: "/", secure: isHTTPS(request), httpOnly: true, sameSite: .lax)
     }
 
     // MARK: Jobs
@@ -132,10 +134,17 @@ public struct DashboardController: Sendable {
     private func change(_ request: Request, context: AppRequestContext, _ action: (JobID) async throws -> String) async throws -> Response {
         guard let principal = context.principal else { return Pages.redirect("/login") }
         guard principal.role >= .editor else { throw APIError(.forbidden, "this action needs the editor role; you have \(principal.role.rawValue)") }
-        let id = try context.parameters.dashboardJobID()
-        guard let job = try await services.queue.job(id), job.tenant == principal.tenant else { throw APIError.notFound("job") }
+        let job = try await ownedJob(context, principal: principal)
         let notice = try await action(job.id)
         return Pages.redirect("/jobs/\(job.id.rawValue)?notice=\(notice)")
+    }
+
+    /// The `{id}` job of the principal's tenant; 404 for any other (or none).
+    func ownedJob(_ context: AppRequestContext, principal: Principal) async throws -> Job {
+        guard let job = try await services.queue.job(try context.parameters.jobID()), job.tenant == principal.tenant else {
+            throw APIError.notFound("job")
+        }
+        return job
     }
 
     static func notice(_ code: String?) -> String? {
@@ -154,10 +163,3 @@ public struct DashboardController: Sendable {
     }
 }
 
-extension Parameters {
-    /// The `{id}` path parameter as a job id; 404 when it is not a UUID.
-    func dashboardJobID() throws -> JobID {
-        guard let text = get("id"), let id = JobID(validating: text) else { throw APIError.notFound("job") }
-        return id
-    }
-}

@@ -47,7 +47,7 @@ struct ResultsController {
                 fields["sort_by"] = "must be one of \(SweepSortKey.allCases.map(\.rawValue).joined(separator: ", "))"
             }
         }
-        var descending = sortKey != .maxDrawdownPct && sortKey != .fastPeriod && sortKey != .slowPeriod
+        var descending = sortKey.sortsDescendingByDefault
         switch query.get("order")?.lowercased() {
         case nil, "": break
         case "asc": descending = false

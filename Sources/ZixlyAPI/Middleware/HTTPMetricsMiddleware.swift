@@ -17,7 +17,7 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
             record(request, context: context, status: response.status.code, since: start)
             return response
         } catch {
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            let status = Context.statusCode(of: error)
             record(request, context: context, status: status, since: start)
             throw error
         }
@@ -29,7 +29,7 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
     private func record(_ request: Request, context: Context, status: Int, since start: ContinuousClock.Instant) {
         let dimensions = [
             ("method", Self.knownMethods.contains(request.method) ? request.method.rawValue : "other"),
-            ("route", context.endpointPath ?? "unmatched"), ("status_code", String(status)),
+            ("route", context.routeTemplate), ("status_code", String(status)),
         ]
         Counter(label: MetricNames.httpRequests, dimensions: dimensions, factory: factory).increment()
         Metrics.Timer(label: MetricNames.httpRequestDuration, dimensions: dimensions, factory: factory)

@@ -11,7 +11,7 @@ struct HTTPTracingMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var parent = ServiceContext.topLevel
         tracer.extract(request.headers, into: &parent, using: HTTPFieldsExtractor())
-        let route = context.endpointPath ?? "unmatched"
+        let route = context.routeTemplate
         return try await tracer.withSpan("\(request.method.rawValue) \(route)", context: parent, ofKind: .server) { span in
             span.attributes["http.request.method"] = request.method.rawValue
             span.attributes["http.route"] = route
@@ -22,7 +22,7 @@ struct HTTPTracingMiddleware: RouterMiddleware {
                 if response.status.code >= 500 { span.setStatus(SpanStatus(code: .error)) }
                 return response
             } catch {
-                let status = (error as? any HTTPResponseError)?.status.code ?? 500
+                let status = Context.statusCode(of: error)
                 span.attributes["http.response.status_code"] = Int(status)
                 throw error
             }
