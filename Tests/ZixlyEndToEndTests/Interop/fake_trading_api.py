@@ -8,11 +8,12 @@ GET /api/v1/sweeps/{id}/best -> a best combination made from the request. A requ
 "Authorization: Bearer API_KEY" gets 401. Every sweep request is appended to OUT.jsonl.
 """
 import json
-import os
 import sys
 import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "Python"))
+from test_http_server import QuietHandler, serve  # noqa: E402
 
 port, api_key, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 lock = threading.Lock()
@@ -20,12 +21,12 @@ sweeps = {}  # id -> {"body", "polls"}
 by_key = {}
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     def do_POST(self):
         if not self.authorized():
             return
         if self.path != "/api/v1/strategy/sweep":
-            return self.answer(404, {"detail": "not found"})
+            return self.answer_json(404, {"detail": "not found"})
         body = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))) or b"{}")
         key = self.headers.get("idempotency-key")
         with lock:
@@ -36,7 +37,7 @@ class Handler(BaseHTTPRequestHandler):
                     by_key[key] = sweep_id
             with open(out, "a") as handle:
                 handle.write(json.dumps({"id": sweep_id, "idempotency_key": key, "body": body}) + "\n")
-        self.answer(202, {"job_id": sweep_id, "status": "queued"})
+        self.answer_json(202, {"job_id": sweep_id, "status": "queued"})
 
     def do_GET(self):
         if not self.authorized():
@@ -45,50 +46,30 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             sweep = sweeps.get(parts[3]) if len(parts) >= 4 else None
             if sweep is None:
-                return self.answer(404, {"detail": "no such sweep"})
+                return self.answer_json(404, {"detail": "no such sweep"})
             if parts[2] == "jobs":
                 sweep["polls"] += 1
                 polls = sweep["polls"]
                 if polls == 1:
-                    return self.answer(200, {"job_id": parts[3], "status": "queued"})
+                    return self.answer_json(200, {"job_id": parts[3], "status": "queued"})
                 if polls == 2:
-                    return self.answer(200, {"job_id": parts[3], "status": "running", "progress": 50})
+                    return self.answer_json(200, {"job_id": parts[3], "status": "running", "progress": 50})
                 if sweep["body"].get("ticker") == "FAIL":
-                    return self.answer(200, {"job_id": parts[3], "status": "failed", "error": "no data for FAIL"})
-                return self.answer(200, {"job_id": parts[3], "status": "completed", "progress": 100})
+                    return self.answer_json(200, {"job_id": parts[3], "status": "failed", "error": "no data for FAIL"})
+                return self.answer_json(200, {"job_id": parts[3], "status": "completed", "progress": 100})
             if parts[2] == "sweeps" and parts[-1] == "best":
                 body = sweep["body"]
-                return self.answer(200, {
+                return self.answer_json(200, {
                     "fast_period": body["fast_range"][0], "slow_period": body["slow_range"][1], "sharpe_ratio": 1.23,
                     "total_return_pct": 45.6, "max_drawdown_pct": 12.3, "total_trades": 42,
                 })
-        self.answer(404, {"detail": "not found"})
+        self.answer_json(404, {"detail": "not found"})
 
     def authorized(self):
         if self.headers.get("authorization") == f"Bearer {api_key}":
             return True
-        self.answer(401, {"detail": "missing or wrong API key"})
+        self.answer_json(401, {"detail": "missing or wrong API key"})
         return False
 
-    def answer(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
-    def log_message(self, *args):
-        pass
-
-
-def exit_with_parent(parent=os.getppid()):
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
-threading.Thread(target=exit_with_parent, daemon=True).start()
-server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-print("ready", flush=True)
-server.serve_forever()
+serve(port, Handler)

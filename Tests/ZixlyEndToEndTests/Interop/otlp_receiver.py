@@ -6,47 +6,28 @@ POST /v1/traces (application/json) -> 200 {}; each request body is appended to O
 one line. Anything else gets 404 (or 415 for a non-JSON body). Exits when its parent does.
 """
 import json
-import os
 import sys
 import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "Python"))
+from test_http_server import QuietHandler, serve  # noqa: E402
 
 port, out = int(sys.argv[1]), sys.argv[2]
 lock = threading.Lock()
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("content-length", "0")))
         if self.path != "/v1/traces":
-            return self.answer(404)
+            return self.answer(404, b"{}", "application/json")
         if not self.headers.get("content-type", "").startswith("application/json"):
-            return self.answer(415)
+            return self.answer(415, b"{}", "application/json")
         export = json.loads(body)
         with lock, open(out, "a") as handle:
             handle.write(json.dumps(export) + "\n")
-        self.answer(200)
-
-    def answer(self, status):
-        data = b"{}"
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+        self.answer(200, b"{}", "application/json")
 
 
-def exit_with_parent(parent=os.getppid()):
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
-threading.Thread(target=exit_with_parent, daemon=True).start()
-server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-print("ready", flush=True)
-server.serve_forever()
+serve(port, Handler)

@@ -8,13 +8,15 @@ Behaviour by path: /ok answers 204; /flaky answers 500 to its first two requests
 verify gets 401. Prints "ready" once it listens.
 """
 import json
-import os
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from standardwebhooks.webhooks import Webhook
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "Python"))
+from test_http_server import QuietHandler, serve  # noqa: E402
 
 port, secret, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 webhook = Webhook(secret)
@@ -22,7 +24,7 @@ lock = threading.Lock()
 counts = {}
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("content-length", "0")))
         headers = {name.lower(): value for name, value in self.headers.items()}
@@ -49,24 +51,5 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(410, b"gone")
         self.answer(204 if self.path == "/ok" else 200, b"")
 
-    def answer(self, status, body):
-        self.send_response(status)
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
-    def log_message(self, *args):
-        pass
-
-
-def exit_with_parent(parent=os.getppid()):
-    """The test process may end without stopping us: leave when it is gone."""
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(0)
-
-
-threading.Thread(target=exit_with_parent, daemon=True).start()
-server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-print("ready", flush=True)
-server.serve_forever()
+serve(port, Handler)
