@@ -22,8 +22,9 @@ public final class PrometheusExporter: Sendable {
         ]
         self.factory = factory
         registry.makeGauge(
-            name: MetricNames.buildInfo, labels: [("version", version), ("commit", commit)],
-            help: "The running binary's version and commit; always 1."
+            descriptor: MetricNameDescriptor(
+                metricName: MetricNames.buildInfo, unitName: "", helpText: "The running binary's version and commit; always 1."),
+            labels: [("version", version), ("commit", commit)]
         ).set(to: 1.0)
     }
 
