@@ -13,6 +13,7 @@ extension Job {
             "result_summary": resultSummary ?? .null,
             "metrics": resultSummary?["best"] ?? .null,
             "error_message": errorMessage.map(JSONValue.string) ?? .null,
+            "attempt_errors": .array(attemptErrors.map(\.json)),
             "attempts": .number(Double(attempt)),
             "max_attempts": .number(Double(maxAttempts)),
             "progress": .number(Double(progress?.percent ?? (state == .completed ? 100 : 0))),

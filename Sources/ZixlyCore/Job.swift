@@ -62,6 +62,8 @@ public struct Job: Sendable, Equatable {
     public var progress: JobProgress?
     /// The latest failure, kept when a retry is queued.
     public var errorMessage: String?
+    /// Every failed attempt, oldest first (kept across retries, also a user's retry).
+    public var attemptErrors: [AttemptError]
     /// What the pipeline reported on completion (for sweeps: best combination, counts, timing).
     public var resultSummary: JSONValue?
     public var idempotencyKey: String?
@@ -73,7 +75,7 @@ public struct Job: Sendable, Equatable {
         attempt: Int, maxAttempts: Int, runAt: Date, createdAt: Date, startedAt: Date? = nil,
         finishedAt: Date? = nil, leaseOwner: WorkerID? = nil, leaseExpiresAt: Date? = nil,
         cancelRequested: Bool = false, progress: JobProgress? = nil, errorMessage: String? = nil,
-        resultSummary: JSONValue? = nil, idempotencyKey: String? = nil, traceParent: String? = nil
+        attemptErrors: [AttemptError] = [], resultSummary: JSONValue? = nil, idempotencyKey: String? = nil, traceParent: String? = nil
     ) {
         self.id = id
         self.tenant = tenant
@@ -92,6 +94,7 @@ public struct Job: Sendable, Equatable {
         self.cancelRequested = cancelRequested
         self.progress = progress
         self.errorMessage = errorMessage
+        self.attemptErrors = attemptErrors
         self.resultSummary = resultSummary
         self.idempotencyKey = idempotencyKey
         self.traceParent = traceParent

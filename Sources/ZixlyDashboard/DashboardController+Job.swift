@@ -14,7 +14,7 @@ extension DashboardController {
         let query = request.uri.queryParameters
         var values: [String: Any] = [
             "job": JobView(job, principal: principal, now: services.queue.clock.now()).values,
-            "timeline": Self.timeline(job).map { ["text": $0] },
+            "timeline": JobTimeline.entries(job).map(\.values),
             "parameters": Self.parameters(job.parameters),
             "notice": Self.notice(query.get("notice")) ?? false,
             "sweep": false,
@@ -86,19 +86,6 @@ extension DashboardController {
         else { return nil }
         let curve = Sweep.equityCurve(series, strategy: parameters.strategy, fast: best.fastPeriod, slow: best.slowPeriod, costs: parameters.costs)
         return EquityChart().svg(dates: series.dates, strategy: curve, buyAndHold: Sweep.buyAndHoldCurve(series))
-    }
-
-    static func timeline(_ job: Job) -> [String] {
-        var lines = ["Queued \(JobView.time(job.createdAt))"]
-        if let started = job.startedAt {
-            lines.append("Attempt \(job.attempt) of \(job.maxAttempts) started \(JobView.time(started))")
-        }
-        if let finished = job.finishedAt {
-            lines.append("\(job.state.rawValue.capitalized) \(JobView.time(finished))")
-        } else if job.state == .queued, job.attempt > 0 {
-            lines.append("Waiting to retry from \(JobView.time(job.runAt))")
-        }
-        return lines
     }
 
     /// Top-level parameters as name/value text (values as compact JSON when not a string).

@@ -27,6 +27,7 @@ extension Job {
             cancelRequested: try row["cancel_requested"].decode(Bool.self),
             progress: try percent.map { JobProgress(percent: $0, message: try row["progress_message"].decode(String?.self)) },
             errorMessage: try row["error_message"].decode(String?.self),
+            attemptErrors: try AttemptError.decodeHistory(jsonText: try row["attempt_errors"].decode(String.self)),
             resultSummary: try row["result_summary"].decode(String?.self).map(JSONValue.init(jsonText:)),
             idempotencyKey: try row["idempotency_key"].decode(String?.self),
             traceParent: try row["trace_parent"].decode(String?.self))

@@ -107,16 +107,24 @@ public struct PostgresJobStore: JobStore {
         if let retryAt {
             return try await changesOne("""
                 UPDATE jobs
-                SET state = 'queued', run_at = \(retryAt), error_message = \(failure.message), lease_owner = NULL, lease_expires_at = NULL
+                SET state = 'queued', run_at = \(retryAt), error_message = \(failure.message), lease_owner = NULL, lease_expires_at = NULL,
+                    attempt_errors = (attempt_errors::jsonb || jsonb_build_object(
+                        \(unescaped: Self.attemptErrorColumns), 'at', \(now.timeIntervalSince1970)::float8, 'error', \(failure.message)::text))::text
                 WHERE id = \(lease.jobID.rawValue) AND state = 'running' AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt)
                 """)
         }
         return try await changesOne("""
             UPDATE jobs
-            SET state = 'failed', finished_at = \(now), error_message = \(failure.message), lease_owner = NULL, lease_expires_at = NULL
+            SET state = 'failed', finished_at = \(now), error_message = \(failure.message), lease_owner = NULL, lease_expires_at = NULL,
+                attempt_errors = (attempt_errors::jsonb || jsonb_build_object(
+                    \(unescaped: Self.attemptErrorColumns), 'at', \(now.timeIntervalSince1970)::float8, 'error', \(failure.message)::text))::text
             WHERE id = \(lease.jobID.rawValue) AND state = 'running' AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt)
             """)
     }
+
+    /// The entry of `attempt_errors` that the row itself gives (its values before the update):
+    /// attempt, start and worker; each UPDATE adds `at` and `error`.
+    static let attemptErrorColumns = "'attempt', attempt, 'started_at', extract(epoch FROM started_at)::float8, 'worker', lease_owner"
 
     public func acknowledgeCancel(_ lease: Lease, now: Date) async throws -> Bool {
         try await changesOne("""

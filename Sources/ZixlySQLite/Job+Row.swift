@@ -27,6 +27,7 @@ extension Job {
             cancelRequested: row["cancel_requested"],
             progress: percent.map { JobProgress(percent: $0, message: row["progress_message"]) },
             errorMessage: row["error_message"],
+            attemptErrors: try AttemptError.decodeHistory(jsonText: row["attempt_errors"]),
             resultSummary: try summaryText.map(JSONValue.init(jsonText:)),
             idempotencyKey: row["idempotency_key"],
             traceParent: row["trace_parent"])

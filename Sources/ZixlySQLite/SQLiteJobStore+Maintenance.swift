@@ -18,17 +18,19 @@ extension SQLiteJobStore {
                 if let retryAt = retryPolicy.retryAt(afterAttempt: attempt, maxAttempts: row["max_attempts"], now: now) {
                     try db.execute(sql: """
                         UPDATE jobs
-                        SET state = 'queued', run_at = ?, lease_owner = NULL, lease_expires_at = NULL,
-                            error_message = 'lease expired: the worker stopped renewing it (attempt ' || attempt || ')'
-                        WHERE id = ? AND state = 'running' AND attempt = ?
-                        """, arguments: [retryAt.unix, id, attempt])
+                        SET state = 'queued', run_at = ?1, lease_owner = NULL, lease_expires_at = NULL,
+                            error_message = \(Self.leaseExpiredMessage),
+                            \(Self.appendAttemptError(at: "?4", message: Self.leaseExpiredMessage))
+                        WHERE id = ?2 AND state = 'running' AND attempt = ?3
+                        """, arguments: [retryAt.unix, id, attempt, now.unix])
                     report.requeued.append(JobID(rawValue: id))
                 } else {
                     try db.execute(sql: """
                         UPDATE jobs
-                        SET state = 'failed', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL,
-                            error_message = 'lease expired on the last attempt (' || attempt || ' of ' || max_attempts || ')'
-                        WHERE id = ? AND state = 'running' AND attempt = ?
+                        SET state = 'failed', finished_at = ?1, lease_owner = NULL, lease_expires_at = NULL,
+                            error_message = \(Self.lastLeaseExpiredMessage),
+                            \(Self.appendAttemptError(at: "?1", message: Self.lastLeaseExpiredMessage))
+                        WHERE id = ?2 AND state = 'running' AND attempt = ?3
                         """, arguments: [now.unix, id, attempt])
                     report.failed.append(JobID(rawValue: id))
                 }
@@ -36,6 +38,10 @@ extension SQLiteJobStore {
             return report
         }
     }
+
+    /// The error of an attempt whose lease ran out, as SQL over the row.
+    static let leaseExpiredMessage = "'lease expired: the worker stopped renewing it (attempt ' || attempt || ')'"
+    static let lastLeaseExpiredMessage = "'lease expired on the last attempt (' || attempt || ' of ' || max_attempts || ')'"
 
     public func pruneFinished(before: Date, limit: Int) async throws -> Int {
         try await database.write { db in

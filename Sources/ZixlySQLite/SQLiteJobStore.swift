@@ -99,15 +99,26 @@ public struct SQLiteJobStore: JobStore {
         if let retryAt {
             return try await finish(lease, sql: """
                 UPDATE jobs
-                SET state = 'queued', run_at = ?, error_message = ?, lease_owner = NULL, lease_expires_at = NULL
-                WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
-                """, [retryAt.unix, failure.message])
+                SET state = 'queued', run_at = ?2, error_message = ?1, lease_owner = NULL, lease_expires_at = NULL,
+                    \(Self.appendAttemptError(at: "?3", message: "?1"))
+                WHERE id = ?4 AND state = 'running' AND lease_owner = ?5 AND attempt = ?6
+                """, [failure.message, retryAt.unix, now.unix])
         }
         return try await finish(lease, sql: """
             UPDATE jobs
-            SET state = 'failed', finished_at = ?, error_message = ?, lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
-            """, [now.unix, failure.message])
+            SET state = 'failed', finished_at = ?3, error_message = ?1, lease_owner = NULL, lease_expires_at = NULL,
+                \(Self.appendAttemptError(at: "?3", message: "?1"))
+            WHERE id = ?4 AND state = 'running' AND lease_owner = ?5 AND attempt = ?6
+            """, [failure.message, nil, now.unix])
+    }
+
+    /// The SET clause that adds the current attempt to `attempt_errors`, from the row's values
+    /// before the update (its attempt, start and lease owner). `at` and `message` are SQL.
+    static func appendAttemptError(at: String, message: String) -> String {
+        """
+        attempt_errors = json_insert(attempt_errors, '$[' || json_array_length(attempt_errors) || ']', json_object(
+            'attempt', attempt, 'at', \(at), 'started_at', started_at, 'worker', lease_owner, 'error', \(message)))
+        """
     }
 
     public func acknowledgeCancel(_ lease: Lease, now: Date) async throws -> Bool {

@@ -173,6 +173,16 @@ enum SQLiteMigrations {
             disabled_at   REAL
         );
         """),
+        // Each failed attempt of a job (JSON array); inbound signing secrets added or retired at run time.
+        ("0006_attempt_errors_and_signing_secrets", """
+        ALTER TABLE jobs ADD COLUMN attempt_errors TEXT NOT NULL DEFAULT '[]';
+        CREATE TABLE webhook_signing_secrets (
+            fingerprint   TEXT PRIMARY KEY NOT NULL,
+            secret        TEXT,
+            created_at    REAL NOT NULL,
+            expires_at    REAL
+        );
+        """),
     ]
 
     static var migrator: DatabaseMigrator {

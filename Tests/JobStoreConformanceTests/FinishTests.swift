@@ -65,6 +65,32 @@ struct FinishTests {
         #expect(job.state == .failed && job.errorMessage == "bad input" && job.finishedAt == h.clock.now())
     }
 
+    @Test("each failed attempt joins the job's history, with its start, worker and error", arguments: StoreKind.allCases)
+    func attemptHistory(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let first = try await h.factory.running(JobFactory.newJob(maxAttempts: 3), worker: Harness.worker)
+        let firstStart = h.clock.now()
+        h.clock.advance(by: 3)
+        let firstFailure = h.clock.now()
+        #expect(try await h.store.fail(first.lease, failure: JobFailure(message: "timeout <talking> to \"feed\""), retryAt: firstFailure, now: firstFailure))
+        let second = try #require(try await h.store.claim(worker: Harness.otherWorker, limit: 1, leaseFor: 60, now: h.clock.now()).first)
+        h.clock.advance(by: 2)
+        #expect(try await h.store.fail(second.lease, failure: JobFailure(message: "bad input", isRetryable: false), retryAt: nil, now: h.clock.now()))
+        let job = try #require(try await h.store.job(first.job.id))
+        #expect(job.state == .failed && job.attemptErrors.count == 2)
+        let (one, two) = (job.attemptErrors[0], job.attemptErrors[1])
+        #expect(one.attempt == 1 && one.worker == Harness.worker && one.message == "timeout <talking> to \"feed\"")
+        #expect(abs(try #require(one.startedAt).timeIntervalSince(firstStart)) < 0.001 && abs(one.at.timeIntervalSince(firstFailure)) < 0.001)
+        #expect(two.attempt == 2 && two.worker == Harness.otherWorker && two.message == "bad input")
+        #expect(abs(two.at.timeIntervalSince(h.clock.now())) < 0.001)
+        // A user's retry keeps the history; a completed attempt adds nothing.
+        _ = try await h.store.retry(job.id, now: h.clock.now())
+        let third = try #require(try await h.store.claim(worker: Harness.worker, limit: 1, leaseFor: 60, now: h.clock.now()).first)
+        #expect(third.job.attemptErrors.count == 2)
+        #expect(try await h.store.complete(third.lease, summary: [:], now: h.clock.now()))
+        #expect(try await h.store.job(job.id)?.attemptErrors.map(\.attempt) == [1, 2])
+    }
+
     @Test("release gives the job back without spending the attempt", arguments: StoreKind.allCases)
     func release(kind: StoreKind) async throws {
         let h = try await Harness(kind)

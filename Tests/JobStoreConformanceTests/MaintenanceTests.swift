@@ -20,8 +20,11 @@ struct MaintenanceTests {
         let requeued = try #require(try await h.store.job(retriable.job.id))
         #expect(requeued.state == .queued && requeued.runAt == h.clock.now().addingTimeInterval(2) && requeued.leaseOwner == nil)
         #expect(requeued.errorMessage?.contains("lease expired") == true)
+        #expect(requeued.attemptErrors.map(\.attempt) == [1] && requeued.attemptErrors.first?.message == requeued.errorMessage)
+        #expect(requeued.attemptErrors.first?.worker == WorkerID("factory"))
         let failed = try #require(try await h.store.job(lastTry.job.id))
         #expect(failed.state == .failed && failed.finishedAt == h.clock.now())
+        #expect(failed.attemptErrors.count == 1 && failed.attemptErrors[0].message == "lease expired on the last attempt (1 of 1)")
         #expect(try await h.store.job(healthy.job.id)?.state == .running)
     }
 

@@ -107,6 +107,35 @@ struct DashboardTests {
         }
     }
 
+    @Test("the timeline shows every attempt: when it started, on which worker, and the error it failed with")
+    func attemptTimeline() async throws {
+        let app = try await TestApp(role: .api)
+        let start = Date(timeIntervalSince1970: 1_790_000_000)
+        let queued = try await app.stores.jobs.enqueue(NewJob(jobType: "noop", parameters: [:], maxAttempts: 3), now: start).job
+        for (index, message) in ["feed timed out", "feed answered 502"].enumerated() {
+            let now = start.addingTimeInterval(Double(index) * 60)
+            let claimed = try #require(try await app.stores.jobs.claim(worker: WorkerID("worker-\(index + 1)"), limit: 1, leaseFor: 60, now: now).first)
+            _ = try await app.stores.jobs.fail(claimed.lease, failure: JobFailure(message: message), retryAt: now.addingTimeInterval(30), now: now.addingTimeInterval(2.5))
+        }
+        try await app.test { client in
+            let (cookie, _) = try await Self.signIn(client)
+            let page = try await client.get("/jobs/\(queued.id.rawValue)", headers: [.cookie: cookie]).text
+            let timeline = String(page[try #require(page.range(of: "<ol class=\"timeline\">")).lowerBound...].split(separator: "</ol>")[0])
+            let expected = [
+                "Queued 2026-09-21 14:13:20 UTC",
+                "Attempt 1 started 2026-09-21 14:13:20 UTC on worker-1", "Attempt 1 failed 2026-09-21 14:13:22 UTC after 2.5 s", "feed timed out",
+                "Attempt 2 started 2026-09-21 14:14:20 UTC on worker-2", "Attempt 2 failed 2026-09-21 14:14:22 UTC after 2.5 s", "feed answered 502",
+                "Waiting to retry from 2026-09-21 14:14:50 UTC",
+            ]
+            var rest = Substring(timeline)
+            for line in expected {
+                let found = try #require(rest.range(of: line), "\(line) (in order) in \(timeline)")
+                rest = rest[found.upperBound...]
+            }
+            #expect(timeline.components(separatedBy: "class=\"failure\"").count == 3)
+        }
+    }
+
     @Test("a viewer sees no cancel, retry or trigger, and is refused them")
     func viewerRole() async throws {
         let app = try await TestApp(role: .api)

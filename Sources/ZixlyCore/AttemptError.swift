@@ -1,0 +1,57 @@
+import Foundation
+
+/// One failed attempt of a job, kept in the job's history (as River's `errors` and Oban's
+/// `errors`): which attempt, when it started and ended, on which worker, and why it failed.
+/// Successful attempts add nothing; a failure, a retry and a lease lost to the rescuer each add one.
+public struct AttemptError: Sendable, Equatable {
+    public var attempt: Int
+    /// When the attempt failed (or its lease was found expired).
+    public var at: Date
+    public var startedAt: Date?
+    public var worker: WorkerID?
+    public var message: String
+
+    public init(attempt: Int, at: Date, startedAt: Date? = nil, worker: WorkerID? = nil, message: String) {
+        self.attempt = attempt
+        self.at = at
+        self.startedAt = startedAt
+        self.worker = worker
+        self.message = message
+    }
+}
+
+extension AttemptError {
+    /// The stored history: a JSON array of `{attempt, at, started_at, worker, error}`, times in
+    /// Unix seconds, as both job stores write it in SQL.
+    public static func decodeHistory(jsonText: String) throws -> [AttemptError] {
+        guard case .array(let entries) = try JSONValue(jsonText: jsonText) else {
+            throw CorruptAttemptHistory(text: jsonText)
+        }
+        return try entries.map { entry in
+            guard let attempt = entry["attempt"]?.doubleValue, let at = entry["at"]?.doubleValue else {
+                throw CorruptAttemptHistory(text: jsonText)
+            }
+            return AttemptError(
+                attempt: Int(attempt), at: Date(timeIntervalSince1970: at),
+                startedAt: entry["started_at"]?.doubleValue.map(Date.init(timeIntervalSince1970:)),
+                worker: entry["worker"]?.stringValue.map(WorkerID.init), message: entry["error"]?.stringValue ?? "")
+        }
+    }
+
+    /// As the API shows it: ISO-8601 times.
+    public var json: JSONValue {
+        [
+            "attempt": .number(Double(attempt)),
+            "at": .string(ISO8601.string(at)),
+            "started_at": startedAt.map { .string(ISO8601.string($0)) } ?? .null,
+            "worker": worker.map { .string($0.rawValue) } ?? .null,
+            "error": .string(message),
+        ]
+    }
+}
+
+/// A job's attempt history that is not the JSON array the stores write.
+public struct CorruptAttemptHistory: Error, CustomStringConvertible {
+    public var text: String
+    public var description: String { "corrupt attempt history: \(text.prefix(200))" }
+}
