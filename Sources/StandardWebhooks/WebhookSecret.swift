@@ -24,6 +24,13 @@ public struct WebhookSecret: Sendable, Equatable, CustomStringConvertible {
     /// The `whsec_…` text form, for storing and for client libraries.
     public var serialized: String { Self.prefix + key.withUnsafeBytes { Data($0).base64EncodedString() } }
 
+    /// Names the secret without revealing it: `sha256:` and the first 16 hex digits of the
+    /// SHA-256 of its key, the same wherever the secret is configured.
+    public var fingerprint: String {
+        let digest = key.withUnsafeBytes { SHA256.hash(data: Data($0)) }
+        return "sha256:" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Redacted: a secret never reaches a log line through string interpolation.
     public var description: String { "whsec_***" }
 

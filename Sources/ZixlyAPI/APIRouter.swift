@@ -16,6 +16,7 @@ public func buildRouter(_ services: APIServices, surface: RouterSurface = .full)
     PipelineController(services: services).register(on: router)
     KeyController(services: services).register(on: router)
     WebhookEndpointController(services: services).register(on: router)
+    SigningSecretController(services: services).register(on: router)
     return router
 }
 

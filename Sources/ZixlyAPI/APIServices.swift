@@ -17,8 +17,8 @@ public struct APIServices: Sendable {
     /// Dashboard users.
     public var users: any UserStore
     public var marketData: MarketDataDirectory
-    /// Verifies inbound webhooks (all active secrets).
-    public var webhook: Webhook
+    /// Verifies inbound webhooks (every active secret) and rotates the secrets.
+    public var signingSecrets: InboundSigningSecrets
     /// The bootstrap admin key (`ZIXLY_ADMIN_API_KEY`).
     public var adminAPIKey: String
     public var version: String
@@ -33,7 +33,7 @@ public struct APIServices: Sendable {
 
     public init(
         queue: JobQueue, results: any SweepResultStore, artifacts: any ArtifactStore, apiKeys: any APIKeyStore,
-        webhookEndpoints: any WebhookStore, users: any UserStore, marketData: MarketDataDirectory, webhook: Webhook, adminAPIKey: String, version: String,
+        webhookEndpoints: any WebhookStore, users: any UserStore, marketData: MarketDataDirectory, signingSecrets: InboundSigningSecrets, adminAPIKey: String, version: String,
         externalSweeps: Bool = false, metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         metricsExposition: @escaping @Sendable () -> String = { "" }, tracer: any Tracer = NoOpTracer()
     ) {
@@ -48,7 +48,7 @@ public struct APIServices: Sendable {
         self.webhookEndpoints = webhookEndpoints
         self.users = users
         self.marketData = marketData
-        self.webhook = webhook
+        self.signingSecrets = signingSecrets
         self.adminAPIKey = adminAPIKey
         self.version = version
     }

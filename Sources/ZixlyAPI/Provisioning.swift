@@ -55,4 +55,17 @@ public enum Provisioning {
         guard let host = components.host, !host.isEmpty else { return "must name a host" }
         return nil
     }
+
+    /// Retires an inbound signing secret after `grace`: 404 for an unknown fingerprint, 409 for
+    /// the last secret without an expiry.
+    public static func retireSigningSecret(fingerprint: String, after grace: TimeInterval, secrets: InboundSigningSecrets) async throws {
+        do {
+            try await secrets.retire(fingerprint: fingerprint, after: grace)
+        } catch let error as InboundSigningSecrets.RotationError {
+            switch error {
+            case .unknown: throw APIError.notFound("signing secret")
+            case .lastPermanentSecret: throw APIError.conflict(error.description)
+            }
+        }
+    }
 }

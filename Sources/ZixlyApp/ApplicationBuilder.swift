@@ -46,7 +46,9 @@ public struct ApplicationBuilder: Sendable {
         let queue = JobQueue(store: stores.jobs, clock: clock, wakeups: wakeups, metrics: QueueMetrics(factory: exporter.factory), tracer: tracer)
         let api = APIServices(
             queue: queue, results: stores.results, artifacts: stores.artifacts, apiKeys: stores.apiKeys,
-            webhookEndpoints: stores.webhooks, users: stores.users, marketData: marketData, webhook: Webhook(secrets: secrets.webhook), adminAPIKey: secrets.adminAPIKey,
+            webhookEndpoints: stores.webhooks, users: stores.users, marketData: marketData,
+            signingSecrets: InboundSigningSecrets(configured: secrets.webhook, store: stores.signingSecrets, clock: clock, logger: logger),
+            adminAPIKey: secrets.adminAPIKey,
             version: version, externalSweeps: configuration.tradingAPI != nil, metrics: exporter.factory,
             metricsExposition: { exporter.exposition() }, tracer: tracer)
         let router = buildRouter(api, surface: role.servesAPI ? .full : .operations)

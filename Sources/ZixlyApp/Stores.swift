@@ -15,6 +15,8 @@ public struct Stores: Sendable {
     public var webhooks: any WebhookStore
     /// Dashboard users.
     public var users: any UserStore
+    /// Inbound webhook signing secrets added or retired at run time.
+    public var signingSecrets: any SigningSecretStore
     public var artifacts: any ArtifactStore
     /// What must run while the stores are used (PostgreSQL's connection pool); first in the
     /// service group, so it stops last.
@@ -25,13 +27,14 @@ public struct Stores: Sendable {
 
     public init(
         jobs: any JobStore, results: any SweepResultStore, apiKeys: any APIKeyStore, webhooks: any WebhookStore, users: any UserStore,
-        artifacts: any ArtifactStore, services: [any Service] = [], wakeupService: (@Sendable (WorkSignal) -> any Service)? = nil
+        signingSecrets: any SigningSecretStore, artifacts: any ArtifactStore, services: [any Service] = [], wakeupService: (@Sendable (WorkSignal) -> any Service)? = nil
     ) {
         self.jobs = jobs
         self.results = results
         self.apiKeys = apiKeys
         self.webhooks = webhooks
         self.users = users
+        self.signingSecrets = signingSecrets
         self.artifacts = artifacts
         self.services = services
         self.wakeupService = wakeupService
@@ -72,7 +75,7 @@ public struct Stores: Sendable {
             return Stores(
                 jobs: PostgresJobStore(database: database), results: PostgresSweepResultStore(database: database),
                 apiKeys: PostgresAPIKeyStore(database: database), webhooks: PostgresWebhookStore(database: database),
-                users: PostgresUserStore(database: database), artifacts: artifacts, services: [database],
+                users: PostgresUserStore(database: database), signingSecrets: PostgresSigningSecretStore(database: database), artifacts: artifacts, services: [database],
                 wakeupService: { PostgresWakeupListener(database: database, wakeups: $0) })
         case .sqlite(let path):
             let database: SQLiteDatabase
@@ -85,7 +88,7 @@ public struct Stores: Sendable {
             return Stores(
                 jobs: SQLiteJobStore(database: database), results: SQLiteSweepResultStore(database: database),
                 apiKeys: SQLiteAPIKeyStore(database: database), webhooks: SQLiteWebhookStore(database: database),
-                users: SQLiteUserStore(database: database), artifacts: artifacts)
+                users: SQLiteUserStore(database: database), signingSecrets: SQLiteSigningSecretStore(database: database), artifacts: artifacts)
         }
     }
 }

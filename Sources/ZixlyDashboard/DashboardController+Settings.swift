@@ -5,7 +5,7 @@ import ZixlyCore
 
 extension DashboardController {
     /// Admins: API keys (create, shown once; revoke), outbound webhook endpoints (add, shown once;
-    /// delete; delivery log with replay), and how to rotate the signing secrets.
+    /// delete; delivery log with replay), and the inbound signing secrets (add, shown once; retire).
     func registerSettings(on router: Router<AppRequestContext>) {
         router.get("/settings", use: settings)
         router.post("/settings/users", use: createUser)
@@ -16,6 +16,8 @@ extension DashboardController {
         router.post("/settings/endpoints/:endpointID/delete", use: deleteEndpoint)
         router.get("/settings/endpoints/:endpointID", use: endpoint)
         router.post("/settings/endpoints/:endpointID/deliveries/:deliveryID/replay", use: replay)
+        router.post("/settings/signing-secrets", use: addSigningSecret)
+        router.post("/settings/signing-secrets/:fingerprint/retire", use: retireSigningSecret)
     }
 
     @Sendable func settings(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -135,6 +137,48 @@ extension DashboardController {
         return Pages.redirect("/settings/endpoints/\(endpointID)?notice=replayed")
     }
 
+    /// A new inbound signing secret, shown once; `retire_others` (seconds, or `keep`) retires the
+    /// current ones after that grace.
+    @Sendable func addSigningSecret(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
+        let form = FormFields(try await request.body.collect(upTo: 64 << 10))
+        guard let grace = Self.grace(form["retire_others"], keepAllowed: true) else {
+            return try await settingsPage(principal, context: context, extra: [
+                "error": "The secret was not added.", "errors": ["retire_others": "choose keep, now, 1 hour or 24 hours"],
+            ], status: .badRequest)
+        }
+        let secret = try await services.signingSecrets.add(retiringOthersAfter: grace.seconds)
+        return try await settingsPage(principal, context: context, extra: [
+            "newSigningSecret": ["secret": secret.serialized, "fingerprint": secret.fingerprint, "retiring": grace.label ?? false],
+        ])
+    }
+
+    @Sendable func retireSigningSecret(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
+        let form = FormFields(try await request.body.collect(upTo: 64 << 10))
+        guard let grace = Self.grace(form["after"], keepAllowed: false), let seconds = grace.seconds else {
+            return try await settingsPage(principal, context: context, extra: ["error": "Choose when the secret stops verifying."], status: .badRequest)
+        }
+        do {
+            try await Provisioning.retireSigningSecret(
+                fingerprint: context.parameters.get("fingerprint") ?? "", after: seconds, secrets: services.signingSecrets)
+        } catch let error as APIError where error.status == .conflict {
+            return try await settingsPage(principal, context: context, extra: ["error": error.message], status: .conflict)
+        }
+        return Pages.redirect("/settings?notice=secret-retired#signing-secrets")
+    }
+
+    /// The grace choices of the forms: `keep` (nil seconds), `0`, `3600` or `86400`; nil for anything else.
+    static func grace(_ value: String?, keepAllowed: Bool) -> (seconds: TimeInterval?, label: String?)? {
+        switch value {
+        case "keep" where keepAllowed: (nil, nil)
+        case "0": (0, "now")
+        case "3600": (3600, "in 1 hour")
+        case "86400": (86400, "in 24 hours")
+        default: nil
+        }
+    }
+
     private func settingsPage(
         _ principal: Principal, context: AppRequestContext, extra: [String: Any], status: HTTPResponse.Status = .ok
     ) async throws -> Response {
@@ -161,7 +205,14 @@ extension DashboardController {
                 ]
             },
             "eventTypes": WebhookEventType.allCases.map(\.rawValue),
-            "secretCount": services.webhook.secrets.count,
+            "signingSecrets": try await services.signingSecrets.listing().map { secret in
+                [
+                    "fingerprint": secret.fingerprint, "configured": secret.source == .configured,
+                    "added": secret.createdAt.map(JobView.time) ?? "configuration",
+                    "status": secret.isActive ? (secret.expiresAt.map { "retires \(JobView.time($0))" } ?? "active") : "retired",
+                    "active": secret.isActive,
+                ] as [String: Any]
+            },
             "errors": [String: String](),
         ]
         values.merge(extra) { _, new in new }
@@ -188,6 +239,7 @@ extension DashboardController {
         case "key-revoked": "Key revoked: its sessions end at once."
         case "user-disabled": "User disabled: their sessions end at once."
         case "endpoint-deleted": "Endpoint deleted: it gets no more deliveries."
+        case "secret-retired": "Signing secret retired: webhooks signed with it are refused from the time shown."
         default: nil
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import StandardWebhooks
 import Testing
 import ZixlyAPI
 import ZixlyCore
@@ -236,6 +237,38 @@ struct DashboardTests {
             let deleted = try await Self.form(client, "/settings/endpoints/\(endpoint.id)/delete", cookie: cookie, "_csrf=\(csrf)")
             #expect(deleted.status == .seeOther)
             #expect(try await app.stores.webhooks.endpoints(tenant: NewJob.defaultTenant).isEmpty)
+        }
+    }
+
+    @Test("signing secrets: an admin adds one (shown once) retiring the others in an hour, retires one now; the last one cannot go; a form without the token changes nothing")
+    func signingSecrets() async throws {
+        let app = try await TestApp(role: .api)
+        try await app.test { client in
+            let (cookie, csrf) = try await Self.signIn(client)
+            let page = try await client.get("/settings", headers: [.cookie: cookie])
+            #expect(page.text.contains(TestApp.secret.fingerprint) && !page.text.contains(TestApp.secret.serialized))
+            let lastOne = try await Self.form(client, "/settings/signing-secrets/\(TestApp.secret.fingerprint)/retire", cookie: cookie, "_csrf=\(csrf)&after=0")
+            #expect(lastOne.status == .conflict && lastOne.text.contains("add a new secret before retiring it"))
+            #expect(try await Self.form(client, "/settings/signing-secrets", cookie: cookie, "retire_others=3600").status == .forbidden)
+            let bad = try await Self.form(client, "/settings/signing-secrets", cookie: cookie, "_csrf=\(csrf)&retire_others=forever")
+            #expect(bad.status == .badRequest && bad.text.contains("choose keep, now, 1 hour or 24 hours"))
+            #expect(try await app.stores.signingSecrets.signingSecrets().isEmpty)
+
+            let added = try await Self.form(client, "/settings/signing-secrets", cookie: cookie, "_csrf=\(csrf)&retire_others=3600")
+            #expect(added.status == .ok && added.text.contains("The other secrets retire in 1 hour."))
+            let marker = #"<code id="new-signing-secret">"#
+            let secret = try WebhookSecret(try #require(added.text.range(of: marker).map { String(added.text[$0.upperBound...].prefix { $0 != "<" }) }))
+            let settings = try await client.get("/settings", headers: [.cookie: cookie]).text
+            #expect(settings.contains(secret.fingerprint) && !settings.contains(secret.serialized), "shown once")
+            #expect(settings.contains("retires "), "the configured secret shows its end")
+            let signed = TestApp.signedHeaders(TestApp.sweepBody, secret: secret)
+            #expect(try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: signed).status == .accepted)
+
+            let retired = try await Self.form(client, "/settings/signing-secrets/\(TestApp.secret.fingerprint)/retire", cookie: cookie, "_csrf=\(csrf)&after=0")
+            #expect(retired.status == .seeOther && retired.headers[.location] == "/settings?notice=secret-retired#signing-secrets")
+            #expect(try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody)).status == .unauthorized)
+            let unknown = try await Self.form(client, "/settings/signing-secrets/sha256:0000000000000000/retire", cookie: cookie, "_csrf=\(csrf)&after=0")
+            #expect(unknown.status == .notFound)
         }
     }
 

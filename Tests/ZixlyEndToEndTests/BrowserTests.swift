@@ -33,8 +33,11 @@ struct BrowserTests {
         #expect(seen["csv_lines"] == 29 && seen["csv_header"] == ["fast_period", "slow_period", "score"])
         #expect(seen["cancelled"] == true && seen["signed_out"] == true && seen["new_key_shown"] == true)
         #expect((seen["job_rows"]?.intValue ?? 0) >= 2)
+        #expect(seen["new_signing_secret_shown"] == true)
+        let states = seen["signing_secret_states"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(states.count == 2 && states[0] == "active" && states[1].hasPrefix("retires "), "\(states)")
         #expect(seen["viewer_cancel_buttons"] == 0 && seen["viewer_trigger_links"] == 0 && seen["viewer_job_buttons"] == 0)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: Self.screenshots.path)) ?? []
-        #expect(files.filter { $0.hasSuffix(".png") }.count >= 13, "screenshots: \(files.sorted())")
+        #expect(files.filter { $0.hasSuffix(".png") }.count >= 14, "screenshots: \(files.sorted())")
     }
 }

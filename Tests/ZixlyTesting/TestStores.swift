@@ -20,6 +20,7 @@ public struct TestStores: Sendable {
     public let apiKeys: any APIKeyStore
     public let webhooks: any WebhookStore
     public let users: any UserStore
+    public let signingSecrets: any SigningSecretStore
     public let directory: URL
     /// Keeps a PostgreSQL pool running for as long as the stores are in use.
     let lifetime: PoolLifetime?
@@ -34,7 +35,7 @@ public struct TestStores: Sendable {
             return TestStores(
                 jobs: SQLiteJobStore(database: database), results: SQLiteSweepResultStore(database: database),
                 apiKeys: SQLiteAPIKeyStore(database: database), webhooks: SQLiteWebhookStore(database: database),
-                users: SQLiteUserStore(database: database), directory: directory, lifetime: nil)
+                users: SQLiteUserStore(database: database), signingSecrets: SQLiteSigningSecretStore(database: database), directory: directory, lifetime: nil)
         case .postgres:
             let database = try await PostgresTestServer.freshDatabase()
             let lifetime = PoolLifetime(database)
@@ -42,7 +43,7 @@ public struct TestStores: Sendable {
             return TestStores(
                 jobs: PostgresJobStore(database: database), results: PostgresSweepResultStore(database: database),
                 apiKeys: PostgresAPIKeyStore(database: database), webhooks: PostgresWebhookStore(database: database),
-                users: PostgresUserStore(database: database), directory: directory, lifetime: lifetime)
+                users: PostgresUserStore(database: database), signingSecrets: PostgresSigningSecretStore(database: database), directory: directory, lifetime: lifetime)
         }
     }
 }

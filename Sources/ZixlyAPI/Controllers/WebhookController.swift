@@ -87,12 +87,12 @@ struct WebhookController {
     /// Reads the body and checks its Standard Webhooks signature (401 otherwise).
     private func verifiedBody(_ request: Request, context: AppRequestContext) async throws -> ByteBuffer {
         let body = try await RequestBody.bytes(request, context: context)
-        return try services.tracer.withSpan("webhook.verify") { span in
-            do throws(WebhookVerificationError) {
-                try services.webhook.verify(body: Data(body.readableBytesView), now: services.clock.now()) { name in
+        return try await services.tracer.withSpan("webhook.verify") { span in
+            do {
+                try await services.signingSecrets.verify(body: Data(body.readableBytesView)) { name in
                     HTTPField.Name(name).flatMap { request.headers[$0] }
                 }
-            } catch {
+            } catch let error as WebhookVerificationError {
                 context.logger.warning("webhook rejected", metadata: ["reason": "\(error.reason)"])
                 rejected(error.reason)
                 span.attributes["zixly.rejected"] = error.reason

@@ -145,6 +145,15 @@ try:
     seen["new_key_shown"] = driver.find_element(By.ID, "new-key").text.startswith("zk_")
     shot(driver, "13-settings")
 
+    step = "settings: add a signing secret, retiring the old one in 24 hours"
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/settings/signing-secrets']")
+    form.find_element(By.TAG_NAME, "button").click()
+    wait(driver, 10).until(EC.presence_of_element_located((By.ID, "new-signing-secret")))
+    seen["new_signing_secret_shown"] = driver.find_element(By.ID, "new-signing-secret").text.startswith("whsec_")
+    seen["signing_secret_states"] = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#signing-secrets-table tbody tr td:nth-child(3)")]
+    driver.execute_script("document.getElementById('signing-secrets').scrollIntoView()")
+    shot(driver, "14-signing-secrets")
+
     step = "sign out"
     driver.find_element(By.XPATH, "//button[text()='Sign out']").click()
     wait(driver, 10).until(EC.url_contains("/login"))

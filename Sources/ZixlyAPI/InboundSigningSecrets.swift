@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+import StandardWebhooks
+import ZixlyCore
+
+/// The secrets inbound webhooks are verified with: the configured ones (`ZIXLY_WEBHOOK_SECRETS`
+/// or `secrets.json`) and those added at run time, minus every one retired and past its expiry.
+///
+/// Rotation works without a restart and across API replicas: the active set is read from the
+/// store at most every `refreshInterval`, at once after a change made here, and again (at most
+/// once a second) when a signature matches none of the cached secrets, so a secret added on
+/// another replica verifies at its first use. A retirement reaches other replicas within
+/// `refreshInterval`.
+public actor InboundSigningSecrets {
+    /// A secret as the settings show it; never its text.
+    public struct Listing: Sendable, Equatable {
+        public enum Source: String, Sendable { case configured, added }
+        public var fingerprint: String
+        public var source: Source
+        public var createdAt: Date?
+        public var expiresAt: Date?
+        public var isActive: Bool
+    }
+
+    public enum RotationError: Error, Equatable, CustomStringConvertible {
+        case unknown(fingerprint: String)
+        case lastPermanentSecret
+        public var description: String {
+            switch self {
+            case .unknown(let fingerprint): "no signing secret has the fingerprint \(fingerprint)"
+            case .lastPermanentSecret: "this is the last secret without an expiry: add a new secret before retiring it"
+            }
+        }
+    }
+
+    let configured: [WebhookSecret]
+    let store: any SigningSecretStore
+    let clock: any WallClock
+    let refreshInterval: TimeInterval
+    let logger: Logger
+    private var stored: [StoredSigningSecret] = []
+    private var loadedAt: Date?
+
+    public init(
+        configured: [WebhookSecret], store: any SigningSecretStore, clock: any WallClock, refreshInterval: TimeInterval = 5,
+        logger: Logger = Logger(label: "zixly")
+    ) {
+        self.configured = configured
+        self.store = store
+        self.clock = clock
+        self.refreshInterval = refreshInterval
+        self.logger = logger
+    }
+
+    /// Checks a Standard Webhooks signature against every active secret.
+    /// - Throws: `WebhookVerificationError` for a bad message; a store error when the secrets were
+    ///   never read and cannot be now.
+    public nonisolated func verify(body: Data, header: (String) -> String?) async throws {
+        let now = clock.now()
+        let secrets = try await current(now: now)
+        do {
+            try Self.verify(body: body, secrets: secrets, now: now, header: header)
+        } catch WebhookVerificationError.noMatchingSignature {
+            guard let fresher = try await refreshedAfterMiss(now: now) else { throw WebhookVerificationError.noMatchingSignature }
+            try Self.verify(body: body, secrets: fresher, now: now, header: header)
+        }
+    }
+
+    private static func verify(body: Data, secrets: [WebhookSecret], now: Date, header: (String) -> String?) throws(WebhookVerificationError) {
+        guard !secrets.isEmpty else { throw .noMatchingSignature }
+        try Webhook(secrets: secrets).verify(body: body, now: now, header: header)
+    }
+
+    /// Every configured and added secret, newest first, with whether it still verifies.
+    public func listing() async throws -> [Listing] {
+        let now = clock.now()
+        try await reload(now: now)
+        let byFingerprint = Dictionary(stored.map { ($0.fingerprint, $0) }, uniquingKeysWith: { first, _ in first })
+        let added = stored.filter { $0.secret != nil }.reversed().map { secret in
+            Listing(fingerprint: secret.fingerprint, source: .added, createdAt: secret.createdAt, expiresAt: secret.expiresAt, isActive: secret.isActive(at: now))
+        }
+        let fromConfiguration = configured.map { secret in
+            let record = byFingerprint[secret.fingerprint]
+            return Listing(
+                fingerprint: secret.fingerprint, source: .configured, createdAt: nil, expiresAt: record?.expiresAt,
+                isActive: record?.isActive(at: now) ?? true)
+        }
+        return added + fromConfiguration
+    }
+
+    /// The longest grace a retirement may have: a week.
+    public static let graceRange: ClosedRange<TimeInterval> = 0...(7 * 86_400)
+
+    /// Adds a new random secret, active at once, and returns it (the only time its text is
+    /// shown). With `retiringOthersAfter`, every other active secret is retired after that grace:
+    /// a rotation in one step, as Svix does it.
+    public func add(retiringOthersAfter grace: TimeInterval? = nil) async throws -> WebhookSecret {
+        let secret = WebhookSecret.generate()
+        let now = clock.now()
+        _ = try await store.addSigningSecret(StoredSigningSecret(fingerprint: secret.fingerprint, secret: secret.serialized, createdAt: now))
+        logger.notice("webhook signing secret added", metadata: ["fingerprint": "\(secret.fingerprint)"])
+        if let grace {
+            for other in try await listing() where other.isActive && other.fingerprint != secret.fingerprint {
+                try await retire(fingerprint: other.fingerprint, after: grace)
+            }
+        }
+        try await reload(now: now)
+        return secret
+    }
+
+    /// Stops the secret verifying after `grace` (0 = now). Refused for an unknown fingerprint and
+    /// for the last secret that has no expiry, so some secret always verifies.
+    public func retire(fingerprint: String, after grace: TimeInterval) async throws {
+        let now = clock.now()
+        let secrets = try await listing()
+        guard let target = secrets.first(where: { $0.fingerprint == fingerprint }) else { throw RotationError.unknown(fingerprint: fingerprint) }
+        let permanent = secrets.filter { $0.isActive && $0.expiresAt == nil }
+        if target.expiresAt == nil, target.isActive, permanent.count == 1 { throw RotationError.lastPermanentSecret }
+        try await store.retireSigningSecret(fingerprint: fingerprint, expiresAt: now.addingTimeInterval(max(0, grace)), now: now)
+        try await reload(now: now)
+        logger.notice("webhook signing secret retired", metadata: ["fingerprint": "\(fingerprint)", "grace_seconds": "\(grace)"])
+    }
+
+    /// The active secrets, from the cache while it is fresh (a stale cache serves when the store fails).
+    private func current(now: Date) async throws -> [WebhookSecret] {
+        if let loadedAt, now.timeIntervalSince(loadedAt) < refreshInterval { return activeSecrets(now: now) }
+        do {
+            try await reload(now: now)
+        } catch where loadedAt != nil {
+            logger.warning("webhook signing secrets not refreshed; using the last ones read", metadata: ["error": "\(error)"])
+        }
+        return activeSecrets(now: now)
+    }
+
+    /// After a signature matched nothing: the secrets read again if the cache is over a second
+    /// old (a secret added on another replica), else nil.
+    private func refreshedAfterMiss(now: Date) async throws -> [WebhookSecret]? {
+        guard let loadedAt, now.timeIntervalSince(loadedAt) >= 1 else { return nil }
+        try await reload(now: now)
+        return activeSecrets(now: now)
+    }
+
+    private func reload(now: Date) async throws {
+        stored = try await store.signingSecrets()
+        loadedAt = now
+    }
+
+    /// Expiry is checked against `now` on every call, so a retirement takes effect on time.
+    private func activeSecrets(now: Date) -> [WebhookSecret] {
+        let retired = Set(stored.filter { !$0.isActive(at: now) }.map(\.fingerprint))
+        let added = stored.reversed().filter { $0.isActive(at: now) }.compactMap { $0.secret.flatMap { try? WebhookSecret($0) } }
+        return added + configured.filter { !retired.contains($0.fingerprint) }
+    }
+}
