@@ -40,6 +40,13 @@ public actor InboundSigningSecrets {
     let logger: Logger
     private var stored: [StoredSigningSecret] = []
     private var loadedAt: Date?
+    /// Added (newest first) then configured secrets, each with its expiry, decoded once per read.
+    private var candidates: [Candidate] = []
+
+    private struct Candidate {
+        var secret: WebhookSecret
+        var expiresAt: Date?
+    }
 
     public init(
         configured: [WebhookSecret], store: any SigningSecretStore, clock: any WallClock, refreshInterval: TimeInterval = 5,
@@ -142,13 +149,21 @@ public actor InboundSigningSecrets {
 
     private func reload(now: Date) async throws {
         stored = try await store.signingSecrets()
+        let byFingerprint = Dictionary(stored.map { ($0.fingerprint, $0) }, uniquingKeysWith: { first, _ in first })
+        var candidates: [Candidate] = []
+        for record in stored.reversed() {
+            guard let text = record.secret, let secret = try? WebhookSecret(text) else { continue }
+            candidates.append(Candidate(secret: secret, expiresAt: record.expiresAt))
+        }
+        for secret in configured {
+            candidates.append(Candidate(secret: secret, expiresAt: byFingerprint[secret.fingerprint]?.expiresAt))
+        }
+        self.candidates = candidates
         loadedAt = now
     }
 
     /// Expiry is checked against `now` on every call, so a retirement takes effect on time.
     private func activeSecrets(now: Date) -> [WebhookSecret] {
-        let retired = Set(stored.filter { !$0.isActive(at: now) }.map(\.fingerprint))
-        let added = stored.reversed().filter { $0.isActive(at: now) }.compactMap { $0.secret.flatMap { try? WebhookSecret($0) } }
-        return added + configured.filter { !retired.contains($0.fingerprint) }
+        candidates.filter { $0.expiresAt.map { $0 > now } ?? true }.map(\.secret)
     }
 }
