@@ -115,6 +115,7 @@ let package = Package(
             dependencies: [
                 "ZixlyCore", "ZixlyQueue", "ZixlyPipelines", "StandardWebhooks", "SweepEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
@@ -203,6 +204,7 @@ let package = Package(
             dependencies: [
                 "ZixlyApp", "ZixlyCore", "ZixlyQueue", "ZixlyTesting", "StandardWebhooks", "ZixlyDashboard", "SweepEngine",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict),
         .testTarget(

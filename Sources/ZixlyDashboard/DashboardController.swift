@@ -88,15 +88,16 @@ public struct DashboardController: Sendable {
             matching: JobFilter(state: state, jobType: jobType, tenant: principal.tenant),
             page: PageRequest(limit: Self.pageSize, offset: offset))
         let now = services.queue.clock.now()
-        func url(offset: Int) -> String {
+        func url(_ path: String = "/", offset: Int, limit: Int? = nil) -> String {
             var items = [URLQueryItem]()
             if let state { items.append(URLQueryItem(name: "status", value: state.rawValue)) }
             if let jobType { items.append(URLQueryItem(name: "job_type", value: jobType)) }
             if offset > 0 { items.append(URLQueryItem(name: "offset", value: String(offset))) }
+            if let limit { items.append(URLQueryItem(name: "limit", value: String(limit))) }
             var components = URLComponents()
-            components.path = "/"
+            components.path = path
             components.queryItems = items.isEmpty ? nil : items
-            return components.string ?? "/"
+            return components.string ?? path
         }
         let values: [String: Any] = [
             "jobs": page.items.map { JobView($0, principal: principal, now: now).values },
@@ -109,6 +110,7 @@ public struct DashboardController: Sendable {
             "previousURL": offset > 0 ? url(offset: max(0, offset - Self.pageSize)) : false,
             "nextURL": page.hasMore ? url(offset: offset + Self.pageSize) : false,
             "refreshURL": url(offset: offset),
+            "streamURL": url("/api/pipelines/events", offset: offset, limit: Self.pageSize),
             "notice": Self.notice(query.get("notice")) ?? false,
         ]
         return pages.render("jobs", title: "Jobs", values, context: context)

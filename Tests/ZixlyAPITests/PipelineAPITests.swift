@@ -97,7 +97,12 @@ struct PipelineAPITests {
         try await app.test { client in
             #expect(try await client.get("/health", headers: [:]).json["status"] == "ok")
             #expect(try await client.get("/ready", headers: [:]).json["status"] == "ready")
-            let metrics = try await client.get("/metrics", headers: [:]).text
+            // The store gauges are read by a service every 0.1 s here; its first read may trail the first request.
+            var metrics = try await client.get("/metrics", headers: [:]).text
+            for _ in 0..<50 where !metrics.contains("pipeline_jobs{status=\"queued\"} 0") {
+                try await Task.sleep(for: .milliseconds(100))
+                metrics = try await client.get("/metrics", headers: [:]).text
+            }
             #expect(metrics.contains("pipeline_jobs{status=\"queued\"} 0"))
             let openapi = try await client.get("/openapi.yaml", headers: [:])
             let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -12,6 +12,7 @@ struct PipelineController {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/pipelines", use: list)
+        JobStreamController(services: services).register(on: router)
         router.post("/api/pipelines", use: create)
         router.get("/api/pipelines/:id", use: show)
         router.delete("/api/pipelines/:id", use: cancel)
@@ -21,20 +22,9 @@ struct PipelineController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.viewer)
-        let query = request.uri.queryParameters
-        var fields: [String: String] = [:]
-        var state: JobState?
-        if let text = query.get("status"), !text.isEmpty {
-            state = JobState(rawValue: text.lowercased())
-            if state == nil { fields["status"] = "must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))" }
-        }
-        let limit = Self.integer(query.get("limit"), field: "limit", in: Self.pageLimits, default: 20, fields: &fields)
-        let offset = Self.integer(query.get("offset"), field: "offset", in: 0...Int(Int32.max), default: 0, fields: &fields)
-        guard fields.isEmpty else { throw APIError.badRequest("invalid query parameters", fields: fields) }
-        let jobType = query.get("job_type").flatMap { $0.isEmpty ? nil : $0 }
-        let page = try await services.queue.jobs(
-            matching: JobFilter(state: state, jobType: jobType, tenant: principal.tenant),
-            page: PageRequest(limit: limit, offset: offset))
+        let (filter, pageRequest) = try Self.listing(request, tenant: principal.tenant)
+        let page = try await services.queue.jobs(matching: filter, page: pageRequest)
+        let (limit, offset) = (pageRequest.limit, pageRequest.offset)
         let answer: JSONValue = [
             "jobs": .array(page.items.map(JobPresentation.json)),
             "totalJobs": .number(Double(page.total)),
@@ -43,6 +33,22 @@ struct PipelineController {
             "hasMore": .bool(page.hasMore),
         ]
         return answer.response()
+    }
+
+    /// The listing's `status`, `job_type`, `limit` and `offset` query (400 naming each bad one).
+    static func listing(_ request: Request, tenant: String) throws -> (JobFilter, PageRequest) {
+        let query = request.uri.queryParameters
+        var fields: [String: String] = [:]
+        var state: JobState?
+        if let text = query.get("status"), !text.isEmpty {
+            state = JobState(rawValue: text.lowercased())
+            if state == nil { fields["status"] = "must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))" }
+        }
+        let limit = integer(query.get("limit"), field: "limit", in: pageLimits, default: 20, fields: &fields)
+        let offset = integer(query.get("offset"), field: "offset", in: 0...Int(Int32.max), default: 0, fields: &fields)
+        guard fields.isEmpty else { throw APIError.badRequest("invalid query parameters", fields: fields) }
+        let jobType = query.get("job_type").flatMap { $0.isEmpty ? nil : $0 }
+        return (JobFilter(state: state, jobType: jobType, tenant: tenant), PageRequest(limit: limit, offset: offset))
     }
 
     /// `{job_type, ticker?, config?}` → 201 with the queued job; `Idempotency-Key` replays → 200.

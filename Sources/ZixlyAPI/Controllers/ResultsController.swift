@@ -4,18 +4,13 @@ import SweepEngine
 import ZixlyCore
 import ZixlyQueue
 
-/// A job's sweep results (JSON or CSV) and its live status stream.
+/// A job's sweep results (JSON or CSV) and its result artifact.
 struct ResultsController {
     let services: APIServices
     static let resultLimits = 1...100_000
-    /// How often the event stream looks at the job.
-    static let eventPollInterval: Duration = .milliseconds(250)
-    /// A comment line is sent this often so proxies keep the stream open.
-    static let keepAliveInterval: Duration = .seconds(15)
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/api/pipelines/:id/results", use: results)
-        router.get("/api/pipelines/:id/events", use: events)
         router.get("/api/pipelines/:id/artifact", use: artifact)
     }
 
@@ -100,37 +95,5 @@ struct ResultsController {
             "artifact_key": .string(run.artifactKey),
         ]
         return answer.response()
-    }
-
-    /// Server-Sent Events: a `status` event whenever the job's status or progress changes,
-    /// ending after the final status.
-    @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let job = try await PipelineController(services: services).ownedJob(request, context: context, role: .viewer)
-        let queue = services.queue
-        let body = ResponseBody { writer in
-            var last: JSONValue?
-            var sinceKeepAlive: Duration = .zero
-            while !Task.isCancelled {
-                guard let current = try await queue.job(job.id) else { break }
-                let event = JobPresentation.json(current)
-                if event != last {
-                    try await writer.write(ByteBuffer(string: "event: status\ndata: \(event.jsonText())\n\n"))
-                    last = event
-                    sinceKeepAlive = .zero
-                }
-                if current.state.isFinal { break }
-                try await Task.sleep(for: Self.eventPollInterval)
-                sinceKeepAlive += Self.eventPollInterval
-                if sinceKeepAlive >= Self.keepAliveInterval {
-                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                    sinceKeepAlive = .zero
-                }
-            }
-            try await writer.finish(nil)
-        }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-            body: body)
     }
 }

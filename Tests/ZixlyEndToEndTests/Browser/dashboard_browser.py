@@ -4,7 +4,8 @@
 
 Signs in, triggers a sweep (checking the live combination count), watches it complete live,
 changes the heatmap's metric, sorts the results, downloads the CSV with the session, cancels a
-running sweep, signs out, and checks a viewer sees no forbidden action. Saves a screenshot of
+running sweep, sees a job queued through the API appear in the open table, rotates the
+webhook signing secret, signs out, and checks a viewer sees no forbidden action. Saves a screenshot of
 each page in SCREENSHOT_DIR. Prints one JSON line of what it saw; exits 1 naming the first
 step that failed.
 """
@@ -12,6 +13,7 @@ import json
 import os
 import sys
 import time
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -133,6 +135,15 @@ try:
     driver.get(base + "/")
     seen["job_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "#jobs tbody tr[data-job]"))
     shot(driver, "10-jobs")
+
+    step = "a job queued elsewhere appears in the open table by itself"
+    request = urllib.request.Request(
+        base + "/api/pipelines", data=json.dumps({"job_type": "trading-sweep", "ticker": "GOOG", "config": {"fast_range": [5, 20], "slow_range": [30, 60], "step": 5}}).encode(), method="POST",
+        headers={"Authorization": "Bearer " + admin_key, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        new_job = json.load(answer)["job"]["id"]
+    wait(driver, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#jobs tr[data-job='%s']" % new_job)))
+    seen["live_new_row"] = True
 
     step = "settings: make a key, shown once"
     driver.find_element(By.LINK_TEXT, "Settings").click()
