@@ -7,5 +7,5 @@ struct Zixly: AsyncParsableCommand {
         commandName: "zixly",
         abstract: "Webhook-triggered data pipelines: signed webhook → durable queue → worker → results.",
         version: "zixly \(ZixlyVersion.current) (commit \(ZixlyVersion.commit))",
-        subcommands: [Up.self, API.self, Worker.self, Migrate.self, SweepCommand.self, JobsCommand.self, LoadCommand.self])
+        subcommands: [Up.self, API.self, Worker.self, Migrate.self, Health.self, SweepCommand.self, JobsCommand.self, LoadCommand.self])
 }
