@@ -213,7 +213,7 @@ let package = Package(
                 "StandardWebhooks", "ZixlyTesting", "ZixlyCore", "ZixlyArtifacts",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            exclude: ["Interop"],
+            exclude: ["Interop", "Browser"],
             swiftSettings: strict),
     ]
 )

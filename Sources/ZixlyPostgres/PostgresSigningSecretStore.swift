@@ -37,7 +37,7 @@ public struct PostgresSigningSecretStore: SigningSecretStore {
     }
 
     public func retireSigningSecret(fingerprint: String, expiresAt: Date, now: Date) async throws {
-        try await database.run {
+        _ = try await database.run {
             try await database.client.query("""
                 INSERT INTO webhook_signing_secrets (fingerprint, secret, created_at, expires_at) VALUES (\(fingerprint), NULL, \(now), \(expiresAt))
                 ON CONFLICT (fingerprint) DO UPDATE

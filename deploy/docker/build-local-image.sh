@@ -5,7 +5,7 @@
 #
 #   deploy/docker/build-local-image.sh [OUT_DIR]     (default test-artifacts/image)
 #
-# Prints the image reference and the OCI layout's path. Tags: <version>, <version>-<sha> and
+# Prints ZIXLY_IMAGE=<podman reference> and ZIXLY_OCI_LAYOUT=<directory>, for `eval`. Tags: <version>, <version>-<sha> and
 # sha-<sha>; `latest` only when ZIXLY_RELEASE=1 (as the release workflow does for tags).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -64,5 +64,5 @@ if [ "${ZIXLY_RELEASE:-0}" = 1 ]; then podman tag "$image:$version" "$image:late
 rm -rf "$out"
 mkdir -p "$out"
 skopeo copy --quiet "containers-storage:$image:$version-$short" "oci:$out/zixly-oci:$version-$short" >&2
-echo "image=$image:$version-$short"
-echo "oci=$out/zixly-oci"
+echo "ZIXLY_IMAGE=$image:$version-$short"
+echo "ZIXLY_OCI_LAYOUT=$out/zixly-oci"

@@ -146,13 +146,13 @@ def test_the_image_runs_zixly_up_read_only_and_completes_a_sweep(container_name)
     admin_key = "zk_" + uuid.uuid4().hex
     podman(
         "run", "-d", "--name", container_name, "--no-healthcheck", "--read-only", "--cap-drop", "ALL",
-        "--security-opt", "no-new-privileges", "--tmpfs", "/tmp", "--tmpfs", "/data:rw,mode=1777",
+        "--security-opt", "no-new-privileges", "--tmpfs", "/tmp", "--tmpfs", "/data:U",
         "-p", f"127.0.0.1:{port}:8080", "-e", f"ZIXLY_ADMIN_API_KEY={admin_key}", reference, "up")
     base = f"http://127.0.0.1:{port}"
     status, health = wait_for(base + "/health")
     assert status == 200 and health["status"] == "ok"
     assert request(base + "/ready")[1]["status"] == "ready"
-    sweep = {"job_type": "trading-sweep", "ticker": "GOOG", "config": {"fast_range": [5, 20], "slow_range": [30, 60], "step": 5}}
+    sweep = {"job_type": "trading-sweep", "ticker": "GOOG", "config": {"fast_range": [5, 20], "slow_range": [30, 60], "step": 5, "min_trades": 10}}
     status, created = request(base + "/api/pipelines", sweep, key=admin_key)
     assert status == 201
     job_id = created["job"]["id"]
@@ -163,7 +163,10 @@ def test_the_image_runs_zixly_up_read_only_and_completes_a_sweep(container_name)
             break
         time.sleep(0.5)
     assert job["status"] == "completed", job
-    assert job["result_summary"]["best"], job
+    assert job["result_summary"]["total_combinations"] == 28, job
+    # The results were written to the artifact store in /data and read back through the API.
+    status, results = request(f"{base}/api/pipelines/{job_id}/results?limit=5", key=admin_key)
+    assert status == 200 and len(results["results"]) == 5, results
     # The image's own health check passes in the running container.
     check = podman("exec", container_name, "/usr/local/bin/zixly", "health")
     assert "healthy" in check.stdout

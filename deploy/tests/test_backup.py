@@ -1,0 +1,114 @@
+"""deploy/backup/zixly-backup.sh round-trips a real PostgreSQL database through S3: Zixly's own
+schema (migrated by the zixly binary) with jobs in it is dumped, uploaded to moto's S3, listed,
+and restored into an empty database that then holds the same rows. A dump that fails leaves no
+backup behind.
+"""
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+import uuid
+
+import pytest
+
+from conftest import DEPLOY, ROOT, VENV_BIN, run
+
+SCRIPT = DEPLOY / "backup" / "zixly-backup.sh"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def s3():
+    moto = ROOT / ".venv" / "bin" / "moto_server"
+    if not moto.exists():
+        pytest.fail("moto_server is not installed: run scripts/test.sh, which makes .venv")
+    port = free_port()
+    server = subprocess.Popen([str(moto), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            urllib.request.urlopen(endpoint, timeout=1)
+            break
+        except OSError:
+            if time.time() > deadline:
+                server.kill()
+                pytest.fail("moto did not start")
+            time.sleep(0.2)
+    environment = dict(
+        os.environ, AWS_ENDPOINT_URL=endpoint, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1", PATH=f"{VENV_BIN}:{os.environ['PATH']}")
+    bucket = "zixly-backups-" + uuid.uuid4().hex[:8]
+    made = run(["aws", "--endpoint-url", endpoint, "s3", "mb", f"s3://{bucket}"], env=environment)
+    assert made.returncode == 0, made.stderr
+    yield environment, bucket
+    server.kill()
+
+
+def database(name):
+    admin = os.environ.get("ZIXLY_TEST_POSTGRES_URL")
+    if not admin:
+        pytest.fail("ZIXLY_TEST_POSTGRES_URL is not set: scripts/test.sh starts PostgreSQL and sets it")
+    created = run(["psql", admin, "-c", f"CREATE DATABASE {name}"])
+    assert created.returncode == 0, created.stderr
+    return admin.rsplit("/", 1)[0] + "/" + name
+
+
+def query(url, sql):
+    result = run(["psql", url, "-At", "-c", sql])
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_dump_round_trips_through_s3(s3):
+    environment, bucket = s3
+    source = database("zixly_backup_src_" + uuid.uuid4().hex[:8])
+    zixly = ROOT / ".build" / "debug" / "zixly"
+    migrated = run([str(zixly), "migrate"], env=dict(environment, ZIXLY_DATABASE_URL=source))
+    assert migrated.returncode == 0, migrated.stderr
+    query(source, """
+        INSERT INTO jobs (id, tenant, job_type, state, parameters, attempt, max_attempts, run_at, created_at)
+        SELECT gen_random_uuid()::text, 'default', 'trading-sweep', 'queued', '{"ticker":"GOOG","note":"é ✓"}', 0, 3, now(), now()
+        FROM generate_series(1, 250)
+        """)
+    rows = "SELECT id, state, parameters, attempt_errors FROM jobs ORDER BY id"
+    expected = query(source, rows)
+    assert len(expected.splitlines()) == 250
+
+    settings = dict(environment, ZIXLY_DATABASE_URL=source, BACKUP_S3_URI=f"s3://{bucket}/postgres")
+    backup = run(["bash", str(SCRIPT), "backup"], env=settings)
+    assert backup.returncode == 0, backup.stderr
+    assert f"backed up to s3://{bucket}/postgres/zixly-" in backup.stdout
+    listed = run(["bash", str(SCRIPT), "list"], env=settings)
+    assert listed.returncode == 0 and len(listed.stdout.split()) == 1, listed.stdout + listed.stderr
+
+    target = database("zixly_backup_dst_" + uuid.uuid4().hex[:8])
+    restore = run(["bash", str(SCRIPT), "restore", "latest"], env=dict(settings, ZIXLY_DATABASE_URL=target))
+    assert restore.returncode == 0, restore.stderr
+    assert query(target, rows) == expected
+    assert query(target, "SELECT identifier FROM zixly_migrations ORDER BY 1") == query(source, "SELECT identifier FROM zixly_migrations ORDER BY 1")
+    # The restored database is one Zixly runs on: its migrations are current.
+    again = run([str(zixly), "migrate"], env=dict(environment, ZIXLY_DATABASE_URL=target))
+    assert again.returncode == 0, again.stderr
+
+
+def test_a_failed_dump_leaves_no_backup(s3):
+    environment, bucket = s3
+    settings = dict(environment, ZIXLY_DATABASE_URL="postgres://nobody@127.0.0.1:1/none", BACKUP_S3_URI=f"s3://{bucket}/failing")
+    backup = run(["bash", str(SCRIPT), "backup"], env=settings)
+    assert backup.returncode != 0 and "the dump failed" in backup.stderr
+    assert run(["bash", str(SCRIPT), "list"], env=settings).stdout.strip() == ""
+    restore = run(["bash", str(SCRIPT), "restore", "latest"], env=settings)
+    assert restore.returncode != 0 and "no backups" in restore.stderr
+
+
+def test_bad_settings_are_named():
+    assert "BACKUP_S3_URI must be s3://" in run(["bash", str(SCRIPT), "backup"], env=dict(os.environ, ZIXLY_DATABASE_URL="postgres://x/y", BACKUP_S3_URI="/tmp")).stderr
+    missing = run(["bash", str(SCRIPT), "backup"], env={"PATH": os.environ["PATH"]})
+    assert missing.returncode != 0 and "ZIXLY_DATABASE_URL" in missing.stderr
