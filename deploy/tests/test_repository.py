@@ -14,7 +14,7 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 
 
 def test_no_unaudited_secret_in_any_tracked_file():
-    result = run([tool("detect-secrets"), "scan"], cwd=ROOT)
+    result = run([tool("detect-secrets"), "scan", "--exclude-files", r"^\.secrets\.baseline$"], cwd=ROOT)
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout)["results"]
     baseline = json.loads((ROOT / ".secrets.baseline").read_text())["results"]
