@@ -86,7 +86,7 @@ extension AppConfiguration {
     }
 
     /// `file://PATH`, or `s3://bucket[/prefix]` with `ZIXLY_S3_ENDPOINT` (MinIO, moto; unset = AWS),
-    /// `AWS_REGION` (default us-east-1), `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
+    /// `AWS_REGION` (default us-east-1), and access keys or IRSA's web identity (`s3Credentials`).
     static func parseArtifacts(_ text: String, reader: EnvironmentReader) throws -> Artifacts {
         if text.hasPrefix("file://") {
             let path = String(text.dropFirst("file://".count))
@@ -106,14 +106,34 @@ extension AppConfiguration {
             }
             endpoint = url
         }
-        guard let accessKey = try reader.secret("AWS_ACCESS_KEY_ID") else { throw ConfigurationError("AWS_ACCESS_KEY_ID", "is required for s3:// artifacts") }
-        guard let secretKey = try reader.secret("AWS_SECRET_ACCESS_KEY") else {
-            throw ConfigurationError("AWS_SECRET_ACCESS_KEY", "is required for s3:// artifacts")
-        }
         return .s3(
             bucket: bucket, prefix: String(rest.dropFirst(bucket.count)), endpoint: endpoint,
-            region: reader["AWS_REGION"] ?? reader["AWS_DEFAULT_REGION"] ?? "us-east-1", accessKeyID: accessKey,
-            secretAccessKey: secretKey, sessionToken: try reader.secret("AWS_SESSION_TOKEN"))
+            region: reader["AWS_REGION"] ?? reader["AWS_DEFAULT_REGION"] ?? "us-east-1", credentials: try s3Credentials(reader))
+    }
+
+    /// Access keys when `AWS_ACCESS_KEY_ID` is set; else IRSA's web identity (`AWS_ROLE_ARN` and
+    /// `AWS_WEB_IDENTITY_TOKEN_FILE`, as EKS sets them).
+    static func s3Credentials(_ reader: EnvironmentReader) throws -> S3Credentials {
+        if let accessKey = try reader.secret("AWS_ACCESS_KEY_ID") {
+            guard let secretKey = try reader.secret("AWS_SECRET_ACCESS_KEY") else {
+                throw ConfigurationError("AWS_SECRET_ACCESS_KEY", "is required with AWS_ACCESS_KEY_ID")
+            }
+            return .keys(accessKeyID: accessKey, secretAccessKey: secretKey, sessionToken: try reader.secret("AWS_SESSION_TOKEN"))
+        }
+        guard let role = reader["AWS_ROLE_ARN"], let tokenFile = reader["AWS_WEB_IDENTITY_TOKEN_FILE"] else {
+            throw ConfigurationError(
+                "AWS_ACCESS_KEY_ID", "is required for s3:// artifacts (or AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE, as EKS's IRSA sets them)")
+        }
+        guard role.hasPrefix("arn:") else { throw ConfigurationError("AWS_ROLE_ARN", "must be an IAM role ARN (arn:aws:iam::…:role/…)") }
+        var stsEndpoint: URL?
+        if let text = reader["AWS_ENDPOINT_URL_STS"] {
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ConfigurationError("AWS_ENDPOINT_URL_STS", "must be an http(s):// URL")
+            }
+            stsEndpoint = url
+        }
+        let session = reader["AWS_ROLE_SESSION_NAME"] ?? "zixly-\(ProcessInfo.processInfo.processIdentifier)"
+        return .webIdentity(roleARN: role, tokenFile: tokenFile, sessionName: session, stsEndpoint: stsEndpoint)
     }
 
     /// `ZIXLY_SMTP_URL` = `smtp://[user[:password]@]host[:port][?starttls=when-offered|required|never]`

@@ -81,7 +81,16 @@ public struct AppConfiguration: Sendable {
     public enum Artifacts: Sendable {
         case files(URL)
         /// `s3://bucket/prefix` with the endpoint (nil = AWS), region and credentials.
-        case s3(bucket: String, prefix: String, endpoint: URL?, region: String, accessKeyID: String, secretAccessKey: String, sessionToken: String?)
+        case s3(bucket: String, prefix: String, endpoint: URL?, region: String, credentials: S3Credentials)
+    }
+
+    /// How the S3 client authenticates.
+    public enum S3Credentials: Sendable, Equatable {
+        /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (or their `_FILE`).
+        case keys(accessKeyID: String, secretAccessKey: String, sessionToken: String?)
+        /// A role taken with a web identity token (EKS's IRSA): `AWS_ROLE_ARN`,
+        /// `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_SESSION_NAME`, `AWS_ENDPOINT_URL_STS`.
+        case webIdentity(roleARN: String, tokenFile: String, sessionName: String, stsEndpoint: URL?)
     }
 }
 

@@ -47,10 +47,15 @@ public struct Stores: Sendable {
         switch configuration.resolvedArtifacts {
         case .files(let root):
             artifacts = FileArtifactStore(root: root)
-        case .s3(let bucket, let prefix, let endpoint, let region, let accessKeyID, let secretAccessKey, let sessionToken):
-            let store = S3ArtifactStore(configuration: .init(
-                bucket: bucket, prefix: prefix, region: region, endpoint: endpoint,
-                credentials: .init(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken)))
+        case .s3(let bucket, let prefix, let endpoint, let region, let credentials):
+            let provider: any AWSCredentialProvider = switch credentials {
+            case .keys(let accessKeyID, let secretAccessKey, let sessionToken):
+                SigV4Signer.Credentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken)
+            case .webIdentity(let roleARN, let tokenFile, let sessionName, let stsEndpoint):
+                WebIdentityCredentials(
+                    roleARN: roleARN, tokenFile: URL(fileURLWithPath: tokenFile), sessionName: sessionName, region: region, endpoint: stsEndpoint)
+            }
+            let store = S3ArtifactStore(configuration: .init(bucket: bucket, prefix: prefix, region: region, endpoint: endpoint, credentials: provider))
             do {
                 _ = try await store.list(prefix: "results/.start-up-check")
             } catch {

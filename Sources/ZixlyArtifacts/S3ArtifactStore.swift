@@ -16,9 +16,10 @@ public struct S3ArtifactStore: ArtifactStore {
         public var endpoint: URL?
         /// `endpoint/bucket/key` instead of `bucket.endpoint/key`. Default: true with an endpoint.
         public var pathStyle: Bool
-        public var credentials: SigV4Signer.Credentials
+        /// Fixed keys, or `WebIdentityCredentials` (IRSA).
+        public var credentials: any AWSCredentialProvider
 
-        public init(bucket: String, prefix: String = "", region: String, endpoint: URL? = nil, pathStyle: Bool? = nil, credentials: SigV4Signer.Credentials) {
+        public init(bucket: String, prefix: String = "", region: String, endpoint: URL? = nil, pathStyle: Bool? = nil, credentials: any AWSCredentialProvider) {
             self.bucket = bucket
             self.prefix = prefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
             self.region = region
@@ -29,13 +30,22 @@ public struct S3ArtifactStore: ArtifactStore {
     }
 
     public let configuration: Configuration
-    let signer: SigV4Signer
     let clock: any WallClock
 
     public init(configuration: Configuration, clock: any WallClock = SystemWallClock()) {
         self.configuration = configuration
-        signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region)
         self.clock = clock
+    }
+
+    /// A signer with the provider's current credentials.
+    func signer() async throws -> SigV4Signer {
+        let credentials: SigV4Signer.Credentials
+        do {
+            credentials = try await configuration.credentials.credentials(now: clock.now())
+        } catch {
+            throw S3Error(operation: "credentials", status: 0, code: "NoCredentials", message: "\(error)")
+        }
+        return SigV4Signer(credentials: credentials, region: configuration.region)
     }
 
     /// Creates the bucket (for emulators and first-time setup); an existing bucket of ours is fine.
@@ -73,13 +83,13 @@ public struct S3ArtifactStore: ArtifactStore {
     }
 
     /// A GET URL for the object that works without credentials until it expires (default 15 min).
-    public func presignedURL(for key: String, expiresIn seconds: Int = 900) throws -> URL {
+    public func presignedURL(for key: String, expiresIn seconds: Int = 900) async throws -> URL {
         try InvalidArtifactKey.check(key)
-        return signer.presignedURL(url: objectURL(key), expires: seconds, date: clock.now())
+        return try await signer().presignedURL(url: objectURL(key), expires: seconds, date: clock.now())
     }
 
-    public func downloadURL(for key: String, expiresIn seconds: Int) throws -> URL? {
-        try presignedURL(for: key, expiresIn: seconds)
+    public func downloadURL(for key: String, expiresIn seconds: Int) async throws -> URL? {
+        try await presignedURL(for: key, expiresIn: seconds)
     }
 
     func fullKey(_ key: String) -> String {
@@ -107,7 +117,7 @@ public struct S3ArtifactStore: ArtifactStore {
     {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = HTTPMethod(rawValue: method)
-        let signed = signer.sign(
+        let signed = try await signer().sign(
             method: method, url: url, headers: headers.merging(["host": SigV4Signer.host(url)]) { $1 },
             payloadHash: SigV4Signer.hash(body), date: clock.now())
         for (name, value) in signed where name != "host" { request.headers.add(name: name, value: value) }

@@ -11,11 +11,11 @@ public protocol ArtifactStore: Sendable {
     func list(prefix: String) async throws -> [String]
     /// A URL that downloads the object without credentials for `seconds` (S3 presigned), or nil
     /// where the store has none (files: the API serves the bytes itself).
-    func downloadURL(for key: String, expiresIn seconds: Int) throws -> URL?
+    func downloadURL(for key: String, expiresIn seconds: Int) async throws -> URL?
 }
 
 extension ArtifactStore {
-    public func downloadURL(for key: String, expiresIn seconds: Int) throws -> URL? { nil }
+    public func downloadURL(for key: String, expiresIn seconds: Int) async throws -> URL? { nil }
 }
 
 /// A key that would escape the store (`..`, absolute, empty segments).

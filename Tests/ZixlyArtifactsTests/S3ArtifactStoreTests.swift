@@ -12,7 +12,7 @@ struct S3ArtifactStoreTests {
     static func store(_ moto: MotoServer, bucket: String = "zixly-\(UUID().uuidString.prefix(8).lowercased())", prefix: String = "zixly") -> S3ArtifactStore {
         S3ArtifactStore(configuration: .init(
             bucket: bucket, prefix: prefix, region: "eu-west-3", endpoint: moto.endpoint,
-            credentials: .init(accessKeyID: "test", secretAccessKey: "test")))
+            credentials: SigV4Signer.Credentials(accessKeyID: "test", secretAccessKey: "test")))
     }
 
     @Test("put, get, overwrite, list by prefix, and a missing key")
@@ -48,13 +48,47 @@ struct S3ArtifactStoreTests {
         #expect(keys.count == 1_003 && keys.first == "k/0000" && keys.last == "k/1002")
     }
 
+    @Test("IRSA: credentials come from STS AssumeRoleWithWebIdentity with the token file's token, once for many requests")
+    func webIdentity() async throws {
+        let moto = try await MotoServer()
+        let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("zixly-token-\(UUID().uuidString)")
+        try Data("eyJhbGciOiJSUzI1NiJ9.test-projected-token.sig\n".utf8).write(to: tokenFile)
+        defer { try? FileManager.default.removeItem(at: tokenFile) }
+        let provider = WebIdentityCredentials(
+            roleARN: "arn:aws:iam::123456789012:role/zixly-production-app", tokenFile: tokenFile, sessionName: "zixly-test",
+            region: "eu-west-3", endpoint: moto.endpoint)
+        let credentials = try await provider.credentials(now: Date())
+        #expect(credentials.accessKeyID.hasPrefix("ASIA") && credentials.sessionToken?.isEmpty == false)
+        let store = S3ArtifactStore(configuration: .init(
+            bucket: "zixly-irsa-\(UUID().uuidString.prefix(8).lowercased())", region: "eu-west-3", endpoint: moto.endpoint, credentials: provider))
+        try await store.createBucket()
+        try await store.put(Data("r".utf8), at: "results/a.json", contentType: "application/json")
+        #expect(try await store.get("results/a.json") == Data("r".utf8))
+        #expect(try await store.list(prefix: "results/") == ["results/a.json"])
+        #expect(await provider.exchanges == 1, "the credentials are reused until shortly before they expire")
+        // An hour later they are within five minutes of expiring: STS is asked again.
+        _ = try await provider.credentials(now: Date().addingTimeInterval(3_400))
+        #expect(await provider.exchanges == 2)
+
+        let missing = WebIdentityCredentials(
+            roleARN: "arn:aws:iam::123456789012:role/x", tokenFile: URL(fileURLWithPath: "/nonexistent/token"), sessionName: "s",
+            region: "eu-west-3", endpoint: moto.endpoint)
+        let failing = S3ArtifactStore(configuration: .init(bucket: "zixly-none", region: "eu-west-3", endpoint: moto.endpoint, credentials: missing))
+        do {
+            _ = try await failing.get("a.json")
+            Issue.record("a missing token file must fail")
+        } catch {
+            #expect("\(error)".contains("/nonexistent/token") && "\(error)".contains("NoCredentials"), "\(error)")
+        }
+    }
+
     @Test("a presigned URL downloads without credentials")
     func presigned() async throws {
         let moto = try await MotoServer()
         let store = Self.store(moto)
         try await store.createBucket()
         try await store.put(Data("{\"best\":1}".utf8), at: "results/j/r.json", contentType: "application/json")
-        let url = try store.presignedURL(for: "results/j/r.json")
+        let url = try await store.presignedURL(for: "results/j/r.json")
         #expect(url.query?.contains("X-Amz-Signature=") == true)
         let (data, response) = try await URLSession.shared.data(from: url)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
@@ -81,7 +115,7 @@ struct S3ArtifactStoreTests {
         func store(_ accessKeyID: String, _ secretAccessKey: String) -> S3ArtifactStore {
             S3ArtifactStore(configuration: .init(
                 bucket: "zixly-verified", prefix: "zixly", region: "us-east-1", endpoint: moto.endpoint,
-                credentials: .init(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey)))
+                credentials: SigV4Signer.Credentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey)))
         }
         let good = store(id, secret)
         try await good.createBucket()

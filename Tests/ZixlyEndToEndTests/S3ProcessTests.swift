@@ -26,7 +26,7 @@ struct S3ProcessTests {
 
         let store = S3ArtifactStore(configuration: .init(
             bucket: bucket, prefix: "prod", region: "eu-west-3", endpoint: moto.endpoint,
-            credentials: .init(accessKeyID: "test", secretAccessKey: "test")))
+            credentials: SigV4Signer.Credentials(accessKeyID: "test", secretAccessKey: "test")))
         try await store.createBucket()
         let up = try await ProcessTests.start("up", in: directory, extra: environment)
         let body = #"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"step":5,"min_trades":10}"#

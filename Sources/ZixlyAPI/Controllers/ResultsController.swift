@@ -21,7 +21,7 @@ struct ResultsController {
         guard let run = try await services.results.latestRun(for: job.id) else {
             throw APIError.notFound("results for job \(job.id) (it is \(job.state.rawValue))")
         }
-        if let url = try services.artifacts.downloadURL(for: run.artifactKey, expiresIn: 900) {
+        if let url = try await services.artifacts.downloadURL(for: run.artifactKey, expiresIn: 900) {
             return Response(status: .temporaryRedirect, headers: [.location: url.absoluteString])
         }
         guard let data = try await services.artifacts.get(run.artifactKey) else { throw APIError.notFound("artifact \(run.artifactKey)") }
