@@ -37,24 +37,19 @@ printf 'root:x:0:\nnonroot:x:65532:\n' > "$rootfs/etc/group"
 chown 65532:65532 "$rootfs/data"
 chmod 1777 "$rootfs/tmp"
 
-cat > "$stage/Containerfile" <<CONTAINERFILE
-FROM scratch
-COPY rootfs/ /
-LABEL org.opencontainers.image.title="zixly" \\
-      org.opencontainers.image.description="Webhook-triggered data pipelines: signed webhook, durable queue, workers, results." \\
-      org.opencontainers.image.version="$version" \\
-      org.opencontainers.image.revision="$revision" \\
-      org.opencontainers.image.source="https://github.com/zixly/zixly" \\
-      org.opencontainers.image.licenses="Apache-2.0"
-ENV ZIXLY_HOST=0.0.0.0 ZIXLY_DATA_DIR=/data ZIXLY_COMMIT=$revision
-USER 65532:65532
-WORKDIR /data
-VOLUME ["/data"]
-EXPOSE 8080 8081
-HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["/usr/local/bin/zixly", "health"]
-ENTRYPOINT ["/usr/local/bin/zixly"]
-CMD ["api"]
-CONTAINERFILE
+# The runtime stage's instructions (labels, environment, user, volume, ports, health check,
+# entrypoint) are the Dockerfile's own, with its build arguments filled in, so both images agree.
+source="https://github.com/zixly/zixly"
+{
+  echo "FROM scratch"
+  echo "COPY rootfs/ /"
+  sed -n '/^FROM ${RUNTIME_IMAGE}/,$p' deploy/docker/Dockerfile | sed '1d' | grep -vE '^(ARG|COPY|#)' \
+    | sed -e "s|\${VERSION}|$version|g" -e "s|\${REVISION}|$revision|g" -e "s|\${SOURCE}|$source|g"
+} > "$stage/Containerfile"
+if grep -q '\${' "$stage/Containerfile"; then
+  echo "build-local-image: an unfilled build argument in the runtime stage: $(grep '\${' "$stage/Containerfile")" >&2
+  exit 1
+fi
 
 image=localhost/zixly
 log "podman build (docker format, which keeps the health check)"

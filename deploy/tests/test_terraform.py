@@ -15,7 +15,7 @@ import yaml
 from conftest import DEPLOY, run, tool
 
 TERRAFORM = DEPLOY / "terraform"
-MODULES = ["network", "eks", "database", "storage", "secrets", "registry"]
+MODULES = ["network", "eks", "database", "storage", "secrets", "registry", "zixly"]
 ENVIRONMENTS = ["staging", "production"]
 
 
@@ -67,7 +67,7 @@ def module_calls():
 
 def test_module_calls_match_the_modules_variables_and_outputs():
     calls = module_calls()
-    assert len(calls) == 2 * 6 + 3
+    assert len(calls) == 2 + 6 + 3, [(directory.name, name) for directory, name, _ in calls]
     for directory, name, body in calls:
         target = (directory / value(body, "source")).resolve()
         assert target.is_dir(), f"{directory.name}/{name}: {target}"
@@ -95,11 +95,13 @@ def environment_modules(environment):
 
 
 def test_production_is_highly_available_and_protected():
-    production, staging = environment_modules("production"), environment_modules("staging")
-    assert value(production["database"], "multi_az") is True and value(production["database"], "deletion_protection") is True
-    assert value(production["database"], "backup_retention_days") >= 14
-    assert value(production["network"], "single_nat_gateway") is False
-    assert value(staging["network"], "single_nat_gateway") is True
+    production, staging = environment_modules("production")["zixly"], environment_modules("staging")["zixly"]
+    assert value(production, "database_multi_az") is True and value(production, "database_backup_retention_days") >= 14
+    assert value(production, "single_nat_gateway") is False and value(staging, "single_nat_gateway") is True
+    assert value(production, "environment") == "production" and value(staging, "environment") == "staging"
+    stack = blocks(TERRAFORM / "modules" / "zixly", "module")
+    assert value(stack["database"], "deletion_protection") is True
+    assert value(stack["database"], "multi_az") == "${var.database_multi_az}"
     database = blocks(TERRAFORM / "modules" / "database", "resource")["aws_db_instance"]
     for setting in ["storage_encrypted", "manage_master_user_password", "iam_database_authentication_enabled", "performance_insights_enabled"]:
         assert value(database["this"], setting) is True, setting
@@ -133,8 +135,9 @@ def test_buckets_are_private_versioned_encrypted_and_logged():
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_names_agree_with_the_kubernetes_overlay(environment):
-    main = (TERRAFORM / "environments" / environment / "main.tf").read_text()
-    assert f'name        = "zixly-{environment}"' in main
+    assert value(environment_modules(environment)["zixly"], "environment") == environment
+    assert 'name = "zixly-${var.environment}"' in (TERRAFORM / "modules/zixly/main.tf").read_text()
+    cidr = value(environment_modules(environment)["zixly"], "cidr_block")
     overlay = (DEPLOY / "kubernetes" / "overlays" / environment)
     kustomization = yaml.safe_load((overlay / "kustomization.yaml").read_text())
     literals = dict(item.split("=", 1) for item in kustomization["configMapGenerator"][0]["literals"])
@@ -148,6 +151,8 @@ def test_names_agree_with_the_kubernetes_overlay(environment):
     for account, purpose in [("zixly-api", "app"), ("zixly-worker", "app"), ("zixly-backup", "backup"), ("zixly-external-secrets", "external-secrets")]:
         assert roles[account].endswith(f":role/zixly-{environment}-{purpose}"), roles[account]
         assert re.search(rf'{re.escape(purpose)}\s+= \[[^\]]*"{account}"', eks), f"{account} may assume the {purpose} role"
+    policy = next(document for document in patches if document["kind"] == "NetworkPolicy" and document["metadata"]["name"] == "zixly-database-egress")
+    assert policy["spec"]["egress"][0]["to"][0]["ipBlock"]["cidr"] == cidr, "the pods may reach the VPC's database"
     secret_keys = {document["spec"]["data"][0]["remoteRef"]["key"] for document in patches if document["kind"] == "ExternalSecret"}
     assert secret_keys == {f"zixly/{environment}/app"}
     assert 'name                    = "zixly/${var.environment}/app"' in (TERRAFORM / "modules/secrets/main.tf").read_text()

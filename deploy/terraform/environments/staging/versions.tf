@@ -15,6 +15,6 @@ terraform {
 provider "aws" {
   region = var.region
   default_tags {
-    tags = local.tags
+    tags = { Project = "zixly", Environment = "staging", ManagedBy = "terraform" }
   }
 }

@@ -1,0 +1,44 @@
+output "cluster_name" {
+  description = "aws eks update-kubeconfig --name <this>"
+  value       = module.eks.cluster_name
+}
+
+output "database_address" {
+  description = "The host of ZIXLY_DATABASE_URL."
+  value       = module.database.address
+}
+
+output "database_master_secret_arn" {
+  description = "Where RDS keeps the master password."
+  value       = module.database.master_user_secret_arn
+}
+
+output "results_bucket" {
+  description = "ZIXLY_ARTIFACTS_URL=s3://<this>/results"
+  value       = module.storage.results_bucket
+}
+
+output "backups_bucket" {
+  description = "BACKUP_S3_URI=s3://<this>/postgres"
+  value       = module.storage.backups_bucket
+}
+
+output "irsa_role_arns" {
+  description = "The overlay's service account annotations."
+  value       = module.eks.irsa_role_arns
+}
+
+output "kms_key_alias" {
+  description = "BACKUP_KMS_KEY_ID"
+  value       = module.secrets.kms_key_alias
+}
+
+output "app_secret_arn" {
+  description = "Put the app's secret values here."
+  value       = module.secrets.app_secret_arn
+}
+
+output "repository_urls" {
+  description = "ECR repositories."
+  value       = module.registry.repository_urls
+}
