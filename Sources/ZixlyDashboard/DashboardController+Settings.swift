@@ -148,9 +148,9 @@ extension DashboardController {
             ], status: .badRequest)
         }
         let secret = try await services.signingSecrets.add(retiringOthersAfter: grace.seconds)
-        return try await settingsPage(principal, context: context, extra: [
-            "newSigningSecret": ["secret": secret.serialized, "fingerprint": secret.fingerprint, "retiring": grace.label ?? false],
-        ])
+        var shown: [String: Any] = ["secret": secret.serialized, "fingerprint": secret.fingerprint, "retiring": false]
+        if let label = grace.label { shown["retiring"] = label }
+        return try await settingsPage(principal, context: context, extra: ["newSigningSecret": shown])
     }
 
     @Sendable func retireSigningSecret(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -43,7 +43,8 @@ final class SMTPSession: Sendable {
         switch configuration.startTLS {
         case .required where !offersTLS:
             throw SMTPError(step: "STARTTLS", reply: "the server does not offer STARTTLS, and it is required")
-        case .required, .whenOffered where offersTLS:
+        case .required,  // offered: the case above threw otherwise
+             .whenOffered where offersTLS:
             try await command("STARTTLS", expect: 220)
             try await upgradeToTLS()
             capabilities = try await hello()
