@@ -6,7 +6,7 @@ import Glibc
 
 /// A webhook receiver on a free loopback port that verifies each request with the reference
 /// Python library (PyPI `standardwebhooks`) and records it. Paths: `/ok` (204), `/flaky` (500
-/// twice, then 200), `/slow` (answers after 3 s), `/gone` (410).
+/// twice, then 200), `/slow` (answers after 10 s), `/gone` (410).
 public final class WebhookReceiver: @unchecked Sendable {
     public let port: Int
     let file: URL

@@ -4,7 +4,7 @@
     python webhook_receiver.py PORT SECRET OUT.jsonl
 
 Behaviour by path: /ok answers 204; /flaky answers 500 to its first two requests, then 200;
-/slow waits 3 s before answering 200; /gone answers 410. A request whose signature does not
+/slow waits 10 s before answering 200; /gone answers 410. A request whose signature does not
 verify gets 401. Prints "ready" once it listens.
 """
 import json
@@ -46,7 +46,9 @@ class Handler(QuietHandler):
         if self.path == "/flaky" and n <= 2:
             return self.answer(500, b"not yet")
         if self.path == "/slow":
-            time.sleep(3)
+            # Far beyond the client's timeout, so even a deadline that fires late on a loaded
+            # machine never sees the answer.
+            time.sleep(10)
         if self.path == "/gone":
             return self.answer(410, b"gone")
         self.answer(204 if self.path == "/ok" else 200, b"")
