@@ -24,6 +24,7 @@ public actor WebIdentityCredentials: AWSCredentialProvider {
     /// STS: `https://sts.<region>.amazonaws.com` unless overridden (`AWS_ENDPOINT_URL_STS`).
     public let endpoint: URL
     private var cached: (credentials: SigV4Signer.Credentials, expiresAt: Date)?
+    private var inFlight: Task<(credentials: SigV4Signer.Credentials, expiresAt: Date), any Error>?
     /// How many times STS was asked (for tests and logs).
     public private(set) var exchanges = 0
 
@@ -36,7 +37,12 @@ public actor WebIdentityCredentials: AWSCredentialProvider {
 
     public func credentials(now: Date) async throws -> SigV4Signer.Credentials {
         if let cached, cached.expiresAt.timeIntervalSince(now) > 300 { return cached.credentials }
-        let fresh = try await exchange()
+        // Requests that arrive while an exchange is under way wait for it instead of starting their own.
+        if let inFlight { return try await inFlight.value.credentials }
+        let exchange = Task { try await self.exchange() }
+        inFlight = exchange
+        defer { inFlight = nil }
+        let fresh = try await exchange.value
         cached = fresh
         return fresh.credentials
     }

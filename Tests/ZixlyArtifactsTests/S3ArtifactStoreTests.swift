@@ -57,6 +57,12 @@ struct S3ArtifactStoreTests {
         let provider = WebIdentityCredentials(
             roleARN: "arn:aws:iam::123456789012:role/zixly-production-app", tokenFile: tokenFile, sessionName: "zixly-test",
             region: "eu-west-3", endpoint: moto.endpoint)
+        // Requests that start together share one exchange.
+        let together = try await withThrowingTaskGroup(of: SigV4Signer.Credentials.self) { group in
+            for _ in 0..<8 { group.addTask { try await provider.credentials(now: Date()) } }
+            return try await group.reduce(into: [String]()) { $0.append($1.accessKeyID) }
+        }
+        #expect(Set(together).count == 1)
         let credentials = try await provider.credentials(now: Date())
         #expect(credentials.accessKeyID.hasPrefix("ASIA") && credentials.sessionToken?.isEmpty == false)
         let store = S3ArtifactStore(configuration: .init(
