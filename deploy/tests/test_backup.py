@@ -4,7 +4,6 @@ and restored into an empty database that then holds the same rows. A dump that f
 backup behind.
 """
 import os
-import socket
 import subprocess
 import time
 import urllib.request
@@ -12,15 +11,9 @@ import uuid
 
 import pytest
 
-from conftest import DEPLOY, ROOT, VENV_BIN, run
+from conftest import DEPLOY, ROOT, VENV_BIN, free_port, fresh_database, run
 
 SCRIPT = DEPLOY / "backup" / "zixly-backup.sh"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -51,15 +44,6 @@ def s3():
     server.kill()
 
 
-def database(name):
-    admin = os.environ.get("ZIXLY_TEST_POSTGRES_URL")
-    if not admin:
-        pytest.fail("ZIXLY_TEST_POSTGRES_URL is not set: scripts/test.sh starts PostgreSQL and sets it")
-    created = run(["psql", admin, "-c", f"CREATE DATABASE {name}"])
-    assert created.returncode == 0, created.stderr
-    return admin.rsplit("/", 1)[0] + "/" + name
-
-
 def query(url, sql):
     result = run(["psql", url, "-At", "-c", sql])
     assert result.returncode == 0, result.stderr
@@ -68,7 +52,7 @@ def query(url, sql):
 
 def test_a_dump_round_trips_through_s3(s3):
     environment, bucket = s3
-    source = database("zixly_backup_src_" + uuid.uuid4().hex[:8])
+    source = fresh_database("zixly_backup_src")
     zixly = ROOT / ".build" / "debug" / "zixly"
     migrated = run([str(zixly), "migrate"], env=dict(environment, ZIXLY_DATABASE_URL=source))
     assert migrated.returncode == 0, migrated.stderr
@@ -88,7 +72,7 @@ def test_a_dump_round_trips_through_s3(s3):
     listed = run(["bash", str(SCRIPT), "list"], env=settings)
     assert listed.returncode == 0 and len(listed.stdout.split()) == 1, listed.stdout + listed.stderr
 
-    target = database("zixly_backup_dst_" + uuid.uuid4().hex[:8])
+    target = fresh_database("zixly_backup_dst")
     restore = run(["bash", str(SCRIPT), "restore", "latest"], env=dict(settings, ZIXLY_DATABASE_URL=target))
     assert restore.returncode == 0, restore.stderr
     assert query(target, rows) == expected

@@ -10,7 +10,6 @@ import json
 import os
 import pathlib
 import re
-import socket
 import subprocess
 import time
 import urllib.error
@@ -19,7 +18,7 @@ import uuid
 
 import pytest
 
-from conftest import DEPLOY, ROOT, run, tool
+from conftest import DEPLOY, ROOT, free_port, fresh_database, run, tool
 
 DOCKERFILE = DEPLOY / "docker" / "Dockerfile"
 PODMAN_CONF = ROOT / "deploy" / "docker" / "podman-containers.conf"
@@ -103,12 +102,6 @@ def test_tags_are_semver_and_sha_without_latest():
     assert health["Test"] == ["CMD", "/usr/local/bin/zixly", "health"]
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def request(url, body=None, key=None, timeout=5):
     headers = {"Content-Type": "application/json"} if body is not None else {}
     if key:
@@ -175,14 +168,8 @@ def test_the_image_runs_zixly_up_read_only_and_completes_a_sweep(container_name)
 
 
 def test_the_image_migrates_and_serves_the_api_on_postgresql(container_name):
-    database = os.environ.get("ZIXLY_TEST_POSTGRES_URL")
-    if not database:
-        pytest.fail("ZIXLY_TEST_POSTGRES_URL is not set: scripts/test.sh starts PostgreSQL and sets it")
     reference = image_reference()
-    name = "zixly_image_" + uuid.uuid4().hex[:8]
-    created = run(["psql", database, "-c", f"CREATE DATABASE {name}"])
-    assert created.returncode == 0, created.stderr
-    url = database.rsplit("/", 1)[0] + "/" + name
+    url = fresh_database("zixly_image")
     migrate = podman("run", "--rm", "--no-healthcheck", "--network", "host", "-e", f"ZIXLY_DATABASE_URL={url}", reference, "migrate")
     assert migrate.returncode == 0
     port = free_port()
