@@ -38,14 +38,18 @@ public actor InboundSigningSecrets {
     let clock: any WallClock
     let refreshInterval: TimeInterval
     let logger: Logger
-    private var stored: [StoredSigningSecret] = []
     private var loadedAt: Date?
     /// Added (newest first) then configured secrets, each with its expiry, decoded once per read.
     private var candidates: [Candidate] = []
 
+    /// A secret that may verify: added ones (newest first), then configured ones, each with its
+    /// expiry, decoded once per read of the store.
     private struct Candidate {
         var secret: WebhookSecret
+        var source: Listing.Source
+        var createdAt: Date?
         var expiresAt: Date?
+        func isActive(at now: Date) -> Bool { expiresAt.map { $0 > now } ?? true }
     }
 
     public init(
@@ -82,17 +86,11 @@ public actor InboundSigningSecrets {
     public func listing() async throws -> [Listing] {
         let now = clock.now()
         try await reload(now: now)
-        let byFingerprint = Dictionary(stored.map { ($0.fingerprint, $0) }, uniquingKeysWith: { first, _ in first })
-        let added = stored.filter { $0.secret != nil }.reversed().map { secret in
-            Listing(fingerprint: secret.fingerprint, source: .added, createdAt: secret.createdAt, expiresAt: secret.expiresAt, isActive: secret.isActive(at: now))
+        return candidates.map { candidate in
+            Listing(
+                fingerprint: candidate.secret.fingerprint, source: candidate.source, createdAt: candidate.createdAt,
+                expiresAt: candidate.expiresAt, isActive: candidate.isActive(at: now))
         }
-        let fromConfiguration = configured.map { secret in
-            let record = byFingerprint[secret.fingerprint]
-            return Listing(
-                fingerprint: secret.fingerprint, source: .configured, createdAt: nil, expiresAt: record?.expiresAt,
-                isActive: record?.isActive(at: now) ?? true)
-        }
-        return added + fromConfiguration
     }
 
     /// The longest grace a retirement may have: a week.
@@ -148,15 +146,15 @@ public actor InboundSigningSecrets {
     }
 
     private func reload(now: Date) async throws {
-        stored = try await store.signingSecrets()
-        let byFingerprint = Dictionary(stored.map { ($0.fingerprint, $0) }, uniquingKeysWith: { first, _ in first })
+        let stored = try await store.signingSecrets()
+        let expiries = Dictionary(stored.map { ($0.fingerprint, $0.expiresAt) }, uniquingKeysWith: { first, _ in first })
         var candidates: [Candidate] = []
         for record in stored.reversed() {
             guard let text = record.secret, let secret = try? WebhookSecret(text) else { continue }
-            candidates.append(Candidate(secret: secret, expiresAt: record.expiresAt))
+            candidates.append(Candidate(secret: secret, source: .added, createdAt: record.createdAt, expiresAt: record.expiresAt))
         }
         for secret in configured {
-            candidates.append(Candidate(secret: secret, expiresAt: byFingerprint[secret.fingerprint]?.expiresAt))
+            candidates.append(Candidate(secret: secret, source: .configured, expiresAt: expiries[secret.fingerprint] ?? nil))
         }
         self.candidates = candidates
         loadedAt = now
@@ -164,6 +162,6 @@ public actor InboundSigningSecrets {
 
     /// Expiry is checked against `now` on every call, so a retirement takes effect on time.
     private func activeSecrets(now: Date) -> [WebhookSecret] {
-        candidates.filter { $0.expiresAt.map { $0 > now } ?? true }.map(\.secret)
+        candidates.filter { $0.isActive(at: now) }.map(\.secret)
     }
 }
