@@ -21,9 +21,9 @@ extension PostgresJobStore {
                         try await connection.query("""
                             UPDATE jobs
                             SET state = 'queued', run_at = \(retryAt), lease_owner = NULL, lease_expires_at = NULL,
-                                error_message = \(unescaped: Self.leaseExpiredMessage),
+                                error_message = \(unescaped: LeaseExpiredErrors.retryingSQL),
                                 attempt_errors = (attempt_errors::jsonb || jsonb_build_object(\(unescaped: Self.attemptErrorColumns),
-                                    'at', \(now.timeIntervalSince1970)::float8, 'error', \(unescaped: Self.leaseExpiredMessage)))::text
+                                    'at', \(now.timeIntervalSince1970)::float8, 'error', \(unescaped: LeaseExpiredErrors.retryingSQL)))::text
                             WHERE id = \(id) AND state = 'running' AND attempt = \(attempt)
                             """, logger: logger)
                         report.requeued.append(JobID(rawValue: id))
@@ -31,9 +31,9 @@ extension PostgresJobStore {
                         try await connection.query("""
                             UPDATE jobs
                             SET state = 'failed', finished_at = \(now), lease_owner = NULL, lease_expires_at = NULL,
-                                error_message = \(unescaped: Self.lastLeaseExpiredMessage),
+                                error_message = \(unescaped: LeaseExpiredErrors.lastAttemptSQL),
                                 attempt_errors = (attempt_errors::jsonb || jsonb_build_object(\(unescaped: Self.attemptErrorColumns),
-                                    'at', \(now.timeIntervalSince1970)::float8, 'error', \(unescaped: Self.lastLeaseExpiredMessage)))::text
+                                    'at', \(now.timeIntervalSince1970)::float8, 'error', \(unescaped: LeaseExpiredErrors.lastAttemptSQL)))::text
                             WHERE id = \(id) AND state = 'running' AND attempt = \(attempt)
                             """, logger: logger)
                         report.failed.append(JobID(rawValue: id))
@@ -43,10 +43,6 @@ extension PostgresJobStore {
             }
         }
     }
-
-    /// The error of an attempt whose lease ran out, as SQL over the row.
-    static let leaseExpiredMessage = "'lease expired: the worker stopped renewing it (attempt ' || attempt || ')'"
-    static let lastLeaseExpiredMessage = "'lease expired on the last attempt (' || attempt || ' of ' || max_attempts || ')'"
 
     public func pruneFinished(before: Date, limit: Int) async throws -> Int {
         try await database.run {

@@ -19,8 +19,8 @@ extension SQLiteJobStore {
                     try db.execute(sql: """
                         UPDATE jobs
                         SET state = 'queued', run_at = ?1, lease_owner = NULL, lease_expires_at = NULL,
-                            error_message = \(Self.leaseExpiredMessage),
-                            \(Self.appendAttemptError(at: "?4", message: Self.leaseExpiredMessage))
+                            error_message = \(LeaseExpiredErrors.retryingSQL),
+                            \(Self.appendAttemptError(at: "?4", message: LeaseExpiredErrors.retryingSQL))
                         WHERE id = ?2 AND state = 'running' AND attempt = ?3
                         """, arguments: [retryAt.unix, id, attempt, now.unix])
                     report.requeued.append(JobID(rawValue: id))
@@ -28,8 +28,8 @@ extension SQLiteJobStore {
                     try db.execute(sql: """
                         UPDATE jobs
                         SET state = 'failed', finished_at = ?1, lease_owner = NULL, lease_expires_at = NULL,
-                            error_message = \(Self.lastLeaseExpiredMessage),
-                            \(Self.appendAttemptError(at: "?1", message: Self.lastLeaseExpiredMessage))
+                            error_message = \(LeaseExpiredErrors.lastAttemptSQL),
+                            \(Self.appendAttemptError(at: "?1", message: LeaseExpiredErrors.lastAttemptSQL))
                         WHERE id = ?2 AND state = 'running' AND attempt = ?3
                         """, arguments: [now.unix, id, attempt])
                     report.failed.append(JobID(rawValue: id))
@@ -38,10 +38,6 @@ extension SQLiteJobStore {
             return report
         }
     }
-
-    /// The error of an attempt whose lease ran out, as SQL over the row.
-    static let leaseExpiredMessage = "'lease expired: the worker stopped renewing it (attempt ' || attempt || ')'"
-    static let lastLeaseExpiredMessage = "'lease expired on the last attempt (' || attempt || ' of ' || max_attempts || ')'"
 
     public func pruneFinished(before: Date, limit: Int) async throws -> Int {
         try await database.write { db in
