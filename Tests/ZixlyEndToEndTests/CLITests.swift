@@ -38,7 +38,7 @@ struct CLITests {
     @Test("up prints its secrets once; sweep submit signs, follows and prints results; jobs list/show/cancel/retry work")
     func submitAndJobs() async throws {
         let directory = try TemporaryDirectory.make()
-        let port = ZixlyProcess.freePort()
+        let port = LoopbackPort.free()
         let up = try ZixlyProcess(["up", "--port", String(port)], port: port, directory: directory)
         try await up.waitUntilHealthy()
         #expect(up.stdout.contains("webhook signing secret: whsec_") && up.stdout.contains("admin API key:"))

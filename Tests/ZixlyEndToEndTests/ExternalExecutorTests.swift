@@ -11,7 +11,7 @@ struct ExternalExecutorTests {
     @Test("a sweep sent to the trading API is submitted, polled and completes with its best result; a remote failure fails the job once; the built-in engine stays the default")
     func externalSweeps() async throws {
         let directory = try TemporaryDirectory.make()
-        let port = ZixlyProcess.freePort()
+        let port = LoopbackPort.free()
         let requests = directory.appendingPathComponent("trading-api.jsonl")
         let fake = try PythonServer(script: Self.script, arguments: [String(port), "test-trading-key", requests.path])
         defer { withExtendedLifetime(fake) {} }

@@ -27,7 +27,7 @@ struct LogSecretsTests {
         // A key and an endpoint secret made through the API (each shown once, in its response).
         let key = try await HTTP.send(.POST, up.baseURL + "/api/keys", body: #"{"name":"ci","role":"editor"}"#, headers: admin)
         let apiKey = try #require(key.json["api_key"]?.stringValue, "\(key.json)")
-        let deadPort = ZixlyProcess.freePort()
+        let deadPort = LoopbackPort.free()
         let endpoint = try await HTTP.send(
             .POST, up.baseURL + "/api/webhook-endpoints", body: #"{"url":"http://127.0.0.1:\#(deadPort)/hook"}"#, headers: admin)
         let endpointSecret = try #require(endpoint.json["secret"]?.stringValue, "\(endpoint.json)")
@@ -47,9 +47,9 @@ struct LogSecretsTests {
         // A database that cannot be reached, named by a URL with a password.
         let databasePassword = "DbPassw0rd" + Self.token()
         let broken = try await ZixlyProcess.run(
-            ["api", "--port", String(ZixlyProcess.freePort())],
+            ["api", "--port", String(LoopbackPort.free())],
             environment: ProcessTests.environment(directory, extra: [
-                "ZIXLY_DATABASE_URL": "postgres://zixly:\(databasePassword)@127.0.0.1:\(ZixlyProcess.freePort())/zixly",
+                "ZIXLY_DATABASE_URL": "postgres://zixly:\(databasePassword)@127.0.0.1:\(LoopbackPort.free())/zixly",
                 "ZIXLY_LOG_LEVEL": "trace",
             ]),
             directory: directory)

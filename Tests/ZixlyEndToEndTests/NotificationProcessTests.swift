@@ -44,7 +44,7 @@ struct NotificationProcessTests {
             "ZIXLY_WEBHOOK_RETRY_SCHEDULE": "200ms,200ms,200ms,200ms", "ZIXLY_WEBHOOK_TIMEOUT_SECONDS": "1",
         ])
         let admin = ["Authorization": "Bearer \(ProcessTests.adminKey)", "Content-Type": "application/json"]
-        let port = ZixlyProcess.freePort()
+        let port = LoopbackPort.free()
         let live = try await HTTP.send(
             .POST, up.baseURL + "/api/webhook-endpoints", body: #"{"url":"http://127.0.0.1:\#(port)/ok","events":["job.completed"]}"#, headers: admin)
         #expect(live.status == 201)

@@ -185,7 +185,7 @@ final class PrometheusServer: @unchecked Sendable {
                 static_configs:
                   - targets: ["\(target)"]
             """.write(to: config, atomically: true, encoding: .utf8)
-        let port = ZixlyProcess.freePort()
+        let port = LoopbackPort.free()
         baseURL = "http://127.0.0.1:\(port)"
         let log = directory.appendingPathComponent("prometheus.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)

@@ -24,7 +24,7 @@ struct ProcessTests {
     }
 
     static func start(_ command: String, in directory: URL, extra: [String: String] = [:]) async throws -> ZixlyProcess {
-        let port = ZixlyProcess.freePort()
+        let port = LoopbackPort.free()
         let process = try ZixlyProcess([command, "--port", String(port)], environment: environment(directory, extra: extra), port: port, directory: directory)
         try await process.waitUntilHealthy()
         return process

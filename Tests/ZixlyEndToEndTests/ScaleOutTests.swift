@@ -50,7 +50,7 @@ struct ScaleOutTests {
     @Test("1 API + 3 workers, 1,000 webhooks, a worker SIGKILLed and the database restarted: every accepted job completes exactly once")
     func chaos() async throws {
         let directory = try TemporaryDirectory.make()
-        let postgres = try PrivatePostgres(port: ZixlyProcess.freePort())
+        let postgres = try PrivatePostgres(port: LoopbackPort.free())
         try postgres.start()
         let settings = ["ZIXLY_DATABASE_URL": postgres.url, "ZIXLY_WORKER_CONCURRENCY": "2", "ZIXLY_LOG_LEVEL": "info"]
         let api = try await ProcessTests.start("api", in: directory, extra: settings)

@@ -21,7 +21,7 @@ struct TracingProcessTests {
     @Test("one trace links the webhook's caller, the API, the worker and storage; the worker's log lines carry its trace_id")
     func traceFromWebhookToStorage() async throws {
         let directory = try TemporaryDirectory.make()
-        let port = ZixlyProcess.freePort()
+        let port = LoopbackPort.free()
         let exports = directory.appendingPathComponent("otlp.jsonl")
         let collector = try PythonServer(script: Self.receiver, arguments: [String(port), exports.path])
         defer { withExtendedLifetime(collector) {} }

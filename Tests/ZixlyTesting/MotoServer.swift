@@ -20,26 +20,33 @@ public final class MotoServer: @unchecked Sendable {
 
     public init(authenticated: Bool = false) async throws {
         let python = try PythonTools.python(modules: ["moto", "flask", "werkzeug"], packages: ["moto[server]"])
-        let port = Int.random(in: 20_000..<40_000)
+        let port = LoopbackPort.free()
         endpoint = URL(string: "http://127.0.0.1:\(port)")!
+        let log = try TemporaryDirectory.make().appendingPathComponent("moto.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)]
         if authenticated {
             process.environment = ProcessInfo.processInfo.environment.merging(["INITIAL_NO_AUTH_ACTION_COUNT": "3"]) { $1 }
         }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
-        for _ in 0..<200 {
-            if let (_, response) = try? await URLSession.shared.data(from: endpoint.appendingPathComponent("moto-api/")),
-                (response as? HTTPURLResponse)?.statusCode != nil
-            {
+        // Importing moto takes seconds, and many more when the whole suite shares two cores:
+        // wait as long as the process lives, up to a minute.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while process.isRunning, ContinuousClock.now < deadline {
+            var probe = URLRequest(url: endpoint.appendingPathComponent("moto-api/"))
+            probe.timeoutInterval = 5
+            if let (_, response) = try? await URLSession.shared.data(for: probe), response is HTTPURLResponse {
                 if authenticated { try makeUser(python: python) }
                 return
             }
-            try await Task.sleep(for: .milliseconds(50))
+            try await Task.sleep(for: .milliseconds(100))
         }
-        throw PythonToolsError("moto server did not start on port \(port)")
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let state = process.isRunning ? "still not answering after 60 s" : "exited with \(process.terminationStatus)"
+        throw PythonToolsError("moto server on port \(port) \(state): \(output.suffix(2_000))")
     }
 
     private func makeUser(python: String) throws {

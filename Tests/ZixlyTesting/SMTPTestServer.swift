@@ -19,7 +19,7 @@ public final class SMTPTestServer: @unchecked Sendable {
     public init(tls: Bool) throws {
         let python = try PythonTools.python(modules: ["aiosmtpd"], packages: ["aiosmtpd"])
         directory = try TemporaryDirectory.make()
-        port = Int.random(in: 40_000..<50_000)
+        port = LoopbackPort.free()
         var arguments = [Self.script, tls ? "tls" : "plain", String(port), messagesFile.path]
         if tls {
             let key = directory.appendingPathComponent("key.pem").path

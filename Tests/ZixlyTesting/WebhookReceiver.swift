@@ -17,7 +17,7 @@ public final class WebhookReceiver: @unchecked Sendable {
     public init(secret: String, port: Int? = nil) throws {
         let python = try PythonTools.python(modules: ["standardwebhooks"], packages: ["standardwebhooks"])
         file = try TemporaryDirectory.make().appendingPathComponent("requests.jsonl")
-        self.port = port ?? Int.random(in: 40_000..<50_000)
+        self.port = port ?? LoopbackPort.free()
         let pipe = Pipe()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [Self.script, String(self.port), secret, file.path]
