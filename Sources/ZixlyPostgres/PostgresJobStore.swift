@@ -22,15 +22,7 @@ public struct PostgresJobStore: JobStore {
         rounded.runAt = (job.runAt ?? now).postgresPrecision
         let created = rounded.queued(at: now.postgresPrecision)
         return try await database.run {
-            let inserted = try await client.query("""
-                INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts,
-                                  run_at, created_at, idempotency_key, trace_parent)
-                VALUES (\(created.id.rawValue), \(created.tenant), \(created.jobType), 'queued', \(created.parameters.jsonText()),
-                        \(created.priority), 0, \(created.maxAttempts), \(created.runAt), \(created.createdAt),
-                        \(created.idempotencyKey), \(created.traceParent))
-                ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                RETURNING id
-                """, logger: logger)
+            let inserted = try await client.execute(JobStatements.Insert(job: created), logger: logger)
             var isNew = false
             for try await _ in inserted { isNew = true }
             if isNew {
@@ -47,17 +39,11 @@ public struct PostgresJobStore: JobStore {
 
     public func claim(worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date) async throws -> [ClaimedJob] {
         try await database.run {
-            try await client.query("""
-                UPDATE jobs
-                SET state = 'running', attempt = attempt + 1, lease_owner = \(worker.rawValue),
-                    lease_expires_at = \(now.addingTimeInterval(leaseFor)), started_at = \(now), cancel_requested = FALSE,
-                    progress_percent = 0, progress_message = NULL
-                WHERE id IN (
-                    SELECT id FROM jobs WHERE state = 'queued' AND run_at <= \(now)
-                    ORDER BY priority, run_at, created_at, id LIMIT \(limit)
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING *
-                """, logger: logger).jobs()
+            let statement = JobStatements.Claim(
+                worker: worker, leaseExpiresAt: now.addingTimeInterval(leaseFor), now: now, limit: limit)
+            var claimed: [Job] = []
+            for try await job in try await client.execute(statement, logger: logger) { claimed.append(job) }
+            return claimed
                 .map { ClaimedJob(job: $0, lease: Lease(jobID: $0.id, worker: worker, attempt: $0.attempt)) }
                 .sorted { ($0.job.priority, $0.job.runAt, $0.job.createdAt) < ($1.job.priority, $1.job.runAt, $1.job.createdAt) }
         }
@@ -84,21 +70,10 @@ public struct PostgresJobStore: JobStore {
 
     public func complete(_ completions: [Completion], now: Date) async throws -> Set<JobID> {
         guard !completions.isEmpty else { return [] }
-        let ids = completions.map(\.lease.jobID.rawValue)
-        let owners = completions.map(\.lease.worker.rawValue)
-        let attempts = completions.map(\.lease.attempt)
-        let summaries = completions.map { $0.summary.jsonText() }
         return try await database.run {
-            let rows = try await client.query("""
-                UPDATE jobs
-                SET state = 'completed', finished_at = \(now), result_summary = v.summary, progress_percent = 100,
-                    lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
-                FROM unnest(\(ids)::text[], \(owners)::text[], \(attempts)::int8[], \(summaries)::text[]) AS v(id, owner, attempt, summary)
-                WHERE jobs.id = v.id AND jobs.state = 'running' AND jobs.lease_owner = v.owner AND jobs.attempt = v.attempt
-                RETURNING jobs.id
-                """, logger: logger)
+            let rows = try await client.execute(JobStatements.Complete(completions: completions, now: now), logger: logger)
             var held: Set<JobID> = []
-            for try await id in rows.decode(String.self) { held.insert(JobID(rawValue: id)) }
+            for try await id in rows { held.insert(JobID(rawValue: id)) }
             return held
         }
     }
