@@ -83,7 +83,7 @@ extension WorkerPool {
         report(event, job: claimed.job, startedAt: startedAt)
     }
 
-    /// Every `progressInterval`: writes new progress (renewing the lease), renews it anyway every
+    /// At every beat of `heartbeats` (each `progressInterval`): writes new progress (renewing the lease), renews it anyway every
     /// third of the lease, and otherwise reads the job to see a cancel request. Returns nil when
     /// cancelled (the job ended first), or why the job must stop.
     private func heartbeat(_ lease: Lease, control: JobControl) async -> Outcome? {
@@ -91,7 +91,7 @@ extension WorkerPool {
         var lastRenewal = clock.now()
         var writtenVersion = 0
         while !Task.isCancelled {
-            try? await Task.sleep(for: configuration.progressInterval)
+            await heartbeats.next()
             if Task.isCancelled { return nil }
             let now = clock.now()
             let (progress, version) = control.latestProgress

@@ -46,6 +46,8 @@ public struct WorkerPool: Service {
     let completions: CompletionBatcher
     let metrics: QueueMetrics
     let tracer: any Tracer
+    /// Paces every running job's heartbeat (`progressInterval`).
+    let heartbeats: Ticker
 
     public init(
         store: any JobStore, handlers: [any JobHandler], retryPolicy: RetryPolicy = .default,
@@ -65,6 +67,7 @@ public struct WorkerPool: Service {
         self.metrics = metrics
         self.tracer = tracer
         completions = CompletionBatcher(store: store, clock: clock)
+        heartbeats = Ticker(every: configuration.progressInterval)
     }
 
     public func run() async throws {
@@ -82,6 +85,15 @@ public struct WorkerPool: Service {
     /// trip for a burst, as pgqueuer's batches do) and starts each beside the others.
     public func run(until shutdown: Latch) async throws {
         logger.info("worker started", metadata: ["worker": "\(worker)", "concurrency": "\(configuration.concurrency)"])
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await heartbeats.run() }
+            await claimAndRun(until: shutdown)
+            group.cancelAll()
+        }
+        logger.info("worker stopped", metadata: ["worker": "\(worker)"])
+    }
+
+    private func claimAndRun(until shutdown: Latch) async {
         let slots = max(1, configuration.concurrency)
         let running = InFlightCount()
         let (slotFreed, freeSlot) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -125,6 +137,5 @@ public struct WorkerPool: Service {
             }
         }
         freeSlot.finish()
-        logger.info("worker stopped", metadata: ["worker": "\(worker)"])
     }
 }

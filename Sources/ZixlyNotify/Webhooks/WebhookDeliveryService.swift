@@ -16,6 +16,9 @@ public struct WebhookDeliveryService: Service {
         public var concurrency = 8
         /// How often to look for events and due deliveries when not woken. Default 1 s.
         public var pollInterval: Duration = .seconds(1)
+        /// After a wake-up, how long to let more arrive before looking: under load every job's
+        /// end wakes the service, and one pass serves them all. Default 25 ms.
+        public var wakeupGathering: Duration = .milliseconds(25)
         /// Per-request deadline. Default 15 s.
         public var requestTimeout: Duration = .seconds(15)
         /// Delays before the 2nd, 3rd, … attempt; a delivery fails for good after
@@ -86,6 +89,7 @@ public struct WebhookDeliveryService: Service {
                 }
                 if claimed == 0 || inFlight.value >= configuration.concurrency {
                     await wakeups.wait(upTo: configuration.pollInterval)
+                    try? await Task.sleep(for: configuration.wakeupGathering)
                 }
             }
         }
