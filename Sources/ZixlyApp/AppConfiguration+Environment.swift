@@ -69,6 +69,10 @@ extension AppConfiguration {
             }
             configuration.otlpEncoding = parsed
         }
+        if let executor = reader["ZIXLY_EXECUTOR"] {
+            guard let parsed = Executor(rawValue: executor.lowercased()) else { throw ConfigurationError("ZIXLY_EXECUTOR", "must be nio or dispatch") }
+            configuration.executor = parsed
+        }
         return configuration
     }
 

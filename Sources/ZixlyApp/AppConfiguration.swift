@@ -12,6 +12,9 @@ public struct AppConfiguration: Sendable {
     }
 
     public enum LogFormat: String, Sendable { case json, text }
+    /// Where Swift concurrency's tasks run (`ZIXLY_EXECUTOR`): `nio` (default) on the event loops
+    /// that do the process's network I/O, or `dispatch`, Swift's own thread pool. ADR 0014.
+    public enum Executor: String, Sendable { case nio, dispatch }
 
     public var host = "127.0.0.1"
     public var port = 8080
@@ -46,6 +49,7 @@ public struct AppConfiguration: Sendable {
     public var otlpEndpoint: String?
     /// `protobuf` (default) or `json` (`ZIXLY_OTLP_ENCODING`).
     public var otlpEncoding = TracingBackend.Encoding.protobuf
+    public var executor = Executor.nio
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.json
     public var migrate = true

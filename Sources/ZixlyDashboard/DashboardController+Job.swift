@@ -51,7 +51,7 @@ extension DashboardController {
         ]
         let base = "/jobs/\(job.id.rawValue)?metric=\(metric.rawValue)"
         return [
-            "equity": equityChart(job, best: all.first { $0.isRanked } ?? all.first) ?? false,
+            "equity": await equityChart(job, best: all.first { $0.isRanked } ?? all.first) ?? false,
             "cards": cards,
             "metric": metric.rawValue,
             "metrics": Heatmap.metrics.map { ["value": $0.rawValue, "selected": $0 == metric] },
@@ -77,12 +77,12 @@ extension DashboardController {
 
     /// The best combination's equity and drawdown against buy-and-hold, simulated again from the
     /// market data (milliseconds, where reading the stored artifact would mean parsing every row).
-    private func equityChart(_ job: Job, best: CombinationMetrics?) -> String? {
+    private func equityChart(_ job: Job, best: CombinationMetrics?) async -> String? {
         guard let best,
               let parameters = try? TradingSweepParameters(
                 validating: job.parameters, hasData: services.marketData.hasData(for:), available: [], externalConfigured: true),
               parameters.executor == .builtin,
-              let series = try? services.marketData.series(for: parameters.ticker)
+              let series = try? await services.marketData.loadSeries(for: parameters.ticker)
         else { return nil }
         let curve = Sweep.equityCurve(series, strategy: parameters.strategy, fast: best.fastPeriod, slow: best.slowPeriod, costs: parameters.costs)
         return EquityChart().svg(dates: series.dates, strategy: curve, buyAndHold: Sweep.buyAndHoldCurve(series))

@@ -45,6 +45,21 @@ public struct MarketDataDirectory: Sendable {
         }
     }
 
+    /// `series(for:)` on one of Dispatch's threads: reading and parsing a large file would
+    /// otherwise hold up the event loop (or the concurrency thread) the caller runs on.
+    public func loadSeries(for ticker: String) async throws(MarketDataError) -> PriceSeries {
+        let loaded = await withCheckedContinuation { (continuation: CheckedContinuation<Result<PriceSeries, MarketDataError>, Never>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                do throws(MarketDataError) {
+                    continuation.resume(returning: .success(try series(for: ticker)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try loaded.get()
+    }
+
     /// Letters, digits, `.`, `-`, `_`, `^`, `=`; 1–20 characters, not starting with `.`.
     public static func isValidTicker(_ ticker: String) -> Bool {
         guard (1...20).contains(ticker.count), !ticker.hasPrefix(".") else { return false }

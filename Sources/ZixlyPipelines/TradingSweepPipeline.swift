@@ -50,10 +50,10 @@ public struct TradingSweepPipeline: JobHandler {
         if parameters.executor == .external, let external {
             return try await external.run(job, parameters: parameters, context: context)
         }
-        let series: PriceSeries = try tracer.withSpan("sweep.load_data") { span in
+        let series: PriceSeries = try await tracer.withSpan("sweep.load_data") { span in
             span.attributes["zixly.ticker"] = parameters.ticker
             do {
-                return try marketData.series(for: parameters.ticker)
+                return try await marketData.loadSeries(for: parameters.ticker)
             } catch {
                 throw JobFailure(message: "\(error)", isRetryable: false)
             }

@@ -89,7 +89,7 @@ enum JobStatements {
             SET state = 'completed', finished_at = $5, result_summary = v.summary, progress_percent = 100,
                 lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
             FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[]) AS v(id, owner, attempt, summary)
-            WHERE jobs.id = v.id AND jobs.state = 'running' AND jobs.lease_owner = v.owner AND jobs.attempt = v.attempt
+            WHERE jobs.id = v.id AND jobs.lease_owner = v.owner AND jobs.attempt = v.attempt
             RETURNING jobs.id
             """
         static let bindingDataTypes: [PostgresDataType] = [.textArray, .textArray, .int8Array, .textArray, .timestamptz]
@@ -108,5 +108,38 @@ enum JobStatements {
         }
 
         func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
+    }
+
+    /// Renews a lease, writing progress when given; returns whether a cancel was requested, or
+    /// nothing when the lease is gone.
+    struct Heartbeat: PostgresPreparedStatement {
+        static let name = "zixly_jobs_heartbeat_v1"
+        static let sql = """
+            UPDATE jobs
+            SET lease_expires_at = $1,
+                progress_percent = coalesce($2, progress_percent),
+                progress_message = CASE WHEN $3 THEN $4 ELSE progress_message END
+            WHERE id = $5 AND lease_owner = $6 AND attempt = $7
+            RETURNING cancel_requested
+            """
+        static let bindingDataTypes: [PostgresDataType] = [.timestamptz, .int8, .bool, .text, .text, .text, .int8]
+        typealias Row = Bool
+        var lease: Lease
+        var progress: JobProgress?
+        var leaseExpiresAt: Date
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 7)
+            bindings.append(leaseExpiresAt)
+            bindings.append(progress?.percent)
+            bindings.append(progress != nil)
+            bindings.append(progress?.message)
+            bindings.append(lease.jobID.rawValue)
+            bindings.append(lease.worker.rawValue)
+            bindings.append(lease.attempt)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Bool { try row.decode(Bool.self) }
     }
 }

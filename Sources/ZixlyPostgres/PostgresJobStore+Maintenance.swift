@@ -24,7 +24,7 @@ extension PostgresJobStore {
                                 error_message = \(unescaped: LeaseExpiredErrors.retryingSQL),
                                 attempt_errors = (attempt_errors::jsonb || jsonb_build_object(\(unescaped: Self.attemptErrorColumns),
                                     'at', \(now.timeIntervalSince1970)::float8, 'error', \(unescaped: LeaseExpiredErrors.retryingSQL)))::text
-                            WHERE id = \(id) AND state = 'running' AND attempt = \(attempt)
+                            WHERE id = \(id) AND lease_owner IS NOT NULL AND attempt = \(attempt)
                             """, logger: logger)
                         report.requeued.append(JobID(rawValue: id))
                     } else {
@@ -34,7 +34,7 @@ extension PostgresJobStore {
                                 error_message = \(unescaped: LeaseExpiredErrors.lastAttemptSQL),
                                 attempt_errors = (attempt_errors::jsonb || jsonb_build_object(\(unescaped: Self.attemptErrorColumns),
                                     'at', \(now.timeIntervalSince1970)::float8, 'error', \(unescaped: LeaseExpiredErrors.lastAttemptSQL)))::text
-                            WHERE id = \(id) AND state = 'running' AND attempt = \(attempt)
+                            WHERE id = \(id) AND lease_owner IS NOT NULL AND attempt = \(attempt)
                             """, logger: logger)
                         report.failed.append(JobID(rawValue: id))
                     }

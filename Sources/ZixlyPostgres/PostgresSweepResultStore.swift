@@ -20,7 +20,7 @@ public struct PostgresSweepResultStore: SweepResultStore {
         try await database.run {
             try await database.client.withTransaction(logger: logger) { connection -> Bool in
                 let holding = try await connection.query("""
-                    SELECT 1 FROM jobs WHERE id = \(lease.jobID.rawValue) AND state = 'running'
+                    SELECT 1 FROM jobs WHERE id = \(lease.jobID.rawValue)
                       AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt) FOR UPDATE
                     """, logger: logger)
                 var holds = false

@@ -43,8 +43,10 @@ func serve(_ role: ServerRole, options: ServeOptions, defaultPort: Int) async th
     let configuration: AppConfiguration
     let stores: Stores
     let secrets: SecretsFile?
+    let executorInstalled: Bool
     do {
         configuration = try options.configuration(defaultPort: defaultPort)
+        executorInstalled = configuration.executor.install()
         configuration.bootstrapLogging()
         secrets = configuration.webhookSecrets != nil && configuration.adminAPIKey != nil
             ? nil : try SecretsFile.loadOrCreate(in: configuration.dataDirectory)
@@ -61,6 +63,9 @@ func serve(_ role: ServerRole, options: ServeOptions, defaultPort: Int) async th
     var builder = ApplicationBuilder(configuration: configuration, role: role, stores: stores, secrets: (webhookSecrets, adminKey))
     var logger = Logger(label: "zixly")
     logger[metadataKey: "role"] = "\(role.rawValue)"
+    if configuration.executor == .nio && !executorInstalled {
+        logger.info("tasks run on Swift's thread pool: NIO's event loops could not take over its executor (a static build)")
+    }
     do {
         builder.tracing = try ApplicationBuilder.makeTracing(configuration, role: role, logger: logger)
     } catch {

@@ -112,6 +112,7 @@ struct ProcessTests {
         ("ZIXLY_WEBHOOK_SECRETS", "not-a-secret!"),
         ("ZIXLY_MARKET_DATA_DIR", "/no/such/folder"),
         ("ZIXLY_LOG_FORMAT", "xml"),
+        ("ZIXLY_EXECUTOR", "threads"),
     ])
     func badConfiguration(variable: String, value: String) async throws {
         let directory = try TemporaryDirectory.make()

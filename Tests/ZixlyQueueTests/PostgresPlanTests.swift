@@ -1,0 +1,51 @@
+import Foundation
+import PostgresNIO
+import Testing
+@testable import ZixlyPostgres
+import ZixlyTesting
+
+/// The plans PostgreSQL makes for the queue's prepared statements once it uses a generic plan
+/// (after five executions on a connection), on a table whose statistics say no job runs: the
+/// usual state of a queue, and the one that once sent every lease check through the partial
+/// index of running jobs, walking every entry left since the last vacuum.
+@Suite("PostgreSQL plans of the queue's statements")
+struct PostgresPlanTests {
+    @Test("lease checks go through the primary key and claims through the claim index")
+    func plans() async throws {
+        let database = try await PostgresTestServer.freshDatabase()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.run() }
+            try await database.migrate()
+            let plans = try await database.client.withConnection { connection -> [String: String] in
+                try await connection.query("""
+                    INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts, run_at, created_at)
+                    SELECT gen_random_uuid()::text, 'default', 'noop', 'queued', '{}', 0, 0, 3, now(), now()
+                    FROM generate_series(1, 5000)
+                    """, logger: database.logger)
+                try await connection.query("ANALYZE jobs", logger: database.logger)
+                try await connection.query("SET plan_cache_mode = force_generic_plan", logger: database.logger)
+                let statements: [(String, String, String, String)] = [
+                    ("complete", "text[], text[], int8[], text[], timestamptz", JobStatements.Complete.sql, "'{a}', '{w}', '{1}', '{\"{}\"}', now()"),
+                    ("heartbeat", "timestamptz, int8, bool, text, text, text, int8", JobStatements.Heartbeat.sql, "now(), NULL, false, NULL, 'a', 'w', 1"),
+                    ("claim", "text, timestamptz, timestamptz, int8", JobStatements.Claim.sql, "'w', now(), now(), 8"),
+                ]
+                var plans: [String: String] = [:]
+                for (name, types, sql, arguments) in statements {
+                    try await connection.query("PREPARE \(unescaped: name)(\(unescaped: types)) AS \(unescaped: sql)", logger: database.logger)
+                    var lines: [String] = []
+                    let rows = try await connection.query("EXPLAIN EXECUTE \(unescaped: name)(\(unescaped: arguments))", logger: database.logger)
+                    for try await line in rows.decode(String.self) { lines.append(line) }
+                    plans[name] = lines.joined(separator: "\n")
+                }
+                return plans
+            }
+            for name in ["complete", "heartbeat"] {
+                let plan = try #require(plans[name])
+                #expect(plan.contains("jobs_pkey") && !plan.contains("jobs_lease_expiry"), "\(name):\n\(plan)")
+            }
+            let claim = try #require(plans["claim"])
+            #expect(claim.contains("jobs_claimable"), "\(claim)")
+            group.cancelAll()
+        }
+    }
+}
