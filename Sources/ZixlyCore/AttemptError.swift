@@ -24,6 +24,8 @@ extension AttemptError {
     /// The stored history: a JSON array of `{attempt, at, started_at, worker, error}`, times in
     /// Unix seconds, as both job stores write it in SQL.
     public static func decodeHistory(jsonText: String) throws -> [AttemptError] {
+        // Most jobs never failed: their empty history is read with every claimed row.
+        if jsonText == "[]" { return [] }
         guard case .array(let entries) = try JSONValue(jsonText: jsonText) else {
             throw CorruptAttemptHistory(text: jsonText)
         }
