@@ -22,11 +22,14 @@ final class PoolHarness: Sendable {
     let shutdown = Latch()
     private let log = EventLog()
 
-    init(handler: ScriptedHandler, retryPolicy: RetryPolicy = RetryPolicy(base: 0.01, maxDelay: 0.05, jitter: 0), gracePeriod: Duration = .seconds(5)) async throws {
+    init(
+        handler: ScriptedHandler, retryPolicy: RetryPolicy = RetryPolicy(base: 0.01, maxDelay: 0.05, jitter: 0), gracePeriod: Duration = .seconds(5),
+        leaseDuration: TimeInterval = 30
+    ) async throws {
         stores = try await TestStores.make(.sqlite)
         var configuration = WorkerPool.Configuration()
         configuration.concurrency = 2
-        configuration.leaseDuration = 30
+        configuration.leaseDuration = leaseDuration
         configuration.pollInterval = .milliseconds(20)
         configuration.progressInterval = .milliseconds(20)
         configuration.gracePeriod = gracePeriod

@@ -69,6 +69,28 @@ struct WorkerPoolTests {
         }
     }
 
+    @Test("a job running past its lease keeps it: the heartbeat renews it every third of the lease")
+    func leaseRenewed() async throws {
+        let harness = try await PoolHarness(handler: ScriptedHandler { _, _ in
+            try await Task.sleep(for: .seconds(3))
+            return [:]
+        }, leaseDuration: 2.4)
+        try await withPool(harness) {
+            let id = try await harness.enqueue()
+            try await harness.waitFor { if case .claimed(id, _) = $0 { true } else { false } }
+            var expiries: [Date] = []
+            while let job = try await harness.store.job(id), job.state == .running, let expiry = job.leaseExpiresAt {
+                #expect(expiry > Date(), "the lease lapsed while the job ran")
+                expiries.append(expiry)
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await harness.waitFor { $0 == .completed(id) }
+            let first = try #require(expiries.first), last = try #require(expiries.last)
+            #expect(last.timeIntervalSince(first) >= 1.5, "renewals: \(Set(expiries).count)")
+            #expect(try await harness.store.job(id)?.attempt == 1)
+        }
+    }
+
     @Test("on shutdown a job that finishes within the grace period completes")
     func shutdownFinishes() async throws {
         let release = Latch()
