@@ -83,9 +83,9 @@ extension WorkerPool {
         report(event, job: claimed.job, startedAt: startedAt)
     }
 
-    /// At every beat of `heartbeats` (each `progressInterval`): writes new progress (renewing the lease), renews it anyway every
-    /// third of the lease, and otherwise reads the job to see a cancel request. Returns nil when
-    /// cancelled (the job ended first), or why the job must stop.
+    /// At every beat of `heartbeats` (each `progressInterval`): writes new progress (renewing the
+    /// lease), renews it anyway every third of the lease, and otherwise reads the job to see a
+    /// cancel request. Returns nil when cancelled (the job ended first), or why the job must stop.
     private func heartbeat(_ lease: Lease, control: JobControl) async -> Outcome? {
         let renewEvery = configuration.leaseDuration / 3
         var lastRenewal = clock.now()
