@@ -187,6 +187,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "SweepEngineTests", dependencies: ["SweepEngine"], swiftSettings: strict),
         .testTarget(name: "StandardWebhooksTests", dependencies: ["StandardWebhooks"], swiftSettings: strict),
+        .testTarget(name: "ZixlyCoreTests", dependencies: ["ZixlyCore"], swiftSettings: strict),
         .testTarget(
             name: "ZixlyArtifactsTests", dependencies: ["ZixlyArtifacts", "ZixlyCore", "ZixlyTesting"], exclude: ["Python"],
             swiftSettings: strict),

@@ -28,9 +28,9 @@ enum RequestBody {
     static func json(_ buffer: ByteBuffer) throws -> JSONValue {
         guard buffer.readableBytes > 0 else { throw APIError.badRequest("request body is empty; a JSON object is required") }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
-        } catch let error as DecodingError {
-            throw APIError.badRequest("malformed JSON", fields: ["body": Self.describe(error)])
+            return try JSONValue(jsonBytes: buffer.readableBytesView)
+        } catch let error as JSONSyntaxError {
+            throw APIError.badRequest("malformed JSON", fields: ["body": "not valid JSON: \(error)"])
         }
     }
 
@@ -38,14 +38,5 @@ enum RequestBody {
     static func jsonObject(_ request: Request, context: AppRequestContext) async throws -> JSONValue {
         try requireJSONContentType(request)
         return try json(try await bytes(request, context: context))
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context):
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        default: return "not valid JSON"
-        }
     }
 }

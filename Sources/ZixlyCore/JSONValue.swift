@@ -52,17 +52,6 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return .object(object)
     }
 
-    /// Compact JSON text with sorted keys.
-    public func jsonText() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("null".utf8), as: UTF8.self)
-    }
-
-    public init(jsonText: String) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(jsonText.utf8))
-    }
-
     /// Converts any Encodable through JSON.
     public init(encoding value: some Encodable) throws {
         let data = try JSONEncoder().encode(value)

@@ -4,17 +4,13 @@ import Synchronization
 /// Wakes waiting workers when work may be available (an in-process enqueue). Waiting is
 /// always bounded, so polling stays correct on its own.
 public final class WorkSignal: Sendable {
-    private let waiters = Mutex<[UUID: CheckedContinuation<Void, Never>]>([:])
+    private let waiters = Mutex(Waiters())
 
     public init() {}
 
     /// Wakes every current waiter.
     public func notify() {
-        let woken = waiters.withLock { waiters in
-            defer { waiters.removeAll() }
-            return Array(waiters.values)
-        }
-        for continuation in woken { continuation.resume() }
+        for continuation in waiters.withLock({ $0.removeAll() }) { continuation.resume() }
     }
 
     /// Returns at the next `notify()`, after `timeout`, or when the task is cancelled.
@@ -29,19 +25,18 @@ public final class WorkSignal: Sendable {
 
     /// Returns at the next `notify()`, or when the task is cancelled.
     func waitForNotify() async {
-        let id = UUID()
+        let id = waiters.withLock { $0.reserveID() }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let alreadyCancelled = waiters.withLock { waiters -> Bool in
                     if Task.isCancelled { return true }
-                    waiters[id] = continuation
+                    waiters.add(continuation, id: id)
                     return false
                 }
                 if alreadyCancelled { continuation.resume() }
             }
         } onCancel: {
-            let continuation = waiters.withLock { $0.removeValue(forKey: id) }
-            continuation?.resume()
+            waiters.withLock { $0.remove(id) }?.resume()
         }
     }
 }
@@ -77,7 +72,7 @@ final class Ticker: Sendable {
 public final class Latch: Sendable {
     private struct State {
         var triggered = false
-        var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+        var waiters = Waiters()
     }
     private let state = Mutex(State())
 
@@ -89,28 +84,52 @@ public final class Latch: Sendable {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard !state.triggered else { return [] }
             state.triggered = true
-            defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
+            return state.waiters.removeAll()
         }
         for continuation in woken { continuation.resume() }
     }
 
     /// Returns when triggered, or when the task is cancelled.
     public func wait() async {
-        let id = UUID()
+        let id = state.withLock { $0.waiters.reserveID() }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
                     if state.triggered || Task.isCancelled { return true }
-                    state.waiters[id] = continuation
+                    state.waiters.add(continuation, id: id)
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
-            let continuation = state.withLock { $0.waiters.removeValue(forKey: id) }
-            continuation?.resume()
+            state.withLock { $0.waiters.remove(id) }?.resume()
         }
+    }
+}
+
+/// Suspended tasks, each under an id taken from a counter (a `UUID` would cost a `getrandom`
+/// system call per wait, and a heartbeat waits once per job per tick).
+struct Waiters {
+    private var nextID: UInt64 = 0
+    private var waiting: [UInt64: CheckedContinuation<Void, Never>] = [:]
+
+    mutating func reserveID() -> UInt64 {
+        nextID &+= 1
+        return nextID
+    }
+
+    mutating func add(_ continuation: CheckedContinuation<Void, Never>, id: UInt64) {
+        waiting[id] = continuation
+    }
+
+    mutating func remove(_ id: UInt64) -> CheckedContinuation<Void, Never>? {
+        waiting.removeValue(forKey: id)
+    }
+
+    /// Every waiter, now removed (to be resumed outside the lock).
+    mutating func removeAll() -> [CheckedContinuation<Void, Never>] {
+        defer { waiting.removeAll(keepingCapacity: true) }
+        return Array(waiting.values)
     }
 }
 

@@ -20,8 +20,11 @@ extension WorkerPool {
     }
 
     /// Runs one claimed job in a span that continues the trace of the request that enqueued it
-    /// (with the claim as its first child), and records the outcome.
-    func execute(_ claimed: ClaimedJob, claim: ClaimTiming, shutdown: Latch) async {
+    /// (with the claim as its first child), and records the outcome. `handlerReturned` is called
+    /// once, when the job's outcome is known and before it is written.
+    func execute(
+        _ claimed: ClaimedJob, claim: ClaimTiming, shutdown: Latch, handlerReturned: @Sendable () -> Void
+    ) async {
         let job = claimed.job
         let context = TraceContext.context(traceParent: job.traceParent, tracer)
         await tracer.withSpan("job \(job.jobType)", context: context, ofKind: .consumer) { span in
@@ -30,13 +33,13 @@ extension WorkerPool {
             span.attributes["zixly.attempt"] = claimed.lease.attempt
             tracer.startSpan("queue.claim", context: ServiceContext.current ?? context, ofKind: .internal, at: claim.started)
                 .end(at: claim.ended)
-            await run(claimed, shutdown: shutdown, span: span)
+            await run(claimed, shutdown: shutdown, span: span, handlerReturned: handlerReturned)
         }
     }
 
     /// Runs one claimed job beside its heartbeat and the shutdown watch; the first to finish
     /// decides the outcome, the others are stopped.
-    private func run(_ claimed: ClaimedJob, shutdown: Latch, span: any Span) async {
+    private func run(_ claimed: ClaimedJob, shutdown: Latch, span: any Span, handlerReturned: @Sendable () -> Void) async {
         let lease = claimed.lease
         var logger = self.logger
         logger[metadataKey: "job_id"] = "\(lease.jobID)"
@@ -44,6 +47,7 @@ extension WorkerPool {
         let startedAt = claimed.job.startedAt ?? clock.now()
         guard let handler = handlers[claimed.job.jobType] else {
             let outcome = Outcome.threw("no handler for job type '\(claimed.job.jobType)'", isRetryable: false)
+            handlerReturned()
             report(await record(outcome, lease: lease, job: claimed.job, logger: logger), job: claimed.job, startedAt: startedAt)
             return
         }
@@ -75,6 +79,7 @@ extension WorkerPool {
             group.cancelAll()
             return decided ?? .shutdownTimedOut
         }
+        handlerReturned()
         let event = await record(outcome, lease: lease, job: claimed.job, logger: logger)
         if let end = event?.attemptEnd {
             span.attributes["zixly.outcome"] = end.rawValue

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import ServiceLifecycle
 import Tracing
 import ZixlyCore
@@ -82,7 +83,9 @@ public struct WorkerPool: Service {
 
     /// Runs until `shutdown` is triggered and every running job has finished or been released.
     /// One loop claims as many jobs as there are free slots in one statement (a single round
-    /// trip for a burst, as pgqueuer's batches do) and starts each beside the others.
+    /// trip for a burst, as pgqueuer's batches do) and starts each beside the others. A slot is
+    /// free again when its handler returns: the next claim then overlaps the writing of the
+    /// results (River's asynchronous completer), bounded by ``SlotCount``.
     public func run(until shutdown: Latch) async throws {
         logger.info("worker started", metadata: ["worker": "\(worker)", "concurrency": "\(configuration.concurrency)"])
         await withTaskGroup(of: Void.self) { group in
@@ -95,14 +98,14 @@ public struct WorkerPool: Service {
 
     private func claimAndRun(until shutdown: Latch) async {
         let slots = max(1, configuration.concurrency)
-        let running = InFlightCount()
+        let slotsInUse = SlotCount()
         let (slotFreed, freeSlot) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         var slotsFreed = slotFreed.makeAsyncIterator()
         metrics.prepareWorker(jobTypes: handlers.keys)
         metrics.workerLoad(active: 0, slots: slots)
         await withDiscardingTaskGroup { group in
             while !shutdown.isTriggered && !Task.isCancelled {
-                let free = slots - running.value
+                let free = slotsInUse.free(of: slots)
                 guard free > 0 else {
                     _ = await slotsFreed.next()  // a running job ends (shutdown included: jobs end within the grace period)
                     continue
@@ -123,19 +126,51 @@ public struct WorkerPool: Service {
                 let now = clock.now()
                 let claim = ClaimTiming(started: claimStarted, ended: DefaultTracerClock.now)
                 for job in claimed {
-                    running.add(1)
+                    slotsInUse.started()
                     onEvent(.claimed(job.job.id, attempt: job.lease.attempt))
                     metrics.claimed(job.job, now: now)
                     group.addTask {
-                        await execute(job, claim: claim, shutdown: shutdown)
-                        running.add(-1)
-                        metrics.workerLoad(active: running.value, slots: slots)
+                        await execute(job, claim: claim, shutdown: shutdown) {
+                            slotsInUse.handlerReturned()
+                            metrics.workerLoad(active: slotsInUse.running, slots: slots)
+                            freeSlot.yield()
+                        }
+                        slotsInUse.recorded()
                         freeSlot.yield()
                     }
                 }
-                metrics.workerLoad(active: running.value, slots: slots)
+                metrics.workerLoad(active: slotsInUse.running, slots: slots)
             }
         }
         freeSlot.finish()
     }
+}
+
+/// A pool's slots: jobs whose handler runs, and jobs whose outcome is still being written.
+/// Up to `slots` handlers run at once; up to `slots` more jobs may be waiting for their outcome
+/// to commit, so a slow database holds claims back rather than piling up finished jobs.
+final class SlotCount: Sendable {
+    private struct Counts {
+        var running = 0
+        var recording = 0
+    }
+    private let counts = Mutex(Counts())
+
+    var running: Int { counts.withLock { $0.running } }
+
+    /// How many jobs may be claimed now.
+    func free(of slots: Int) -> Int {
+        counts.withLock { min(slots - $0.running, 2 * slots - $0.running - $0.recording) }
+    }
+
+    func started() { counts.withLock { $0.running += 1 } }
+
+    func handlerReturned() {
+        counts.withLock {
+            $0.running -= 1
+            $0.recording += 1
+        }
+    }
+
+    func recorded() { counts.withLock { $0.recording -= 1 } }
 }

@@ -30,7 +30,7 @@ struct APIClient {
             throw CLIError("cannot reach \(baseURL): \(error)")
         }
         let bytes = try await response.body.collect(upTo: 64 << 20)
-        let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(bytes.readableBytesView))) ?? .string(String(buffer: bytes))
+        let json = (try? JSONValue(jsonBytes: bytes.readableBytesView)) ?? .string(String(buffer: bytes))
         return Reply(status: Int(response.status.code), json: json)
     }
 

@@ -65,8 +65,8 @@ struct WebhookAPITests {
         (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"executor":"gpu"}"#, "executor", "'builtin' or 'external'"),
         (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"executor":"external"}"#, "executor", "ZIXLY_TRADING_API_URL"),
         (#"[1,2,3]"#, "body", "JSON object"),
-        (#"{"ticker":"GOOG","fast_range":[5,20"#, "body", "not valid JSON"),
-        (String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000), "body", "not valid JSON"),
+        (#"{"ticker":"GOOG","fast_range":[5,20"#, "body", "not valid JSON: unterminated array; ',' or ']' was expected at byte 35"),
+        (String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000), "body", "not valid JSON: nested deeper than 512 levels at byte 512"),
         (#"{"ticker":"../../etc/passwd","fast_range":[5,20],"slow_range":[30,60]}"#, "ticker", "only letters"),
     ])
     func rejectsInvalidFields(body: String, field: String, message: String) async throws {

@@ -23,7 +23,7 @@ public final class MotoServer: @unchecked Sendable {
         let port = LoopbackPort.free()
         endpoint = URL(string: "http://127.0.0.1:\(port)")!
         let log = try TemporaryDirectory.make().appendingPathComponent("moto.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)]
         if authenticated {

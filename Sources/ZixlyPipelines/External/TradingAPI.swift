@@ -103,7 +103,7 @@ public struct HTTPTradingAPI: TradingAPI {
                 description: "the trading API answered \(status) to \(method) \(path): \(String(buffer: bytes).prefix(300))",
                 isRetryable: status >= 500 || status == 429)
         }
-        guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes.readableBytesView)) else {
+        guard let json = try? JSONValue(jsonBytes: bytes.readableBytesView) else {
             throw TradingAPIError(description: "the trading API's answer to \(method) \(path) is not JSON", isRetryable: false)
         }
         return json
