@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import ZixlyCore
-import ZixlyQueue
+@testable import ZixlyQueue
 import ZixlyTesting
 
 @Suite("WorkerPool")
@@ -121,6 +121,44 @@ struct WorkerPoolTests {
         #expect(harness.history.contains(.released(id)))
         let job = try #require(try await harness.store.job(id))
         #expect(job.state == .queued && job.attempt == 0 && job.leaseOwner == nil)
+    }
+
+    @Test("no more handlers run at once than the pool has slots, and every job completes")
+    func concurrencyLimit() async throws {
+        let running = Atomic<Int>(0)
+        let mostAtOnce = Atomic<Int>(0)
+        let harness = try await PoolHarness(handler: ScriptedHandler { _, _ in
+            let now = running.add(1, ordering: .relaxed).newValue
+            mostAtOnce.max(now, ordering: .relaxed)
+            try await Task.sleep(for: .milliseconds(20))
+            running.subtract(1, ordering: .relaxed)
+            return [:]
+        })
+        try await withPool(harness) {
+            var ids: [JobID] = []
+            for _ in 0..<8 { ids.append(try await harness.enqueue()) }
+            for id in ids { try await harness.waitFor { $0 == .completed(id) } }
+        }
+        #expect(mostAtOnce.load(ordering: .relaxed) == 2, "the harness's pool has 2 slots, and 8 jobs keep both busy")
+    }
+
+    @Test("a slot frees when its handler returns; jobs whose outcome is still being written hold claims back past one more set")
+    func slotsAndRecordingBound() {
+        let slots = SlotCount()
+        #expect(slots.free(of: 2) == 2)
+        slots.started()
+        slots.started()
+        #expect(slots.free(of: 2) == 0 && slots.running == 2)
+        slots.handlerReturned()
+        slots.handlerReturned()
+        #expect(slots.free(of: 2) == 2, "both outcomes are being written; two more may run")
+        slots.started()
+        slots.started()
+        slots.handlerReturned()
+        slots.handlerReturned()
+        #expect(slots.free(of: 2) == 0, "four outcomes being written: no claim until one is")
+        slots.recorded()
+        #expect(slots.free(of: 2) == 1)
     }
 
     /// Runs the pool until `body` returns, then shuts it down gracefully and waits for it.
