@@ -15,34 +15,43 @@ enum JobStatements {
         error_message, result_summary, idempotency_key, trace_parent, attempt_errors
         """
 
-    /// A new job; returns its id, or nothing when the tenant's idempotency key already names one.
+    /// New jobs, in one statement; returns the ids inserted (a job whose tenant's idempotency key
+    /// already names one, or names one earlier in the same batch, is left out).
     struct Insert: PostgresPreparedStatement {
-        static let name = "zixly_jobs_insert_v1"
+        static let name = "zixly_jobs_insert_v2"
         static let sql = """
             INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts,
                               run_at, created_at, idempotency_key, trace_parent)
-            VALUES ($1, $2, $3, 'queued', $4, $5, 0, $6, $7, $8, $9, $10)
+            SELECT v.id, v.tenant, v.job_type, 'queued', v.parameters, v.priority, 0, v.max_attempts, v.run_at, v.created_at,
+                   CASE WHEN v.has_key THEN v.idempotency_key END, CASE WHEN v.has_trace THEN v.trace_parent END
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int8[], $7::timestamptz[],
+                        $8::timestamptz[], $9::bool[], $10::text[], $11::bool[], $12::text[])
+                AS v(id, tenant, job_type, parameters, priority, max_attempts, run_at, created_at,
+                     has_key, idempotency_key, has_trace, trace_parent)
             ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING id
             """
         static let bindingDataTypes: [PostgresDataType] = [
-            .text, .text, .text, .text, .int8, .int8, .timestamptz, .timestamptz, .text, .text,
+            .textArray, .textArray, .textArray, .textArray, .int8Array, .int8Array, .timestamptzArray, .timestamptzArray,
+            .boolArray, .textArray, .boolArray, .textArray,
         ]
         typealias Row = String
-        var job: Job
+        var jobs: [Job]
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 10)
-            bindings.append(job.id.rawValue)
-            bindings.append(job.tenant)
-            bindings.append(job.jobType)
-            bindings.append(job.parameters.jsonText())
-            bindings.append(job.priority)
-            bindings.append(job.maxAttempts)
-            bindings.append(job.runAt)
-            bindings.append(job.createdAt)
-            bindings.append(job.idempotencyKey)
-            bindings.append(job.traceParent)
+            var bindings = PostgresBindings(capacity: 12)
+            bindings.append(jobs.map(\.id.rawValue))
+            bindings.append(jobs.map(\.tenant))
+            bindings.append(jobs.map(\.jobType))
+            bindings.append(jobs.map { $0.parameters.jsonText() })
+            bindings.append(jobs.map(\.priority))
+            bindings.append(jobs.map(\.maxAttempts))
+            bindings.append(jobs.map(\.runAt))
+            bindings.append(jobs.map(\.createdAt))
+            bindings.append(jobs.map { $0.idempotencyKey != nil })
+            bindings.append(jobs.map { $0.idempotencyKey ?? "" })
+            bindings.append(jobs.map { $0.traceParent != nil })
+            bindings.append(jobs.map { $0.traceParent ?? "" })
             return bindings
         }
 

@@ -17,25 +17,34 @@ public struct PostgresJobStore: JobStore {
     let database: PostgresDatabase
     var client: PostgresClient { database.client }
     var logger: Logger { database.logger }
+    /// Enqueues that arrive while another batch is being written share one INSERT and one commit;
+    /// true for each job inserted.
+    let inserts: GroupCommit<Job, Bool>
 
     public init(database: PostgresDatabase) {
         self.database = database
+        inserts = GroupCommit { jobs in
+            try await database.run {
+                let rows = try await database.client.execute(JobStatements.Insert(jobs: jobs), logger: database.logger)
+                var inserted: Set<String> = []
+                for try await id in rows { inserted.insert(id) }
+                return jobs.map { inserted.contains($0.id.rawValue) }
+            }
+        }
     }
 
+    /// Returns once the job is committed (with the other jobs of its batch).
     public func enqueue(_ job: NewJob, now: Date) async throws -> EnqueueResult {
         // The row is built here rather than read back: parsing the parameters again would cost
         // an enqueue more than its insert. Times are cut to PostgreSQL's microseconds first.
         var rounded = job
         rounded.runAt = (job.runAt ?? now).postgresPrecision
         let created = rounded.queued(at: now.postgresPrecision)
+        if try await inserts.submit(created) {
+            notifyWorkers()
+            return .created(created)
+        }
         return try await database.run {
-            let inserted = try await client.execute(JobStatements.Insert(job: created), logger: logger)
-            var isNew = false
-            for try await _ in inserted { isNew = true }
-            if isNew {
-                notifyWorkers()
-                return .created(created)
-            }
             let existing = try await client.query("""
                 SELECT * FROM jobs WHERE tenant = \(job.tenant) AND idempotency_key = \(job.idempotencyKey)
                 """, logger: logger).jobs()

@@ -129,7 +129,7 @@ extension WorkerPool {
         do {
             switch outcome {
             case .finished(let summary):
-                guard try await completions.complete(lease, summary: summary) else { return await lostOrCancelled(lease, logger: logger) }
+                guard try await completions.submit(Completion(lease: lease, summary: summary)) else { return await lostOrCancelled(lease, logger: logger) }
                 logger.info("job completed")
                 return .completed(lease.jobID)
             case .threw(let message, let isRetryable):

@@ -43,8 +43,8 @@ public struct WorkerPool: Service {
     public let wakeups: WorkSignal
     let logger: Logger
     let onEvent: @Sendable (Event) -> Void
-    /// Results of jobs that end together go out in one transaction.
-    let completions: CompletionBatcher
+    /// Results of jobs that end together go out in one transaction; true where the lease held.
+    let completions: GroupCommit<Completion, Bool>
     let metrics: QueueMetrics
     let tracer: any Tracer
     /// Paces every running job's heartbeat (`progressInterval`).
@@ -67,7 +67,10 @@ public struct WorkerPool: Service {
         self.onEvent = onEvent
         self.metrics = metrics
         self.tracer = tracer
-        completions = CompletionBatcher(store: store, clock: clock)
+        completions = GroupCommit { [store, clock] batch in
+            let held = try await store.complete(batch, now: clock.now())
+            return batch.map { held.contains($0.lease.jobID) }
+        }
         heartbeats = Ticker(every: configuration.progressInterval)
     }
 

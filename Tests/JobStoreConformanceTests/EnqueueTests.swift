@@ -48,6 +48,40 @@ struct EnqueueTests {
         #expect(try await h.store.countByState()[.queued] == 1)
     }
 
+    @Test("concurrent enqueues (written together where the store batches them) each store their own fields", arguments: StoreKind.allCases)
+    func concurrentEnqueues(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        func newJob(_ index: Int) -> NewJob {
+            var job = JobFactory.newJob(
+                parameters: ["i": .number(Double(index))], priority: index % 5, maxAttempts: 1 + index % 4,
+                idempotencyKey: index % 3 == 0 ? nil : "key-\(index % 40)", runAt: h.clock.now().addingTimeInterval(Double(index % 7)))
+            job.traceParent = index % 2 == 0 ? "00-0af7651916cd43dd8448eb211c80319c-\(String(format: "%016x", index))-01" : nil
+            return job
+        }
+        let results = try await withThrowingTaskGroup(of: (Int, EnqueueResult).self) { group in
+            for index in 0..<80 {
+                group.addTask { (index, try await h.store.enqueue(newJob(index), now: h.clock.now())) }
+            }
+            return try await group.reduce(into: [Int: EnqueueResult]()) { $0[$1.0] = $1.1 }
+        }
+        for (index, result) in results {
+            let sent = newJob(index)
+            let stored = try #require(try await h.store.job(result.job.id))
+            #expect(stored == result.job, "what enqueue returned is what was stored")
+            if case .created(let job) = result {
+                #expect(job.parameters == sent.parameters && job.priority == sent.priority)
+                #expect(job.maxAttempts == sent.maxAttempts && job.idempotencyKey == sent.idempotencyKey)
+                #expect(job.traceParent == sent.traceParent && job.runAt == sent.runAt)
+            } else {
+                #expect(sent.idempotencyKey != nil && result.job.idempotencyKey == sent.idempotencyKey, "only a repeated key is a duplicate")
+            }
+        }
+        let keyed = Set((0..<80).compactMap { newJob($0).idempotencyKey })
+        let unkeyed = (0..<80).filter { newJob($0).idempotencyKey == nil }.count
+        #expect(results.values.count(where: { if case .created = $0 { true } else { false } }) == keyed.count + unkeyed)
+        #expect(try await h.store.countByState()[.queued] == keyed.count + unkeyed)
+    }
+
     @Test("a job scheduled later is not claimable before its time", arguments: StoreKind.allCases)
     func scheduled(kind: StoreKind) async throws {
         let h = try await Harness(kind)
