@@ -37,8 +37,8 @@ extension WorkerPool {
         }
     }
 
-    /// Runs one claimed job beside its heartbeat and the shutdown watch; the first to finish
-    /// decides the outcome, the others are stopped.
+    /// Runs one claimed job beside its heartbeat (which also watches for the end of the grace
+    /// period after shutdown); the first to finish decides the outcome, the other is stopped.
     private func run(_ claimed: ClaimedJob, shutdown: Latch, span: any Span, handlerReturned: @Sendable () -> Void) async {
         let lease = claimed.lease
         var logger = self.logger
@@ -64,13 +64,7 @@ extension WorkerPool {
                     return .threw(String(describing: error), isRetryable: true)
                 }
             }
-            group.addTask { await heartbeat(lease, control: control) }
-            group.addTask {
-                await shutdown.wait()
-                if Task.isCancelled { return nil }
-                try? await Task.sleep(for: configuration.gracePeriod)
-                return Task.isCancelled ? nil : .shutdownTimedOut
-            }
+            group.addTask { await heartbeat(lease, control: control, shutdown: shutdown) }
             var decided: Outcome?
             while decided == nil, let next = await group.next() {
                 decided = next
@@ -88,16 +82,24 @@ extension WorkerPool {
         report(event, job: claimed.job, startedAt: startedAt)
     }
 
-    /// At every beat of `heartbeats` (each `progressInterval`): writes new progress (renewing the
-    /// lease), renews it anyway every third of the lease, and otherwise reads the job to see a
-    /// cancel request. Returns nil when cancelled (the job ended first), or why the job must stop.
-    private func heartbeat(_ lease: Lease, control: JobControl) async -> Outcome? {
+    /// At every beat of `heartbeats` (each `progressInterval`): once `gracePeriod` has passed
+    /// since this job first saw `shutdown`, stops the job; otherwise writes new progress (renewing
+    /// the lease), renews it anyway every third of the lease, or reads the job to see a cancel
+    /// request. One task per job does all of it (a task per concern cost more than a no-op job).
+    /// Returns nil when cancelled (the job ended first), or why the job must stop.
+    private func heartbeat(_ lease: Lease, control: JobControl, shutdown: Latch) async -> Outcome? {
         let renewEvery = configuration.leaseDuration / 3
         var lastRenewal = clock.now()
         var writtenVersion = 0
+        var shutdownSeen: ContinuousClock.Instant?
         while !Task.isCancelled {
             await heartbeats.next()
             if Task.isCancelled { return nil }
+            if shutdown.isTriggered {
+                let seen = shutdownSeen ?? .now
+                shutdownSeen = seen
+                if ContinuousClock.now - seen >= configuration.gracePeriod { return .shutdownTimedOut }
+            }
             let now = clock.now()
             let (progress, version) = control.latestProgress
             do {

@@ -18,7 +18,8 @@ public struct WorkerPool: Service {
         public var pollInterval: Duration = .seconds(1)
         /// How often progress is written (and cancel requests are seen). Default 1 s.
         public var progressInterval: Duration = .seconds(1)
-        /// How long running jobs may finish after shutdown starts. Default 25 s.
+        /// How long running jobs may finish after shutdown starts (seen at a job's next heartbeat
+        /// tick, so up to `progressInterval` more). Default 25 s.
         public var gracePeriod: Duration = .seconds(25)
         public init() {}
     }
