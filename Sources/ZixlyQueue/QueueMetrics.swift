@@ -1,6 +1,5 @@
 import Foundation
 import Metrics
-import Synchronization
 import ZixlyCore
 
 /// The queue's metrics through swift-metrics, on the factory the process chose (no global
@@ -13,18 +12,19 @@ public struct QueueMetrics: Sendable {
     }
 
     let factory: any MetricsFactory
-    /// Each job type's counters and timers, made once: a busy worker counts several times per
-    /// job, and making a metric looks it up in the registry under a lock and checks its name.
-    private let jobTypes: JobTypeMetricsCache
-    /// Made at a worker's first report (an API process has no such series).
-    private let activeJobs: LazyGauge
-    private let slots: LazyGauge
+    /// Each job type's worker counters and timers, made once: a busy worker counts several
+    /// times per job.
+    private let jobTypes: MadeOnce<String, JobTypeMetrics>
+    /// Each job type's enqueue counter, made once (an API process counts every webhook).
+    private let queued: MadeOnce<String, Counter>
+    /// The worker's gauges by label, made at its first report (an API process has no such series).
+    private let gauges: MadeOnce<String, Gauge>
 
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.factory = factory
-        jobTypes = JobTypeMetricsCache(factory: factory)
-        activeJobs = LazyGauge(label: MetricNames.workerActiveJobs, factory: factory)
-        slots = LazyGauge(label: MetricNames.workerSlots, factory: factory)
+        jobTypes = MadeOnce { JobTypeMetrics(jobType: $0, factory: factory) }
+        queued = MadeOnce { Counter(label: MetricNames.jobsQueued, dimensions: [("job_type", $0)], factory: factory) }
+        gauges = MadeOnce { Gauge(label: $0, factory: factory) }
     }
 
     public static let disabled = QueueMetrics()
@@ -45,7 +45,7 @@ public struct QueueMetrics: Sendable {
     }
 
     func enqueued(jobType: String) {
-        Counter(label: MetricNames.jobsQueued, dimensions: [("job_type", jobType)], factory: factory).increment()
+        queued[jobType].increment()
     }
 
     /// An attempt started at `now`; the job had been claimable since `runAt`.
@@ -63,8 +63,8 @@ public struct QueueMetrics: Sendable {
     }
 
     func workerLoad(active: Int, slots: Int) {
-        activeJobs.gauge.record(active)
-        self.slots.gauge.record(slots)
+        gauges[MetricNames.workerActiveJobs].record(active)
+        gauges[MetricNames.workerSlots].record(slots)
     }
 
     public func leasesExpired(_ count: Int) {
@@ -113,46 +113,5 @@ struct JobTypeMetrics: Sendable {
         }
         self.processed = processed
         self.duration = duration
-    }
-}
-
-/// Job types' metrics, made on first use.
-final class JobTypeMetricsCache: Sendable {
-    private let factory: any MetricsFactory
-    private let made = Mutex<[String: JobTypeMetrics]>([:])
-
-    init(factory: any MetricsFactory) {
-        self.factory = factory
-    }
-
-    subscript(jobType: String) -> JobTypeMetrics {
-        if let metrics = made.withLock({ $0[jobType] }) { return metrics }
-        let metrics = JobTypeMetrics(jobType: jobType, factory: factory)
-        return made.withLock { made in
-            if let existing = made[jobType] { return existing }
-            made[jobType] = metrics
-            return metrics
-        }
-    }
-}
-
-/// A gauge made on first use.
-final class LazyGauge: Sendable {
-    private let label: String
-    private let factory: any MetricsFactory
-    private let made = Mutex<Gauge?>(nil)
-
-    init(label: String, factory: any MetricsFactory) {
-        self.label = label
-        self.factory = factory
-    }
-
-    var gauge: Gauge {
-        made.withLock { made in
-            if let made { return made }
-            let gauge = Gauge(label: label, factory: factory)
-            made = gauge
-            return gauge
-        }
     }
 }
