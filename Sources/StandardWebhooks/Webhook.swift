@@ -62,9 +62,10 @@ public struct Webhook: Sendable {
     }
 
     static func mac(secret: WebhookSecret, id: String, timestamp: String, body: some DataProtocol) -> Data {
-        var hmac = HMAC<SHA256>(key: secret.key)
-        hmac.update(data: Data("\(id).\(timestamp).".utf8))
-        hmac.update(data: Data(body))
+        var hmac = secret.keyedMAC
+        var prefix = "\(id).\(timestamp)."
+        prefix.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
+        hmac.update(data: body)
         return Data(hmac.finalize())
     }
 

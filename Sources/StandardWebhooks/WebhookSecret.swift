@@ -5,6 +5,9 @@ import Foundation
 public struct WebhookSecret: Sendable, Equatable, CustomStringConvertible {
     public static let prefix = "whsec_"
     let key: SymmetricKey
+    /// An HMAC already keyed with `key`: a copy signs a message without hashing the key's two
+    /// padded blocks again (the copy shares its state until it is first updated).
+    let keyedMAC: HMAC<SHA256>
 
     /// Parses `whsec_<base64>` (the prefix is optional, as in the reference libraries).
     /// - Throws: `WebhookSecretError` naming what is wrong; never echoes the secret.
@@ -13,6 +16,7 @@ public struct WebhookSecret: Sendable, Equatable, CustomStringConvertible {
         guard let bytes = Data(base64Encoded: encoded) else { throw .notBase64 }
         guard bytes.count >= 16 else { throw .tooShort(bytes: bytes.count) }
         key = SymmetricKey(data: bytes)
+        keyedMAC = HMAC(key: key)
     }
 
     /// A new random secret of `byteCount` bytes (default 32).

@@ -4,9 +4,14 @@ import SweepEngine
 /// A folder of `<TICKER>.csv` price files (`ZIXLY_MARKET_DATA_DIR`, or the bundled samples).
 public struct MarketDataDirectory: Sendable {
     public let url: URL
+    /// `url`'s path with a trailing `/`, made once: every webhook asks whether its ticker has a
+    /// file, and building that question with `URL` and `FileManager` cost more than the `stat`.
+    private let directoryPath: String
 
     public init(url: URL) {
         self.url = url
+        let path = url.path
+        directoryPath = path.hasSuffix("/") ? path : path + "/"
     }
 
     /// The samples shipped with Zixly: GOOG, EURUSD (hourly), BTCUSD (monthly) and SYNTH
@@ -25,7 +30,7 @@ public struct MarketDataDirectory: Sendable {
     }
 
     public func hasData(for ticker: String) -> Bool {
-        fileURL(for: ticker) != nil
+        fileName(for: ticker) != nil
     }
 
     /// Loads and validates a ticker's file.
@@ -62,20 +67,30 @@ public struct MarketDataDirectory: Sendable {
 
     /// Letters, digits, `.`, `-`, `_`, `^`, `=`; 1–20 characters, not starting with `.`.
     public static func isValidTicker(_ ticker: String) -> Bool {
-        guard (1...20).contains(ticker.count), !ticker.hasPrefix(".") else { return false }
-        return ticker.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || "._-^=".unicodeScalars.contains(scalar))
+        let bytes = ticker.utf8
+        guard (1...20).contains(bytes.count), bytes.first != UInt8(ascii: ".") else { return false }
+        return bytes.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "^"), UInt8(ascii: "="):
+                true
+            default:
+                false
+            }
         }
     }
 
     private func fileURL(for ticker: String) -> URL? {
+        fileName(for: ticker).map { url.appendingPathComponent($0) }
+    }
+
+    private func fileName(for ticker: String) -> String? {
         guard Self.isValidTicker(ticker) else { return nil }
-        // The usual spelling costs one stat; only other spellings (goog.csv) need the listing.
-        let usual = url.appendingPathComponent(ticker.uppercased() + ".csv")
-        if FileManager.default.fileExists(atPath: usual.path) { return usual }
+        // The usual spelling costs one system call; only other spellings (goog.csv) need the listing.
+        let usual = ticker.uppercased() + ".csv"
+        if access(directoryPath + usual, F_OK) == 0 { return usual }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        guard let name = names.first(where: { $0.lowercased() == ticker.lowercased() + ".csv" }) else { return nil }
-        return url.appendingPathComponent(name)
+        return names.first(where: { $0.lowercased() == ticker.lowercased() + ".csv" })
     }
 }
 

@@ -58,6 +58,17 @@ enum JobStatements {
         func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
     }
 
+    /// Wakes every worker listening on `PostgresWakeupListener.channel`.
+    struct Notify: PostgresPreparedStatement {
+        static let name = "zixly_jobs_notify_v1"
+        static let sql = "SELECT pg_notify('\(PostgresWakeupListener.channel)', '')"
+        static let bindingDataTypes: [PostgresDataType] = []
+        typealias Row = Void
+
+        func makeBindings() throws -> PostgresBindings { PostgresBindings() }
+        func decodeRow(_ row: PostgresRow) throws {}
+    }
+
     /// Up to `limit` claimable jobs, in claim order, now leased to `worker`.
     struct Claim: PostgresPreparedStatement {
         static let name = "zixly_jobs_claim_v1"

@@ -24,12 +24,14 @@ public struct PostgresJobStore: JobStore {
     public init(database: PostgresDatabase) {
         self.database = database
         inserts = GroupCommit { jobs in
-            try await database.run {
+            let inserted = try await database.run {
                 let rows = try await database.client.execute(JobStatements.Insert(jobs: jobs), logger: database.logger)
                 var inserted: Set<String> = []
                 for try await id in rows { inserted.insert(id) }
-                return jobs.map { inserted.contains($0.id.rawValue) }
+                return inserted
             }
+            if !inserted.isEmpty { Self.notifyWorkers(database) }
+            return jobs.map { inserted.contains($0.id.rawValue) }
         }
     }
 
@@ -40,10 +42,7 @@ public struct PostgresJobStore: JobStore {
         var rounded = job
         rounded.runAt = (job.runAt ?? now).postgresPrecision
         let created = rounded.queued(at: now.postgresPrecision)
-        if try await inserts.submit(created) {
-            notifyWorkers()
-            return .created(created)
-        }
+        if try await inserts.submit(created) { return .created(created) }
         return try await database.run {
             let existing = try await client.query("""
                 SELECT * FROM jobs WHERE tenant = \(job.tenant) AND idempotency_key = \(job.idempotencyKey)
@@ -139,14 +138,16 @@ public struct PostgresJobStore: JobStore {
     }
 
     /// Tells every listening process that work may be waiting (after the enqueue committed),
-    /// without waiting for it: wake-ups from a burst of enqueues go out as one NOTIFY.
-    func notifyWorkers() {
-        let (client, logger) = (client, logger)
+    /// without waiting for it: a batch of enqueues asks once, and the wake-ups asked for while
+    /// a NOTIFY is on its way go out as one.
+    func notifyWorkers() { Self.notifyWorkers(database) }
+
+    static func notifyWorkers(_ database: PostgresDatabase) {
         database.wakeup.request {
             do {
-                try await client.query("SELECT pg_notify(\(PostgresWakeupListener.channel), '')", logger: logger)
+                for try await _ in try await database.client.execute(JobStatements.Notify(), logger: database.logger) {}
             } catch {
-                logger.debug("could not notify workers; they poll", metadata: ["error": "\(error)"])
+                database.logger.debug("could not notify workers; they poll", metadata: ["error": "\(error)"])
             }
         }
     }

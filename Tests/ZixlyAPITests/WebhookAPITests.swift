@@ -91,6 +91,22 @@ struct WebhookAPITests {
         }
     }
 
+    @Test("JSON media types in any case, with parameters and blanks, are accepted; others get 415", arguments: [
+        ("application/json", true), ("Application/JSON", true), ("application/json; charset=utf-8", true),
+        (" \tapplication/json \t;charset=utf-8", true), ("application/vnd.zixly+json", true), ("APPLICATION/CLOUDEVENTS+JSON", true),
+        ("text/plain", false), ("application/jsonx", false), ("application/json-seq", false), ("json", false), ("+json", true),
+        ("application/x-www-form-urlencoded", false), ("", false), (";application/json", false), ("application/js on", false),
+    ])
+    func contentTypes(contentType: String, accepted: Bool) async throws {
+        let app = try await TestApp(role: .api)
+        try await app.test { client in
+            var headers = TestApp.signedHeaders(TestApp.sweepBody)
+            headers[.contentType] = contentType
+            let response = try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: headers)
+            #expect(response.status == (accepted ? .accepted : .unsupportedMediaType))
+        }
+    }
+
     @Test("GET /webhook/jobs/{id}: the job, or 404 for unknown and malformed ids")
     func jobStatus() async throws {
         let app = try await TestApp(role: .api)

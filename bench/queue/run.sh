@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Queue benchmark, side by side in one run on one PostgreSQL server (defaults, fsync on):
 #   1. the ceiling: pgbench single-row INSERTs (and the same with a NOTIFY in each transaction);
-#   2. enqueue: Zixly's signed webhook -> committed job (`zixly load webhooks` against `zixly api`)
-#      versus pgqueuer's single enqueues, both from CLIENTS connections;
+#   2. enqueue: Zixly's signed webhook -> committed job against `zixly api`, from wrk with
+#      pre-signed requests (a C client, as pgbench is) at CLIENTS connections and at
+#      WEBHOOK_CONNECTIONS (default 4 x CLIENTS), and from `zixly load webhooks` (Swift, signing
+#      as it goes) at CLIENTS; versus pgqueuer's single enqueues from CLIENTS connections;
 #   3. throughput: JOBS no-op jobs drained by WORKERS Zixly worker processes versus WORKERS
 #      pgqueuer consumer processes.
 #
-#   bench/queue/run.sh                 CLIENTS=8 JOBS=20000 WORKERS=2 SECONDS=10
+#   bench/queue/run.sh                 CLIENTS=8 JOBS=20000 WORKERS=2 SECONDS_PER_RUN=10
 #
 # Not a test: it prints figures; docs/benchmarks.md records them with the command.
 set -euo pipefail
@@ -19,8 +21,10 @@ seconds=${SECONDS_PER_RUN:-10}
 concurrency=${WORKER_CONCURRENCY:-8}
 
 [ "$(id -u)" = 0 ] || { echo "run as root (PostgreSQL is started as the postgres user)"; exit 1; }
+webhook_connections=${WEBHOOK_CONNECTIONS:-$((4 * clients))}
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$pg_bin" ] || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); }
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 venv=$root/bench/.venv
 if ! "$venv/bin/python" -c 'import pgqueuer, asyncpg' >/dev/null 2>&1; then
   echo "== installing pgqueuer into bench/.venv"
@@ -69,11 +73,29 @@ api_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 
 "$zixly" api --port "$api_port" 2>"$data/api.log" & pids+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$api_port/ready" >/dev/null && break; sleep 0.1; done
 "$zixly" load webhooks --url "http://127.0.0.1:$api_port" --count 1000 --concurrency "$clients" >/dev/null  # warm-up
+# wrk sends webhooks signed beforehand (each id new, so each accepted one is a new job), 12,000
+# per second of run at most; its Lua script counts the 202s and prints one JSON line.
+wrk_webhooks() {
+  "$venv/bin/python" bench/queue/signed_webhooks.py "$secret" $((12000 * seconds)) "$data/webhooks.txt"
+  WEBHOOKS=$data/webhooks.txt wrk -t 2 -c "$1" -d "${seconds}s" -s bench/queue/signed_webhooks.lua \
+    "http://127.0.0.1:$api_port" -- 2 | tail -n 1
+}
+zixly_enqueue_wrk=$(wrk_webhooks "$clients")
+zixly_enqueue_wrk_more=$(wrk_webhooks "$webhook_connections")
 zixly_enqueue=$("$zixly" load webhooks --url "http://127.0.0.1:$api_port" --count "${ENQUEUE_COUNT:-20000}" --concurrency "$clients")
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true; pids=()
+zixly_jobs=$(psql -d zixly -c "SELECT count(*) FROM jobs")
+accepted=$(for line in "$zixly_enqueue_wrk" "$zixly_enqueue_wrk_more" "$zixly_enqueue"; do echo "$line"; done |
+  python3 -c 'import json, sys; print(1000 + sum(json.loads(line)["accepted"] for line in sys.stdin))')
+# wrk stops with requests in flight: their jobs are committed but not counted as accepted.
+in_flight=$((clients + webhook_connections))
+[ "$zixly_jobs" -ge "$accepted" ] && [ "$zixly_jobs" -le $((accepted + in_flight)) ] ||
+  { echo "the jobs table holds $zixly_jobs jobs, but $accepted webhooks were accepted (and at most $in_flight were in flight)"; exit 1; }
 "$venv/bin/python" bench/queue/pgqueuer_bench.py install "$(url pgqueuer)"
 pgq_enqueue=$("$venv/bin/python" bench/queue/pgqueuer_bench.py enqueue "$(url pgqueuer)" "$seconds" "$clients")
-echo "zixly signed webhook -> job:          $zixly_enqueue"
+echo "zixly signed webhook -> job, wrk, $clients connections:   $zixly_enqueue_wrk"
+echo "zixly signed webhook -> job, wrk, $webhook_connections connections:  $zixly_enqueue_wrk_more"
+echo "zixly signed webhook -> job, zixly load, $clients:  $zixly_enqueue"
 echo "pgqueuer single enqueue:              $pgq_enqueue"
 
 # --- 3. no-op throughput ------------------------------------------------------------------------
