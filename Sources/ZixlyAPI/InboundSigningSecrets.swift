@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import StandardWebhooks
+import Synchronization
 import ZixlyCore
 
 /// The secrets inbound webhooks are verified with: the configured ones (`ZIXLY_WEBHOOK_SECRETS`
@@ -11,6 +12,10 @@ import ZixlyCore
 /// once a second) when a signature matches none of the cached secrets, so a secret added on
 /// another replica verifies at its first use. A retirement reaches other replicas within
 /// `refreshInterval`.
+///
+/// A verification reads the cache under a lock, without entering the actor, so concurrent
+/// webhooks do not queue on it (each hop onto an actor and off it is a task switch, under load
+/// often to another thread). Reads of the store and changes to it still go through the actor.
 public actor InboundSigningSecrets {
     /// A secret as the settings show it; never its text.
     public struct Listing: Sendable, Equatable {
@@ -38,13 +43,18 @@ public actor InboundSigningSecrets {
     let clock: any WallClock
     let refreshInterval: TimeInterval
     let logger: Logger
-    private var loadedAt: Date?
-    /// Added (newest first) then configured secrets, each with its expiry, decoded once per read.
-    private var candidates: [Candidate] = []
+    /// When the store was last read, and the added (newest first) then configured secrets, each
+    /// with its expiry, decoded once per read.
+    private let cache = Mutex(Cache())
+
+    private struct Cache {
+        var loadedAt: Date?
+        var candidates: [Candidate] = []
+    }
 
     /// A secret that may verify: added ones (newest first), then configured ones, each with its
     /// expiry, decoded once per read of the store.
-    private struct Candidate {
+    private struct Candidate: Sendable {
         var secret: WebhookSecret
         var source: Listing.Source
         var createdAt: Date?
@@ -68,25 +78,29 @@ public actor InboundSigningSecrets {
     ///   never read and cannot be now.
     public nonisolated func verify(body: Data, header: (String) -> String?) async throws {
         let now = clock.now()
-        let secrets = try await current(now: now)
-        do {
-            try Self.verify(body: body, secrets: secrets, now: now, header: header)
-        } catch WebhookVerificationError.noMatchingSignature {
-            guard let fresher = try await refreshedAfterMiss(now: now) else { throw WebhookVerificationError.noMatchingSignature }
-            try Self.verify(body: body, secrets: fresher, now: now, header: header)
-        }
+        let secrets: [WebhookSecret]
+        if let cached = freshSecrets(now: now) { secrets = cached } else { secrets = try await current(now: now) }
+        guard let failure = Self.failure(body: body, secrets: secrets, now: now, header: header) else { return }
+        guard failure == .noMatchingSignature, let fresher = try await refreshedAfterMiss(now: now) else { throw failure }
+        if let failure = Self.failure(body: body, secrets: fresher, now: now, header: header) { throw failure }
     }
 
-    private static func verify(body: Data, secrets: [WebhookSecret], now: Date, header: (String) -> String?) throws(WebhookVerificationError) {
-        guard !secrets.isEmpty else { throw .noMatchingSignature }
-        try Webhook(secrets: secrets).verify(body: body, now: now, header: header)
+    /// Why the message does not verify with `secrets`, or nil when it does.
+    private static func failure(body: Data, secrets: [WebhookSecret], now: Date, header: (String) -> String?) -> WebhookVerificationError? {
+        guard !secrets.isEmpty else { return .noMatchingSignature }
+        do {
+            try Webhook(secrets: secrets).verify(body: body, now: now, header: header)
+            return nil
+        } catch {
+            return error
+        }
     }
 
     /// Every configured and added secret, newest first, with whether it still verifies.
     public func listing() async throws -> [Listing] {
         let now = clock.now()
         try await reload(now: now)
-        return candidates.map { candidate in
+        return cache.withLock { $0.candidates }.map { candidate in
             Listing(
                 fingerprint: candidate.secret.fingerprint, source: candidate.source, createdAt: candidate.createdAt,
                 expiresAt: candidate.expiresAt, isActive: candidate.isActive(at: now))
@@ -126,12 +140,20 @@ public actor InboundSigningSecrets {
         logger.notice("webhook signing secret retired", metadata: ["fingerprint": "\(fingerprint)", "grace_seconds": "\(grace)"])
     }
 
+    /// The active secrets if the cache is fresh, else nil.
+    private nonisolated func freshSecrets(now: Date) -> [WebhookSecret]? {
+        cache.withLock { cache in
+            guard let loadedAt = cache.loadedAt, now.timeIntervalSince(loadedAt) < refreshInterval else { return nil }
+            return Self.active(cache.candidates, now: now)
+        }
+    }
+
     /// The active secrets, from the cache while it is fresh (a stale cache serves when the store fails).
     private func current(now: Date) async throws -> [WebhookSecret] {
-        if let loadedAt, now.timeIntervalSince(loadedAt) < refreshInterval { return activeSecrets(now: now) }
+        if let fresh = freshSecrets(now: now) { return fresh }
         do {
             try await reload(now: now)
-        } catch where loadedAt != nil {
+        } catch where cache.withLock({ $0.loadedAt != nil }) {
             logger.warning("webhook signing secrets not refreshed; using the last ones read", metadata: ["error": "\(error)"])
         }
         return activeSecrets(now: now)
@@ -140,7 +162,7 @@ public actor InboundSigningSecrets {
     /// After a signature matched nothing: the secrets read again if the cache is over a second
     /// old (a secret added on another replica), else nil.
     private func refreshedAfterMiss(now: Date) async throws -> [WebhookSecret]? {
-        guard let loadedAt, now.timeIntervalSince(loadedAt) >= 1 else { return nil }
+        guard let loadedAt = cache.withLock { $0.loadedAt }, now.timeIntervalSince(loadedAt) >= 1 else { return nil }
         try await reload(now: now)
         return activeSecrets(now: now)
     }
@@ -156,12 +178,15 @@ public actor InboundSigningSecrets {
         for secret in configured {
             candidates.append(Candidate(secret: secret, source: .configured, expiresAt: expiries[secret.fingerprint] ?? nil))
         }
-        self.candidates = candidates
-        loadedAt = now
+        cache.withLock { $0 = Cache(loadedAt: now, candidates: candidates) }
     }
 
     /// Expiry is checked against `now` on every call, so a retirement takes effect on time.
     private func activeSecrets(now: Date) -> [WebhookSecret] {
+        Self.active(cache.withLock { $0.candidates }, now: now)
+    }
+
+    private static func active(_ candidates: [Candidate], now: Date) -> [WebhookSecret] {
         candidates.filter { $0.isActive(at: now) }.map(\.secret)
     }
 }

@@ -17,9 +17,17 @@ enum JobStatements {
 
     /// New jobs, in one statement; returns the ids inserted (a job whose tenant's idempotency key
     /// already names one, or names one earlier in the same batch, is left out).
+    ///
+    /// The same transaction wakes the workers: `pg_notify` runs for each row returned (its void
+    /// result, as text, is empty, so the condition holds), and PostgreSQL folds a transaction's
+    /// identical notifications into one, sent at commit, and only if a job was inserted. A batch
+    /// thus costs one round trip and one commit. A NOTIFY serializes the commits of transactions
+    /// that send one, which is why it must not come with every job; batches are written one at a
+    /// time anyway, so here it holds nothing up.
     struct Insert: PostgresPreparedStatement {
-        static let name = "zixly_jobs_insert_v2"
+        static let name = "zixly_jobs_insert_v3"
         static let sql = """
+            WITH inserted AS (
             INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts,
                               run_at, created_at, idempotency_key, trace_parent)
             SELECT v.id, v.tenant, v.job_type, 'queued', v.parameters, v.priority, 0, v.max_attempts, v.run_at, v.created_at,
@@ -29,7 +37,9 @@ enum JobStatements {
                 AS v(id, tenant, job_type, parameters, priority, max_attempts, run_at, created_at,
                      has_key, idempotency_key, has_trace, trace_parent)
             ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING id
+            RETURNING id)
+            SELECT id FROM inserted
+            WHERE pg_notify('\(PostgresWakeupListener.channel)', '')::text = ''
             """
         static let bindingDataTypes: [PostgresDataType] = [
             .textArray, .textArray, .textArray, .textArray, .int8Array, .int8Array, .timestamptzArray, .timestamptzArray,

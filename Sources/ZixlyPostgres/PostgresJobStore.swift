@@ -30,7 +30,6 @@ public struct PostgresJobStore: JobStore {
                 for try await id in rows { inserted.insert(id) }
                 return inserted
             }
-            if !inserted.isEmpty { Self.notifyWorkers(database) }
             return jobs.map { inserted.contains($0.id.rawValue) }
         }
     }
@@ -137,12 +136,11 @@ public struct PostgresJobStore: JobStore {
         }
     }
 
-    /// Tells every listening process that work may be waiting (after the enqueue committed),
-    /// without waiting for it: a batch of enqueues asks once, and the wake-ups asked for while
-    /// a NOTIFY is on its way go out as one.
-    func notifyWorkers() { Self.notifyWorkers(database) }
-
-    static func notifyWorkers(_ database: PostgresDatabase) {
+    /// Tells every listening process that work may be waiting (after a retry committed), without
+    /// waiting for it: wake-ups asked for while a NOTIFY is on its way go out as one. (New jobs
+    /// wake the workers from their INSERT's own transaction.)
+    func notifyWorkers() {
+        let database = database
         database.wakeup.request {
             do {
                 for try await _ in try await database.client.execute(JobStatements.Notify(), logger: database.logger) {}

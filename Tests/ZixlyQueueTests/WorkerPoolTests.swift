@@ -127,19 +127,24 @@ struct WorkerPoolTests {
     func concurrencyLimit() async throws {
         let running = Atomic<Int>(0)
         let mostAtOnce = Atomic<Int>(0)
+        // Each handler waits (up to a second) for a second one to run beside it, so the two slots
+        // are seen full however slowly a loaded machine schedules them, and a third would show.
         let harness = try await PoolHarness(handler: ScriptedHandler { _, _ in
             let now = running.add(1, ordering: .relaxed).newValue
             mostAtOnce.max(now, ordering: .relaxed)
-            try await Task.sleep(for: .milliseconds(20))
+            let deadline = ContinuousClock.now + .seconds(1)
+            while running.load(ordering: .relaxed) < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
+            try await Task.sleep(for: .milliseconds(10))
             running.subtract(1, ordering: .relaxed)
             return [:]
         })
+        var queued: [JobID] = []
+        for _ in 0..<8 { queued.append(try await harness.enqueue()) }
+        let ids = queued
         try await withPool(harness) {
-            var ids: [JobID] = []
-            for _ in 0..<8 { ids.append(try await harness.enqueue()) }
             for id in ids { try await harness.waitFor { $0 == .completed(id) } }
         }
-        #expect(mostAtOnce.load(ordering: .relaxed) == 2, "the harness's pool has 2 slots, and 8 jobs keep both busy")
+        #expect(mostAtOnce.load(ordering: .relaxed) == 2, "the harness's pool has 2 slots, and 8 queued jobs keep both busy")
     }
 
     @Test("a slot frees when its handler returns; jobs whose outcome is still being written hold claims back past one more set")
