@@ -82,6 +82,9 @@ wrk_webhooks() {
 }
 zixly_enqueue_wrk=$(wrk_webhooks "$clients")
 zixly_enqueue_wrk_more=$(wrk_webhooks "$webhook_connections")
+case "$zixly_enqueue_wrk$zixly_enqueue_wrk_more" in
+  *'"ran_out_of_webhooks":true'*) echo "wrk sent every signed webhook before its time was up (repeats were answered as duplicates): sign more"; exit 1 ;;
+esac
 zixly_enqueue=$("$zixly" load webhooks --url "http://127.0.0.1:$api_port" --count "${ENQUEUE_COUNT:-20000}" --concurrency "$clients")
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true; pids=()
 zixly_jobs=$(psql -d zixly -c "SELECT count(*) FROM jobs")
