@@ -5,7 +5,7 @@ import SweepEngine
 public struct MarketDataDirectory: Sendable {
     public let url: URL
     /// `url`'s path with a trailing `/`, made once: every webhook asks whether its ticker has a
-    /// file, and building that question with `URL` and `FileManager` cost more than the `stat`.
+    /// file, and building that question with `URL` and `FileManager` cost more than the system call.
     private let directoryPath: String
 
     public init(url: URL) {
