@@ -158,8 +158,8 @@ final class FirstResult<T: Sendable>: Sendable {
 }
 
 /// Sends a burst of wake-ups as one: while a NOTIFY is on its way, further requests collapse
-/// into a single follow-up. An enqueue asks after its commit and does not wait for it, so a
-/// NOTIFY never costs the enqueue a round trip or a transaction of its own.
+/// into a single follow-up. A retry asks after its commit and does not wait for it. (New jobs
+/// notify from their INSERT's own transaction instead, ADR 0017.)
 final class CoalescedWakeup: Sendable {
     private struct State {
         var pending = false

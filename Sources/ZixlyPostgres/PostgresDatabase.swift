@@ -17,7 +17,7 @@ public final class PostgresDatabase: Service, Sendable {
     /// Gives up on store operations past `operationTimeout` or while the server is gone.
     let watchdog: OperationWatchdog
     let availability = Availability()
-    /// `pg_notify('zixly_jobs')` after enqueues, coalesced.
+    /// `pg_notify('zixly_jobs')` after retries, coalesced (new jobs notify from their INSERT).
     let wakeup = CoalescedWakeup()
 
     /// Advisory-lock key that serializes `migrate()` across replicas ("zixly" in ASCII).
