@@ -72,7 +72,9 @@ struct ProcessTests {
         #expect(await first.waitForExit(timeout: .seconds(10)) == SIGKILL)
         #expect(try await HTTP.send(.GET, api.baseURL + "/webhook/jobs/\(id)").json["status"] == "running")
 
-        let second = try await Self.start("worker", in: directory)
+        // The dead worker's lease was 3 s; the survivor's own is long, so a starved machine (CI
+        // runs other process tests beside this one) cannot make it lose the job mid-sweep too.
+        let second = try await Self.start("worker", in: directory, extra: ["ZIXLY_LEASE_SECONDS": "30"])
         let job = try await HTTP.waitForJob(api.baseURL, id, timeout: .seconds(180)) { ["completed", "failed"].contains($0["status"]?.stringValue ?? "") }
         #expect(job["status"] == "completed", "\(job.jsonText())")
         #expect(job["attempts"] == 2, "one attempt died with the first worker, the second completed")
@@ -98,7 +100,7 @@ struct ProcessTests {
         #expect(await up.waitForExit(timeout: .seconds(30)) == 0)
         #expect(up.stderr.contains("job released at shutdown"), "\(up.stderr)")
 
-        let again = try await Self.start("up", in: directory, extra: extra)
+        let again = try await Self.start("up", in: directory, extra: extra.merging(["ZIXLY_LEASE_SECONDS": "30"]) { $1 })
         let job = try await HTTP.waitForJob(again.baseURL, id, timeout: .seconds(180)) { $0["status"] == "completed" }
         #expect(job["attempts"] == 1, "the released attempt was given back")
         again.signal(SIGTERM)
