@@ -11,7 +11,7 @@ import ZixlyCore
 /// ## Topics
 /// - Producing: ``enqueue(_:now:)``
 /// - Working (fenced by ``Lease``): ``claim(worker:limit:leaseFor:now:)``, ``heartbeat(_:progress:leaseFor:now:)``,
-///   ``complete(_:summary:now:)``, ``complete(_:now:)``, ``fail(_:failure:retryAt:now:)``, ``acknowledgeCancel(_:now:)``, ``release(_:now:)``
+///   ``complete(_:summary:now:)``, ``complete(_:now:)``, ``completeAndClaim(_:worker:limit:leaseFor:now:)``, ``fail(_:failure:retryAt:now:)``, ``acknowledgeCancel(_:now:)``, ``release(_:now:)``
 /// - Users: ``cancel(_:now:)``, ``retry(_:now:)``, ``job(_:)``, ``jobs(matching:page:)``
 /// - Maintenance: ``rescueExpired(limit:retryPolicy:now:)``, ``pruneFinished(before:limit:)``, ``countByState()``
 public protocol JobStore: Sendable {
@@ -34,6 +34,13 @@ public protocol JobStore: Sendable {
 
     /// `complete` for many jobs in one transaction (one commit); returns the ids whose lease held.
     func complete(_ completions: [Completion], now: Date) async throws -> Set<JobID>
+
+    /// `complete(_:now:)` for `completions`, then `claim(worker:limit:leaseFor:now:)`, in one
+    /// transaction: a worker hands back its finished jobs and takes the next ones in one round
+    /// trip and one commit. A job completed here is never among those claimed.
+    func completeAndClaim(
+        _ completions: [Completion], worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date
+    ) async throws -> CompletedAndClaimed
 
     /// Records the failure. `retryAt != nil` → queued at `retryAt` (lease cleared);
     /// nil → failed (dead-lettered, `finishedAt = now`). Fenced like `complete`.
@@ -87,5 +94,16 @@ public struct Completion: Sendable, Equatable {
     public init(lease: Lease, summary: JSONValue) {
         self.lease = lease
         self.summary = summary
+    }
+}
+
+/// What ``JobStore/completeAndClaim(_:worker:limit:leaseFor:now:)`` did: the completions whose
+/// lease held, and the jobs now leased to the worker, in claim order.
+public struct CompletedAndClaimed: Sendable {
+    public var held: Set<JobID>
+    public var claimed: [ClaimedJob]
+    public init(held: Set<JobID>, claimed: [ClaimedJob]) {
+        self.held = held
+        self.claimed = claimed
     }
 }

@@ -44,8 +44,10 @@ public struct WorkerPool: Service {
     public let wakeups: WorkSignal
     let logger: Logger
     let onEvent: @Sendable (Event) -> Void
-    /// Results of jobs that end together go out in one transaction; true where the lease held.
-    let completions: GroupCommit<Completion, Bool>
+    /// Results of finished jobs, written by the claim loop with its next claim.
+    let completions: PendingCompletions
+    /// Wakes the claim loop: a result waits to be written, or a job's slot is free again.
+    let doorbell = Doorbell()
     let metrics: QueueMetrics
     let tracer: any Tracer
     /// Paces every running job's heartbeat (`progressInterval`).
@@ -68,9 +70,8 @@ public struct WorkerPool: Service {
         self.onEvent = onEvent
         self.metrics = metrics
         self.tracer = tracer
-        completions = GroupCommit { [store, clock] batch in
-            let held = try await store.complete(batch, now: clock.now())
-            return batch.map { held.contains($0.lease.jobID) }
+        completions = PendingCompletions(doorbell: doorbell) { [store, clock] batch in
+            try await store.complete(batch, now: clock.now())
         }
         heartbeats = Ticker(every: configuration.progressInterval)
     }
@@ -81,19 +82,20 @@ public struct WorkerPool: Service {
             try await run(until: shutdown)
         } onGracefulShutdown: {
             shutdown.trigger()
-            wakeups.notify()
+            doorbell.ring()
         }
     }
 
     /// Runs until `shutdown` is triggered and every running job has finished or been released.
     /// One loop claims as many jobs as there are free slots in one statement (a single round
-    /// trip for a burst, as pgqueuer's batches do) and starts each beside the others. A slot is
-    /// free again when its handler returns: the next claim then overlaps the writing of the
-    /// results (River's asynchronous completer), bounded by ``SlotCount``.
+    /// trip for a burst, as pgqueuer's batches do) and starts each beside the others. The same
+    /// statement writes the results of the jobs that ended since the last one (ADR 0018): a
+    /// slot's result and its next job cost one round trip and one commit, not two.
     public func run(until shutdown: Latch) async throws {
         logger.info("worker started", metadata: ["worker": "\(worker)", "concurrency": "\(configuration.concurrency)"])
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await heartbeats.run() }
+            group.addTask { await ringAtWakeupsAndPolls() }
             await claimAndRun(until: shutdown)
             group.cancelAll()
         }
@@ -103,30 +105,38 @@ public struct WorkerPool: Service {
     private func claimAndRun(until shutdown: Latch) async {
         let slots = max(1, configuration.concurrency)
         let slotsInUse = SlotCount()
-        let (slotFreed, freeSlot) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        var slotsFreed = slotFreed.makeAsyncIterator()
         metrics.prepareWorker(jobTypes: handlers.keys)
         metrics.workerLoad(active: 0, slots: slots)
         await withDiscardingTaskGroup { group in
+            var queueLooksEmpty = false
             while !shutdown.isTriggered && !Task.isCancelled {
+                let finished = completions.takeAll()
                 let free = slotsInUse.free(of: slots)
-                guard free > 0 else {
-                    _ = await slotsFreed.next()  // a running job ends (shutdown included: jobs end within the grace period)
-                    continue
+                if finished.isEmpty {
+                    guard free > 0 else {
+                        await doorbell.wait()  // a job ends (shutdown included: jobs end within the grace period)
+                        continue
+                    }
+                    if queueLooksEmpty {
+                        await doorbell.wait()  // a wake-up, a poll, a result to write or a slot free again
+                        queueLooksEmpty = false
+                        continue
+                    }
                 }
                 let claimed: [ClaimedJob]
                 let claimStarted = DefaultTracerClock.now
                 do {
-                    claimed = try await store.claim(worker: worker, limit: free, leaseFor: configuration.leaseDuration, now: clock.now())
+                    let written = try await store.completeAndClaim(
+                        finished.map(\.completion), worker: worker, limit: free, leaseFor: configuration.leaseDuration, now: clock.now())
+                    finished.resolve(.success(written.held))
+                    claimed = written.claimed
                 } catch {
+                    finished.resolve(.failure(error))
                     logger.error("claim failed", metadata: ["error": "\(error)"])
-                    await wakeups.wait(upTo: configuration.pollInterval)
+                    await doorbell.wait()
                     continue
                 }
-                guard !claimed.isEmpty else {
-                    await wakeups.wait(upTo: configuration.pollInterval)
-                    continue
-                }
+                queueLooksEmpty = free > 0 && claimed.isEmpty
                 let now = clock.now()
                 let claim = ClaimTiming(started: claimStarted, ended: DefaultTracerClock.now)
                 for job in claimed {
@@ -137,16 +147,39 @@ public struct WorkerPool: Service {
                         await execute(job, claim: claim, shutdown: shutdown) {
                             slotsInUse.handlerReturned()
                             metrics.workerLoad(active: slotsInUse.running, slots: slots)
-                            freeSlot.yield()
                         }
                         slotsInUse.recorded()
-                        freeSlot.yield()
+                        doorbell.ring()
                     }
                 }
                 metrics.workerLoad(active: slotsInUse.running, slots: slots)
             }
+            // Jobs still running record their results on their own from now on.
+            let finished = completions.stopTaking()
+            guard !finished.isEmpty else { return }
+            do {
+                finished.resolve(.success(try await store.complete(finished.map(\.completion), now: clock.now())))
+            } catch {
+                finished.resolve(.failure(error))
+            }
         }
-        freeSlot.finish()
+    }
+
+    /// Rings the claim loop's doorbell at every wake-up (`wakeups`: a NOTIFY, an in-process
+    /// enqueue, shutdown) and every `pollInterval`. One timer serves the pool: a timed wait per
+    /// empty claim armed a Dispatch timer each time, a cost `perf` showed in a busy drain.
+    private func ringAtWakeupsAndPolls() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    await wakeups.waitForNotify()
+                    doorbell.ring()
+                }
+            }
+            group.addTask {
+                while (try? await Task.sleep(for: configuration.pollInterval)) != nil { doorbell.ring() }
+            }
+        }
     }
 }
 

@@ -34,21 +34,35 @@ public struct SQLiteJobStore: JobStore {
 
     public func claim(worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date) async throws -> [ClaimedJob] {
         try await database.write { db in
-            let rows = try Row.fetchAll(db, sql: """
-                UPDATE jobs
-                SET state = 'running', attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?,
-                    started_at = ?, cancel_requested = 0, progress_percent = 0, progress_message = NULL
-                WHERE id IN (
-                    SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ?
-                    ORDER BY priority, run_at, created_at, id LIMIT ?)
-                RETURNING *
-                """, arguments: [worker.rawValue, now.unix + leaseFor, now.unix, now.unix, limit])
-            return try rows.map { row in
-                let job = try Job(row: row)
-                return ClaimedJob(job: job, lease: Lease(jobID: job.id, worker: worker, attempt: job.attempt))
-            }
-            .sorted { ($0.job.priority, $0.job.runAt, $0.job.createdAt) < ($1.job.priority, $1.job.runAt, $1.job.createdAt) }
+            try Self.claim(db, worker: worker, limit: limit, leaseFor: leaseFor, now: now)
         }
+    }
+
+    public func completeAndClaim(
+        _ completions: [Completion], worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date
+    ) async throws -> CompletedAndClaimed {
+        try await database.write { db in
+            let held = try Self.complete(db, completions, now: now)
+            return CompletedAndClaimed(held: held, claimed: try Self.claim(db, worker: worker, limit: limit, leaseFor: leaseFor, now: now))
+        }
+    }
+
+    static func claim(_ db: Database, worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date) throws -> [ClaimedJob] {
+        guard limit > 0 else { return [] }
+        let rows = try Row.fetchAll(db, sql: """
+            UPDATE jobs
+            SET state = 'running', attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?,
+                started_at = ?, cancel_requested = 0, progress_percent = 0, progress_message = NULL
+            WHERE id IN (
+                SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ?
+                ORDER BY priority, run_at, created_at, id LIMIT ?)
+            RETURNING *
+            """, arguments: [worker.rawValue, now.unix + leaseFor, now.unix, now.unix, limit])
+        return try rows.map { row in
+            let job = try Job(row: row)
+            return ClaimedJob(job: job, lease: Lease(jobID: job.id, worker: worker, attempt: job.attempt))
+        }
+        .sorted { ($0.job.priority, $0.job.runAt, $0.job.createdAt) < ($1.job.priority, $1.job.runAt, $1.job.createdAt) }
     }
 
     public func heartbeat(_ lease: Lease, progress: JobProgress?, leaseFor: TimeInterval, now: Date) async throws -> HeartbeatResult {
@@ -81,18 +95,21 @@ public struct SQLiteJobStore: JobStore {
 
     public func complete(_ completions: [Completion], now: Date) async throws -> Set<JobID> {
         guard !completions.isEmpty else { return [] }
-        return try await database.write { db in
-            let statement = try db.makeStatement(sql: Self.completeSQL)
-            var held: Set<JobID> = []
-            for completion in completions {
-                let lease = completion.lease
-                try statement.execute(arguments: [
-                    now.unix, completion.summary.jsonText(), lease.jobID.rawValue, lease.worker.rawValue, lease.attempt,
-                ])
-                if db.changesCount == 1 { held.insert(lease.jobID) }
-            }
-            return held
+        return try await database.write { db in try Self.complete(db, completions, now: now) }
+    }
+
+    static func complete(_ db: Database, _ completions: [Completion], now: Date) throws -> Set<JobID> {
+        guard !completions.isEmpty else { return [] }
+        let statement = try db.makeStatement(sql: completeSQL)
+        var held: Set<JobID> = []
+        for completion in completions {
+            let lease = completion.lease
+            try statement.execute(arguments: [
+                now.unix, completion.summary.jsonText(), lease.jobID.rawValue, lease.worker.rawValue, lease.attempt,
+            ])
+            if db.changesCount == 1 { held.insert(lease.jobID) }
         }
+        return held
     }
 
     public func fail(_ lease: Lease, failure: JobFailure, retryAt: Date?, now: Date) async throws -> Bool {

@@ -42,6 +42,42 @@ struct FinishTests {
         #expect(try await h.store.complete([], now: h.clock.now()).isEmpty)
     }
 
+    @Test("complete and claim in one call: results fenced by their leases, the next jobs leased in claim order", arguments: StoreKind.allCases)
+    func completeAndClaim(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let done = try await h.factory.running(worker: Harness.worker)
+        let stale = try await h.factory.running(worker: Harness.worker)
+        var staleLease = stale.lease
+        staleLease.attempt += 1
+        let first = try await h.factory.queued()
+        h.clock.advance(by: 1)
+        let second = try await h.factory.queued()
+        h.clock.advance(by: 1)
+        let third = try await h.factory.queued()
+        h.clock.advance(by: 2)
+        let both = try await h.store.completeAndClaim(
+            [Completion(lease: done.lease, summary: ["n": 1]), Completion(lease: staleLease, summary: ["n": 2])],
+            worker: Harness.worker, limit: 2, leaseFor: 30, now: h.clock.now())
+        #expect(both.held == [done.job.id])
+        #expect(both.claimed.map(\.job.id) == [first.id, second.id])
+        for claimed in both.claimed {
+            #expect(claimed.lease == Lease(jobID: claimed.job.id, worker: Harness.worker, attempt: 1))
+            #expect(claimed.job.state == .running && claimed.job.leaseExpiresAt == h.clock.now().addingTimeInterval(30))
+        }
+        let completed = try #require(try await h.store.job(done.job.id))
+        #expect(completed.state == .completed && completed.resultSummary == ["n": 1] && completed.finishedAt == h.clock.now())
+        #expect(try await h.store.job(stale.job.id)?.state == .running, "a stale lease writes nothing")
+        #expect(try await h.store.job(third.id)?.state == .queued, "no more than the limit is claimed")
+
+        let nothing = try await h.store.completeAndClaim([], worker: Harness.worker, limit: 0, leaseFor: 30, now: h.clock.now())
+        #expect(nothing.held.isEmpty && nothing.claimed.isEmpty)
+        let claimOnly = try await h.store.completeAndClaim([], worker: Harness.otherWorker, limit: 5, leaseFor: 30, now: h.clock.now())
+        #expect(claimOnly.held.isEmpty && claimOnly.claimed.map(\.job.id) == [third.id])
+        let completeOnly = try await h.store.completeAndClaim(
+            both.claimed.map { Completion(lease: $0.lease, summary: [:]) }, worker: Harness.worker, limit: 5, leaseFor: 30, now: h.clock.now())
+        #expect(completeOnly.held == [first.id, second.id] && completeOnly.claimed.isEmpty)
+    }
+
     @Test("fail with retryAt queues the job again with its error", arguments: StoreKind.allCases)
     func failRetry(kind: StoreKind) async throws {
         let h = try await Harness(kind)

@@ -10,7 +10,7 @@ import ZixlyTesting
 /// index of running jobs, walking every entry left since the last vacuum.
 @Suite("PostgreSQL plans of the queue's statements")
 struct PostgresPlanTests {
-    @Test("lease checks go through the primary key and claims through the claim index")
+    @Test("lease checks go through the primary key and claims through the claim index, alone or together")
     func plans() async throws {
         let database = try await PostgresTestServer.freshDatabase()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -28,6 +28,8 @@ struct PostgresPlanTests {
                     ("complete", "text[], text[], int8[], text[], timestamptz", JobStatements.Complete.sql, "'{a}', '{w}', '{1}', '{\"{}\"}', now()"),
                     ("heartbeat", "timestamptz, int8, bool, text, text, text, int8", JobStatements.Heartbeat.sql, "now(), NULL, false, NULL, 'a', 'w', 1"),
                     ("claim", "text, timestamptz, timestamptz, int8", JobStatements.Claim.sql, "'w', now(), now(), 8"),
+                    ("complete_and_claim", "text[], text[], int8[], text[], timestamptz, text, timestamptz, int8",
+                     JobStatements.CompleteAndClaim.sql, "'{a}', '{w}', '{1}', '{\"{}\"}', now(), 'w', now(), 8"),
                 ]
                 var plans: [String: String] = [:]
                 for (name, types, sql, arguments) in statements {
@@ -45,6 +47,8 @@ struct PostgresPlanTests {
             }
             let claim = try #require(plans["claim"])
             #expect(claim.contains("jobs_claimable"), "\(claim)")
+            let both = try #require(plans["complete_and_claim"])
+            #expect(both.contains("jobs_pkey") && both.contains("jobs_claimable") && !both.contains("jobs_lease_expiry"), "\(both)")
             group.cancelAll()
         }
     }
