@@ -82,7 +82,16 @@ enum JobStatements {
     /// Up to `limit` claimable jobs, in claim order, now leased to `worker`.
     struct Claim: PostgresPreparedStatement {
         static let name = "zixly_jobs_claim_v1"
-        static let sql = claimSQL(worker: "$1", leaseExpiresAt: "$2", now: "$3", limit: "$4")
+        static let sql = """
+            UPDATE jobs
+            SET state = 'running', attempt = attempt + 1, lease_owner = $1, lease_expires_at = $2, started_at = $3,
+                cancel_requested = FALSE, progress_percent = 0, progress_message = NULL
+            WHERE id IN (
+                SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $3
+                ORDER BY priority, run_at, created_at, id LIMIT $4
+                FOR UPDATE SKIP LOCKED)
+            RETURNING \(columns)
+            """
         static let bindingDataTypes: [PostgresDataType] = [.text, .timestamptz, .timestamptz, .int8]
         typealias Row = Job
         var worker: WorkerID
@@ -105,7 +114,14 @@ enum JobStatements {
     /// Completes the jobs whose lease still holds; returns their ids.
     struct Complete: PostgresPreparedStatement {
         static let name = "zixly_jobs_complete_v1"
-        static let sql = completeSQL(ids: "$1", owners: "$2", attempts: "$3", summaries: "$4", now: "$5")
+        static let sql = """
+            UPDATE jobs
+            SET state = 'completed', finished_at = $5, result_summary = v.summary, progress_percent = 100,
+                lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
+            FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[]) AS v(id, owner, attempt, summary)
+            WHERE jobs.id = v.id AND jobs.lease_owner = v.owner AND jobs.attempt = v.attempt
+            RETURNING jobs.id
+            """
         static let bindingDataTypes: [PostgresDataType] = [.textArray, .textArray, .int8Array, .textArray, .timestamptz]
         typealias Row = String
         var completions: [Completion]
@@ -122,20 +138,13 @@ enum JobStatements {
     }
 
     /// `Complete`, then `Claim`, in one statement: one round trip and one commit for a worker's
-    /// finished jobs and its next ones. The two updates touch different rows (running ones, queued
-    /// ones) and see the same snapshot. Its rows: one per claimed job, or one row of NULLs when
-    /// none was; each carries the ids of the completions whose lease held.
+    /// finished jobs and its next ones. It calls `zixly_complete_and_claim_v1` (migration 0007),
+    /// whose query PostgreSQL plans once per connection instead of at every call (ADR 0018). Its
+    /// rows: one per claimed job, or one row of NULLs when none was; each carries the ids of the
+    /// completions whose lease held.
     struct CompleteAndClaim: PostgresPreparedStatement {
-        static let name = "zixly_jobs_complete_and_claim_v1"
-        static let sql = """
-            WITH completed AS (
-            \(completeSQL(ids: "$1", owners: "$2", attempts: "$3", summaries: "$4", now: "$5"))
-            ), claimed AS (
-            \(claimSQL(worker: "$6", leaseExpiresAt: "$7", now: "$5", limit: "$8"))
-            )
-            SELECT ARRAY(SELECT id FROM completed) AS completed_ids, claimed.*
-            FROM (VALUES (TRUE)) AS one_row LEFT JOIN claimed ON TRUE
-            """
+        static let name = "zixly_jobs_complete_and_claim_v2"
+        static let sql = "SELECT completed_ids, \(columns) FROM zixly_complete_and_claim_v1($1, $2, $3, $4, $5, $6, $7, $8)"
         static let bindingDataTypes: [PostgresDataType] = [
             .textArray, .textArray, .int8Array, .textArray, .timestamptz, .text, .timestamptz, .int8,
         ]
@@ -163,33 +172,6 @@ enum JobStatements {
             guard try columns["id"].decode(String?.self) != nil else { return (completed, nil) }
             return (completed, try Job(row: row))
         }
-    }
-
-    /// Up to `limit` claimable jobs, in claim order, now leased to `worker` (placeholders are SQL).
-    static func claimSQL(worker: String, leaseExpiresAt: String, now: String, limit: String) -> String {
-        """
-        UPDATE jobs
-        SET state = 'running', attempt = attempt + 1, lease_owner = \(worker), lease_expires_at = \(leaseExpiresAt), started_at = \(now),
-            cancel_requested = FALSE, progress_percent = 0, progress_message = NULL
-        WHERE id IN (
-            SELECT id FROM jobs WHERE state = 'queued' AND run_at <= \(now)
-            ORDER BY priority, run_at, created_at, id LIMIT \(limit)
-            FOR UPDATE SKIP LOCKED)
-        RETURNING \(columns)
-        """
-    }
-
-    /// Completes the jobs whose lease still holds, returning their ids (placeholders are SQL; the
-    /// first four are parallel arrays, as `appendCompletions` binds them).
-    static func completeSQL(ids: String, owners: String, attempts: String, summaries: String, now: String) -> String {
-        """
-        UPDATE jobs
-        SET state = 'completed', finished_at = \(now), result_summary = v.summary, progress_percent = 100,
-            lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
-        FROM unnest(\(ids)::text[], \(owners)::text[], \(attempts)::int8[], \(summaries)::text[]) AS v(id, owner, attempt, summary)
-        WHERE jobs.id = v.id AND jobs.lease_owner = v.owner AND jobs.attempt = v.attempt
-        RETURNING jobs.id
-        """
     }
 
     /// Renews a lease, writing progress when given; returns whether a cancel was requested, or
