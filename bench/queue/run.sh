@@ -6,9 +6,9 @@
 #      WEBHOOK_CONNECTIONS (default 4 x CLIENTS), and from `zixly load webhooks` (Swift, signing
 #      as it goes) at CLIENTS; versus pgqueuer's single enqueues from CLIENTS connections;
 #   3. throughput: JOBS no-op jobs drained by WORKERS Zixly worker processes versus WORKERS
-#      pgqueuer consumer processes.
+#      pgqueuer consumer processes, alternately, DRAIN_ROUNDS times.
 #
-#   bench/queue/run.sh                 CLIENTS=8 JOBS=20000 WORKERS=2 SECONDS_PER_RUN=10
+#   bench/queue/run.sh                 CLIENTS=8 JOBS=20000 WORKERS=2 SECONDS_PER_RUN=10 DRAIN_ROUNDS=2
 #
 # Not a test: it prints figures; docs/benchmarks.md records them with the command.
 set -euo pipefail
@@ -102,40 +102,52 @@ echo "zixly signed webhook -> job, zixly load, $clients:  $zixly_enqueue"
 echo "pgqueuer single enqueue:              $pgq_enqueue"
 
 # --- 3. no-op throughput ------------------------------------------------------------------------
-# Both queues start the drain empty and vacuumed: the enqueue runs above left their jobs behind
-# (which a drain would otherwise also process, or step over as dead index entries).
-psql -d zixly -c "DELETE FROM jobs"
-psql -d zixly -c "VACUUM ANALYZE jobs"
-psql -d zixly -c "INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts, run_at, created_at)
-  SELECT gen_random_uuid()::text, 'default', 'noop', 'queued', '{}', 0, 0, 3, now(), now() FROM generate_series(1, $jobs)"
-started=$(date +%s.%N)
-for i in $(seq "$workers"); do
-  worker_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  ZIXLY_WORKER_CONCURRENCY=$concurrency "$zixly" worker --port "$worker_port" 2>"$data/worker-$i.log" & pids+=($!)
+# DRAIN_ROUNDS rounds (default 2), each a Zixly drain then a pgqueuer drain of JOBS jobs: the
+# machine's slow and fast spells last seconds, so a ratio is only read within a round.
+# Both queues start each drain empty and vacuumed: the enqueue runs above (and the round before)
+# left jobs behind, which a drain would otherwise also process, or step over as dead index entries.
+zixly_drain() {
+  psql -d zixly -c "DELETE FROM jobs"
+  psql -d zixly -c "VACUUM ANALYZE jobs"
+  psql -d zixly -c "INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts, run_at, created_at)
+    SELECT gen_random_uuid()::text, 'default', 'noop', 'queued', '{}', 0, 0, 3, now(), now() FROM generate_series(1, $jobs)"
+  local started; started=$(date +%s.%N)
+  for i in $(seq "$workers"); do
+    worker_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    ZIXLY_WORKER_CONCURRENCY=$concurrency "$zixly" worker --port "$worker_port" 2>"$data/worker-$i.log" & pids+=($!)
+  done
+  # Both drains are polled with an EXISTS that stops at the first unfinished job (here through the
+  # partial indexes of queued and running jobs): a count(*) would scan the whole table 20 times a
+  # second, on the cores the drain runs on.
+  until [ "$(psql -d zixly -c "SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'queued') OR EXISTS (SELECT 1 FROM jobs WHERE state = 'running')")" = "f" ]; do
+    for i in $(seq "$workers"); do grep -q "invalid configuration" "$data/worker-$i.log" && { cat "$data/worker-$i.log"; exit 1; }; done
+    sleep 0.05
+  done
+  zixly_seconds=$(echo "$(date +%s.%N) - $started" | bc)
+  local completed; completed=$(psql -d zixly -c "SELECT count(*) FROM jobs WHERE state = 'completed'")
+  [ "$completed" = "$jobs" ] || { echo "only $completed of $jobs jobs completed"; exit 1; }
+  zixly_db_seconds=$(psql -d zixly -c "SELECT extract(epoch FROM max(finished_at) - min(started_at)) FROM jobs")
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done; pids=()
+}
+pgqueuer_drain() {
+  psql -d pgqueuer -c "DELETE FROM pgqueuer"
+  psql -d pgqueuer -c "VACUUM ANALYZE pgqueuer"
+  "$venv/bin/python" bench/queue/pgqueuer_bench.py fill "$(url pgqueuer)" "$jobs"
+  [ "$(psql -d pgqueuer -c "SELECT count(*) FROM pgqueuer")" = "$jobs" ] || { echo "pgqueuer's queue does not hold exactly $jobs jobs"; exit 1; }
+  local started; started=$(date +%s.%N)
+  for i in $(seq "$workers"); do "$venv/bin/python" bench/queue/pgqueuer_bench.py drain "$(url pgqueuer)" 10 & pids+=($!); done
+  until [ "$(psql -d pgqueuer -c "SELECT EXISTS (SELECT 1 FROM pgqueuer)")" = "f" ]; do sleep 0.05; done
+  pgq_seconds=$(echo "$(date +%s.%N) - $started" | bc)
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done; pids=()
+}
+for round in $(seq "${DRAIN_ROUNDS:-2}"); do
+  zixly_drain
+  pgqueuer_drain
+  zixly_rate=$(echo "$jobs / $zixly_seconds" | bc -l)
+  pgq_rate=$(echo "$jobs / $pgq_seconds" | bc -l)
+  printf 'round %d: zixly no-op jobs:            %.0f jobs/s (%d in %.2f s wall, %.2f s first start to last finish)\n' \
+    "$round" "$zixly_rate" "$jobs" "$zixly_seconds" "$zixly_db_seconds"
+  printf 'round %d: pgqueuer no-op jobs:         %.0f jobs/s (%d in %.2f s wall)\n' "$round" "$pgq_rate" "$jobs" "$pgq_seconds"
+  printf 'round %d: zixly / pgqueuer:            %.2fx\n' "$round" "$(echo "$zixly_rate / $pgq_rate" | bc -l)"
 done
-# Both drains are polled with an EXISTS that stops at the first unfinished job (here through the
-# partial indexes of queued and running jobs): a count(*) would scan the whole table 20 times a
-# second, on the cores the drain runs on.
-until [ "$(psql -d zixly -c "SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'queued') OR EXISTS (SELECT 1 FROM jobs WHERE state = 'running')")" = "f" ]; do
-  for i in $(seq "$workers"); do grep -q "invalid configuration" "$data/worker-$i.log" && { cat "$data/worker-$i.log"; exit 1; }; done
-  sleep 0.05
-done
-zixly_seconds=$(echo "$(date +%s.%N) - $started" | bc)
-completed=$(psql -d zixly -c "SELECT count(*) FROM jobs WHERE state = 'completed'")
-[ "$completed" = "$jobs" ] || { echo "only $completed of $jobs jobs completed"; exit 1; }
-zixly_db_seconds=$(psql -d zixly -c "SELECT extract(epoch FROM max(finished_at) - min(started_at)) FROM jobs")
-for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; pids=()
-
-psql -d pgqueuer -c "DELETE FROM pgqueuer"
-psql -d pgqueuer -c "VACUUM ANALYZE pgqueuer"
-"$venv/bin/python" bench/queue/pgqueuer_bench.py fill "$(url pgqueuer)" "$jobs"
-[ "$(psql -d pgqueuer -c "SELECT count(*) FROM pgqueuer")" = "$jobs" ] || { echo "pgqueuer's queue does not hold exactly $jobs jobs"; exit 1; }
-started=$(date +%s.%N)
-for i in $(seq "$workers"); do "$venv/bin/python" bench/queue/pgqueuer_bench.py drain "$(url pgqueuer)" 10 & pids+=($!); done
-until [ "$(psql -d pgqueuer -c "SELECT EXISTS (SELECT 1 FROM pgqueuer)")" = "f" ]; do sleep 0.05; done
-pgq_seconds=$(echo "$(date +%s.%N) - $started" | bc)
-for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done; pids=()
-
-printf 'zixly no-op jobs:                     %.0f jobs/s (%d in %.2f s wall, %.2f s first start to last finish)\n' \
-  "$(echo "$jobs / $zixly_seconds" | bc -l)" "$jobs" "$zixly_seconds" "$zixly_db_seconds"
-printf 'pgqueuer no-op jobs:                  %.0f jobs/s (%d in %.2f s wall)\n' "$(echo "$jobs / $pgq_seconds" | bc -l)" "$jobs" "$pgq_seconds"
