@@ -46,7 +46,8 @@ public struct WorkerPool: Service {
     let onEvent: @Sendable (Event) -> Void
     /// Results of finished jobs, written by the claim loop with its next claim.
     let completions: PendingCompletions
-    /// Wakes the claim loop: a result waits to be written, or a job's slot is free again.
+    /// Wakes the claim loop: a result waits to be written, a job's outcome was recorded, a
+    /// wake-up or a poll tick came, or shutdown began.
     let doorbell = Doorbell()
     let metrics: QueueMetrics
     let tracer: any Tracer
