@@ -24,6 +24,15 @@ public struct ClaimedJob: Sendable, Equatable {
     }
 }
 
+extension [Job] {
+    /// Claimed rows as leases of `worker`, in claim order: priority, then run_at, then age (an
+    /// UPDATE returns its rows in no particular order).
+    public func leased(to worker: WorkerID) -> [ClaimedJob] {
+        map { ClaimedJob(job: $0, lease: Lease(jobID: $0.id, worker: worker, attempt: $0.attempt)) }
+            .sorted { ($0.job.priority, $0.job.runAt, $0.job.createdAt) < ($1.job.priority, $1.job.runAt, $1.job.createdAt) }
+    }
+}
+
 /// Why an attempt failed.
 public struct JobFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String

@@ -57,7 +57,7 @@ public struct PostgresJobStore: JobStore {
                 worker: worker, leaseExpiresAt: now.addingTimeInterval(leaseFor), now: now, limit: limit)
             var claimed: [Job] = []
             for try await job in try await client.execute(statement, logger: logger) { claimed.append(job) }
-            return Self.leased(claimed, to: worker)
+            return claimed.leased(to: worker)
         }
     }
 
@@ -73,15 +73,8 @@ public struct PostgresJobStore: JobStore {
                 if held.isEmpty { held = Set(row.completed.map(JobID.init(rawValue:))) }
                 if let job = row.claimed { claimed.append(job) }
             }
-            return CompletedAndClaimed(held: held, claimed: Self.leased(claimed, to: worker))
+            return CompletedAndClaimed(held: held, claimed: claimed.leased(to: worker))
         }
-    }
-
-    /// Claimed rows as leases of `worker`, in claim order (an UPDATE returns its rows unordered).
-    static func leased(_ jobs: [Job], to worker: WorkerID) -> [ClaimedJob] {
-        jobs
-            .map { ClaimedJob(job: $0, lease: Lease(jobID: $0.id, worker: worker, attempt: $0.attempt)) }
-            .sorted { ($0.job.priority, $0.job.runAt, $0.job.createdAt) < ($1.job.priority, $1.job.runAt, $1.job.createdAt) }
     }
 
     public func heartbeat(_ lease: Lease, progress: JobProgress?, leaseFor: TimeInterval, now: Date) async throws -> HeartbeatResult {

@@ -58,11 +58,7 @@ public struct SQLiteJobStore: JobStore {
                 ORDER BY priority, run_at, created_at, id LIMIT ?)
             RETURNING *
             """, arguments: [worker.rawValue, now.unix + leaseFor, now.unix, now.unix, limit])
-        return try rows.map { row in
-            let job = try Job(row: row)
-            return ClaimedJob(job: job, lease: Lease(jobID: job.id, worker: worker, attempt: job.attempt))
-        }
-        .sorted { ($0.job.priority, $0.job.runAt, $0.job.createdAt) < ($1.job.priority, $1.job.runAt, $1.job.createdAt) }
+        return try rows.map(Job.init(row:)).leased(to: worker)
     }
 
     public func heartbeat(_ lease: Lease, progress: JobProgress?, leaseFor: TimeInterval, now: Date) async throws -> HeartbeatResult {
