@@ -5,7 +5,11 @@ import ZixlyCore
 extension Job {
     /// Reads a `jobs` row (all columns).
     init(row: PostgresRow) throws {
-        let row = row.makeRandomAccess()
+        try self.init(columns: row.makeRandomAccess())
+    }
+
+    /// Reads the `jobs` columns of a row already opened for access by name.
+    init(columns row: PostgresRandomAccessRow) throws {
         let stateText = try row["state"].decode(String.self)
         guard let state = JobState(rawValue: stateText) else { throw CorruptPostgresRow(column: "jobs.state", value: stateText) }
         let percent = try row["progress_percent"].decode(Int?.self)

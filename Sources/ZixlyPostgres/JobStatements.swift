@@ -170,7 +170,7 @@ enum JobStatements {
             let columns = row.makeRandomAccess()
             let completed = try columns["completed_ids"].decode([String].self)
             guard try columns["id"].decode(String?.self) != nil else { return (completed, nil) }
-            return (completed, try Job(row: row))
+            return (completed, try Job(columns: columns))
         }
     }
 
