@@ -23,7 +23,7 @@ final class PendingCompletions: Sendable {
     private let state = Mutex(State())
     /// Rung at each new result, to wake the claim loop.
     private let doorbell: Doorbell
-    /// Writes results when no loop will (after it stopped); returns the ids whose lease held.
+    /// Writes results when no loop will (once it stopped); returns the ids whose lease held.
     private let writeAlone: @Sendable ([Completion]) async throws -> Set<JobID>
 
     init(doorbell: Doorbell, writeAlone: @escaping @Sendable ([Completion]) async throws -> Set<JobID>) {
@@ -53,13 +53,19 @@ final class PendingCompletions: Sendable {
         }
     }
 
-    /// The loop stops taking results: returns those still waiting (the caller writes them);
-    /// later ones are written on their own.
-    func stopTaking() -> [Waiting] {
-        state.withLock { state in
+    /// The loop stops taking results: those still waiting are written now, together, and later
+    /// ones each on their own.
+    func stopTaking() async {
+        let waiting = state.withLock { state in
             state.loopStopped = true
             defer { state.waiting.removeAll() }
             return state.waiting
+        }
+        guard !waiting.isEmpty else { return }
+        do {
+            waiting.resolve(.success(try await writeAlone(waiting.map(\.completion))))
+        } catch {
+            waiting.resolve(.failure(error))
         }
     }
 }

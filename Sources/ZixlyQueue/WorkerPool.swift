@@ -156,13 +156,7 @@ public struct WorkerPool: Service {
                 metrics.workerLoad(active: slotsInUse.running, slots: slots)
             }
             // Jobs still running record their results on their own from now on.
-            let finished = completions.stopTaking()
-            guard !finished.isEmpty else { return }
-            do {
-                finished.resolve(.success(try await store.complete(finished.map(\.completion), now: clock.now())))
-            } catch {
-                finished.resolve(.failure(error))
-            }
+            await completions.stopTaking()
         }
     }
 

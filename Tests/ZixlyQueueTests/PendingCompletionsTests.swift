@@ -10,12 +10,13 @@ struct PendingCompletionsTests {
         Completion(lease: Lease(jobID: JobID(rawValue: id), worker: WorkerID("w"), attempt: 1), summary: ["id": .string(id)])
     }
 
-    @Test("a result waits for the loop, which resolves it; once the loop stops, a result is written on its own")
+    @Test("a result waits for the loop, which resolves it; when the loop stops, waiting results are written, and later ones on their own")
     func handOff() async throws {
         let doorbell = Doorbell()
         let writtenAlone = Mutex<[JobID]>([])
         let pending = PendingCompletions(doorbell: doorbell) { batch in
             writtenAlone.withLock { $0 += batch.map(\.lease.jobID) }
+            if batch.contains(Self.completion("b")) { throw StoreUnavailable(reason: "down") }
             return Set(batch.map(\.lease.jobID))
         }
         async let first = pending.submit(Self.completion("a"))
@@ -28,15 +29,15 @@ struct PendingCompletionsTests {
 
         async let second = pending.submit(Self.completion("b"))
         await doorbell.wait()
-        let left = pending.stopTaking()
-        #expect(left.map(\.completion) == [Self.completion("b")], "waiting when the loop stopped: the loop writes it")
-        left.resolve(.failure(StoreUnavailable(reason: "down")))
+        await pending.stopTaking()
+        #expect(writtenAlone.withLock { $0 } == [JobID(rawValue: "b")], "waiting when the loop stopped: written then")
+        #expect(pending.takeAll().isEmpty)
         let secondResult: Result<Bool, any Error>
         do { secondResult = .success(try await second) } catch { secondResult = .failure(error) }
         #expect(throws: StoreUnavailable.self) { try secondResult.get() }
 
         #expect(try await pending.submit(Self.completion("c")))
-        #expect(writtenAlone.withLock { $0 } == [JobID(rawValue: "c")])
+        #expect(writtenAlone.withLock { $0 } == [JobID(rawValue: "b"), JobID(rawValue: "c")])
         #expect(pending.takeAll().isEmpty)
     }
 
