@@ -143,13 +143,19 @@ enum JobStatements {
     /// rows: one per claimed job, or one row of NULLs when none was; each carries the ids of the
     /// completions whose lease held.
     struct CompleteAndClaim: PostgresPreparedStatement {
-        static let name = "zixly_jobs_complete_and_claim_v2"
-        static let sql = "SELECT completed_ids, \(columns) FROM zixly_complete_and_claim_v1($1, $2, $3, $4, $5, $6, $7, $8)"
+        static let name = "zixly_jobs_complete_and_claim_v3"
+        /// The function repeats the completed ids in every row; only the first row carries them
+        /// here, so a claim of n jobs sends and decodes them once, not n times.
+        static let sql = """
+            SELECT CASE WHEN claim.ordinality = 1 THEN claim.completed_ids END AS completed_ids, \(columns)
+            FROM zixly_complete_and_claim_v1($1, $2, $3, $4, $5, $6, $7, $8) WITH ORDINALITY AS claim
+            """
         static let bindingDataTypes: [PostgresDataType] = [
             .textArray, .textArray, .int8Array, .textArray, .timestamptz, .text, .timestamptz, .int8,
         ]
-        /// The ids whose completion held, and the job claimed (nil in the row of NULLs).
-        typealias Row = (completed: [String], claimed: Job?)
+        /// The ids whose completion held (in the first row only), and the job claimed (nil in the
+        /// row of NULLs).
+        typealias Row = (completed: [String]?, claimed: Job?)
         var completions: [Completion]
         var worker: WorkerID
         var leaseExpiresAt: Date
@@ -168,7 +174,7 @@ enum JobStatements {
 
         func decodeRow(_ row: PostgresRow) throws -> Row {
             let columns = row.makeRandomAccess()
-            let completed = try columns["completed_ids"].decode([String].self)
+            let completed = try columns["completed_ids"].decode([String]?.self)
             guard try columns["id"].decode(String?.self) != nil else { return (completed, nil) }
             return (completed, try Job(columns: columns))
         }

@@ -70,7 +70,7 @@ public struct PostgresJobStore: JobStore {
             var held: Set<JobID> = []
             var claimed: [Job] = []
             for try await row in try await client.execute(statement, logger: logger) {
-                if held.isEmpty { held = Set(row.completed.map(JobID.init(rawValue:))) }
+                if let completed = row.completed { held = Set(completed.map(JobID.init(rawValue:))) }
                 if let job = row.claimed { claimed.append(job) }
             }
             return CompletedAndClaimed(held: held, claimed: claimed.leased(to: worker))
