@@ -6,9 +6,10 @@
 #      WEBHOOK_CONNECTIONS (default 4 x CLIENTS), and from `zixly load webhooks` (Swift, signing
 #      as it goes) at CLIENTS; versus pgqueuer's single enqueues from CLIENTS connections;
 #   3. throughput: JOBS no-op jobs drained by WORKERS Zixly worker processes versus WORKERS
-#      pgqueuer consumer processes, alternately, DRAIN_ROUNDS times.
+#      pgqueuer consumer processes, alternately, DRAIN_ROUNDS times, at each of DRAIN_BATCHES:
+#      the jobs one claim may take, Zixly's slots per worker and pgqueuer's batch_size alike.
 #
-#   bench/queue/run.sh                 CLIENTS=8 JOBS=20000 WORKERS=2 SECONDS_PER_RUN=10 DRAIN_ROUNDS=2
+#   bench/queue/run.sh                 CLIENTS=8 JOBS=20000 WORKERS=2 SECONDS_PER_RUN=10 DRAIN_ROUNDS=2 DRAIN_BATCHES="10 100"
 #
 # Not a test: it prints figures; docs/benchmarks.md records them with the command.
 set -euo pipefail
@@ -18,7 +19,7 @@ clients=${CLIENTS:-8}
 jobs=${JOBS:-20000}
 workers=${WORKERS:-2}
 seconds=${SECONDS_PER_RUN:-10}
-concurrency=${WORKER_CONCURRENCY:-8}
+drain_batches=${DRAIN_BATCHES:-10 100}
 
 [ "$(id -u)" = 0 ] || { echo "run as root (PostgreSQL is started as the postgres user)"; exit 1; }
 webhook_connections=${WEBHOOK_CONNECTIONS:-$((4 * clients))}
@@ -102,11 +103,13 @@ echo "zixly signed webhook -> job, zixly load, $clients:  $zixly_enqueue"
 echo "pgqueuer single enqueue:              $pgq_enqueue"
 
 # --- 3. no-op throughput ------------------------------------------------------------------------
-# DRAIN_ROUNDS rounds (default 2), each a Zixly drain then a pgqueuer drain of JOBS jobs: the
-# machine's slow and fast spells last seconds, so a ratio is only read within a round.
+# DRAIN_ROUNDS rounds (default 2), each a Zixly drain then a pgqueuer drain of JOBS jobs per
+# batch size: the machine's slow and fast spells last seconds, so a ratio is only read within a
+# round. A batch size b gives each Zixly worker b slots (it claims as many jobs as it has free
+# slots, in one statement) and each pgqueuer consumer batch_size b (it dequeues b per query).
 # Both queues start each drain empty and vacuumed: the enqueue runs above (and the round before)
 # left jobs behind, which a drain would otherwise also process, or step over as dead index entries.
-zixly_drain() {
+zixly_drain() {  # slots per worker
   psql -d zixly -c "DELETE FROM jobs"
   psql -d zixly -c "VACUUM ANALYZE jobs"
   psql -d zixly -c "INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts, run_at, created_at)
@@ -114,7 +117,7 @@ zixly_drain() {
   local started; started=$(date +%s.%N)
   for i in $(seq "$workers"); do
     worker_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    ZIXLY_WORKER_CONCURRENCY=$concurrency "$zixly" worker --port "$worker_port" 2>"$data/worker-$i.log" & pids+=($!)
+    ZIXLY_WORKER_CONCURRENCY=$1 "$zixly" worker --port "$worker_port" 2>"$data/worker-$i.log" & pids+=($!)
   done
   # Both drains are polled with an EXISTS that stops at the first unfinished job (here through the
   # partial indexes of queued and running jobs): a count(*) would scan the whole table 20 times a
@@ -130,24 +133,26 @@ zixly_drain() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done; pids=()
 }
-pgqueuer_drain() {
+pgqueuer_drain() {  # batch size
   psql -d pgqueuer -c "DELETE FROM pgqueuer"
   psql -d pgqueuer -c "VACUUM ANALYZE pgqueuer"
   "$venv/bin/python" bench/queue/pgqueuer_bench.py fill "$(url pgqueuer)" "$jobs"
   [ "$(psql -d pgqueuer -c "SELECT count(*) FROM pgqueuer")" = "$jobs" ] || { echo "pgqueuer's queue does not hold exactly $jobs jobs"; exit 1; }
   local started; started=$(date +%s.%N)
-  for i in $(seq "$workers"); do "$venv/bin/python" bench/queue/pgqueuer_bench.py drain "$(url pgqueuer)" 10 & pids+=($!); done
+  for i in $(seq "$workers"); do "$venv/bin/python" bench/queue/pgqueuer_bench.py drain "$(url pgqueuer)" "$1" & pids+=($!); done
   until [ "$(psql -d pgqueuer -c "SELECT EXISTS (SELECT 1 FROM pgqueuer)")" = "f" ]; do sleep 0.05; done
   pgq_seconds=$(echo "$(date +%s.%N) - $started" | bc)
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done; pids=()
 }
 for round in $(seq "${DRAIN_ROUNDS:-2}"); do
-  zixly_drain
-  pgqueuer_drain
-  zixly_rate=$(echo "$jobs / $zixly_seconds" | bc -l)
-  pgq_rate=$(echo "$jobs / $pgq_seconds" | bc -l)
-  printf 'round %d: zixly no-op jobs:            %.0f jobs/s (%d in %.2f s wall, %.2f s first start to last finish)\n' \
-    "$round" "$zixly_rate" "$jobs" "$zixly_seconds" "$zixly_db_seconds"
-  printf 'round %d: pgqueuer no-op jobs:         %.0f jobs/s (%d in %.2f s wall)\n' "$round" "$pgq_rate" "$jobs" "$pgq_seconds"
-  printf 'round %d: zixly / pgqueuer:            %.2fx\n' "$round" "$(echo "$zixly_rate / $pgq_rate" | bc -l)"
+  for batch in $drain_batches; do
+    zixly_drain "$batch"
+    pgqueuer_drain "$batch"
+    zixly_rate=$(echo "$jobs / $zixly_seconds" | bc -l)
+    pgq_rate=$(echo "$jobs / $pgq_seconds" | bc -l)
+    printf 'round %d, batch %3d: zixly no-op jobs:     %.0f jobs/s (%d in %.2f s wall, %.2f s first start to last finish)\n' \
+      "$round" "$batch" "$zixly_rate" "$jobs" "$zixly_seconds" "$zixly_db_seconds"
+    printf 'round %d, batch %3d: pgqueuer no-op jobs:  %.0f jobs/s (%d in %.2f s wall)\n' "$round" "$batch" "$pgq_rate" "$jobs" "$pgq_seconds"
+    printf 'round %d, batch %3d: zixly / pgqueuer:     %.2fx\n' "$round" "$batch" "$(echo "$zixly_rate / $pgq_rate" | bc -l)"
+  done
 done
