@@ -4,12 +4,13 @@
 #   2. enqueue: Zixly's signed webhook -> committed job against `zixly api`, from wrk with
 #      pre-signed requests (a C client, as pgbench is) at CLIENTS connections and at
 #      WEBHOOK_CONNECTIONS (default 4 x CLIENTS), and from `zixly load webhooks` (Swift, signing
-#      as it goes) at CLIENTS; versus pgqueuer's single enqueues from CLIENTS connections;
+#      as it goes) at CLIENTS; versus pgqueuer's single enqueues from CLIENTS connections; and
+#      RATE_ROUNDS rounds of the ceiling then wrk at WEBHOOK_CONNECTIONS, each with its share;
 #   3. throughput: JOBS no-op jobs drained by WORKERS Zixly worker processes versus WORKERS
 #      pgqueuer consumer processes, alternately, DRAIN_ROUNDS times, at each of DRAIN_BATCHES:
 #      the jobs one claim may take, Zixly's slots per worker and pgqueuer's batch_size alike.
 #
-#   bench/queue/run.sh                 CLIENTS=8 JOBS=20000 WORKERS=2 SECONDS_PER_RUN=10 DRAIN_ROUNDS=2 DRAIN_BATCHES="10 100"
+#   bench/queue/run.sh                 CLIENTS=8 JOBS=20000 WORKERS=2 SECONDS_PER_RUN=10 RATE_ROUNDS=2 DRAIN_ROUNDS=2 DRAIN_BATCHES="10 100"
 #
 # Not a test: it prints figures; docs/benchmarks.md records them with the command.
 set -euo pipefail
@@ -83,22 +84,33 @@ wrk_webhooks() {
 }
 zixly_enqueue_wrk=$(wrk_webhooks "$clients")
 zixly_enqueue_wrk_more=$(wrk_webhooks "$webhook_connections")
-case "$zixly_enqueue_wrk$zixly_enqueue_wrk_more" in
+# Then the ceiling and the webhooks at WEBHOOK_CONNECTIONS alternately, RATE_ROUNDS times (default
+# 2), each round with its own share: the machine's spells last seconds, as long as one run.
+round_wrk=() round_shares=()
+for round in $(seq "${RATE_ROUNDS:-2}"); do
+  round_tps=$(pgbench_tps "$data/insert.sql")
+  round_wrk+=("$(wrk_webhooks "$webhook_connections")")
+  round_shares+=("round $round: $(echo "${round_wrk[-1]}" | python3 -c "import json, sys; d = json.load(sys.stdin)
+print('pgbench single-row INSERT %d TPS, then webhooks at $webhook_connections connections %.0f/s (%.0f%%), p99 %.1f ms'
+      % ($round_tps, d['accepted_per_second'], 100 * d['accepted_per_second'] / $round_tps, d['p99_ms']))")")
+done
+case "$zixly_enqueue_wrk$zixly_enqueue_wrk_more${round_wrk[*]}" in
   *'"ran_out_of_webhooks":true'*) echo "wrk sent every signed webhook before its time was up (repeats were answered as duplicates): sign more"; exit 1 ;;
 esac
 zixly_enqueue=$("$zixly" load webhooks --url "http://127.0.0.1:$api_port" --count "${ENQUEUE_COUNT:-20000}" --concurrency "$clients")
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true; pids=()
 zixly_jobs=$(psql -d zixly -c "SELECT count(*) FROM jobs")
-accepted=$(for line in "$zixly_enqueue_wrk" "$zixly_enqueue_wrk_more" "$zixly_enqueue"; do echo "$line"; done |
+accepted=$(for line in "$zixly_enqueue_wrk" "$zixly_enqueue_wrk_more" "${round_wrk[@]}" "$zixly_enqueue"; do echo "$line"; done |
   python3 -c 'import json, sys; print(1000 + sum(json.loads(line)["accepted"] for line in sys.stdin))')
 # wrk stops with requests in flight: their jobs are committed but not counted as accepted.
-in_flight=$((clients + webhook_connections))
+in_flight=$((clients + webhook_connections * (1 + ${RATE_ROUNDS:-2})))
 [ "$zixly_jobs" -ge "$accepted" ] && [ "$zixly_jobs" -le $((accepted + in_flight)) ] ||
   { echo "the jobs table holds $zixly_jobs jobs, but $accepted webhooks were accepted (and at most $in_flight were in flight)"; exit 1; }
 "$venv/bin/python" bench/queue/pgqueuer_bench.py install "$(url pgqueuer)"
 pgq_enqueue=$("$venv/bin/python" bench/queue/pgqueuer_bench.py enqueue "$(url pgqueuer)" "$seconds" "$clients")
 echo "zixly signed webhook -> job, wrk, $clients connections:   $zixly_enqueue_wrk"
 echo "zixly signed webhook -> job, wrk, $webhook_connections connections:  $zixly_enqueue_wrk_more"
+for line in "${round_shares[@]}"; do echo "$line"; done
 echo "zixly signed webhook -> job, zixly load, $clients:  $zixly_enqueue"
 echo "pgqueuer single enqueue:              $pgq_enqueue"
 
