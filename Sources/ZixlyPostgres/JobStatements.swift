@@ -140,12 +140,12 @@ enum JobStatements {
     /// `Complete`, then `Claim`, in one statement: one round trip and one commit for a worker's
     /// finished jobs and its next ones. It calls `zixly_complete_and_claim_v1` (migration 0007),
     /// whose query PostgreSQL plans once per connection instead of at every call (ADR 0018). Its
-    /// rows: one per claimed job, or one row of NULLs when none was; each carries the ids of the
-    /// completions whose lease held.
+    /// rows: one per claimed job, or one row of NULLs when none was; the first carries the ids of
+    /// the completions whose lease held.
     struct CompleteAndClaim: PostgresPreparedStatement {
         static let name = "zixly_jobs_complete_and_claim_v3"
-        /// The function repeats the completed ids in every row; only the first row carries them
-        /// here, so a claim of n jobs sends and decodes them once, not n times.
+        /// The function repeats the completed ids in every row; only the first row returns them,
+        /// so a claim of n jobs sends and decodes them once, not n times.
         static let sql = """
             SELECT CASE WHEN claim.ordinality = 1 THEN claim.completed_ids END AS completed_ids, \(columns)
             FROM zixly_complete_and_claim_v1($1, $2, $3, $4, $5, $6, $7, $8) WITH ORDINALITY AS claim
