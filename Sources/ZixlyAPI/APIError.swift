@@ -31,6 +31,11 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         APIError(.conflict, message, details: details)
     }
 
+    /// 429 with `Retry-After` (whole seconds, at least 1): the client is throttled.
+    public static func tooManyRequests(_ message: String, retryAfter seconds: Double) -> APIError {
+        APIError(.tooManyRequests, message, headers: [.retryAfter: String(max(1, Int(seconds.rounded(.up))))])
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var body: [String: JSONValue] = ["error": .string(message), "timestamp": .string(ISO8601.string(Date()))]
         if let details { body["details"] = details }

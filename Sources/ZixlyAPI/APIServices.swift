@@ -30,6 +30,11 @@ public struct APIServices: Sendable {
     public var metricsExposition: @Sendable () -> String
     /// Where request and webhook spans go.
     public var tracer: any Tracer
+    /// Checks and makes password hashes off the event loops, a bounded number at once.
+    public var passwordHasher = PasswordHasher()
+    /// Failed sign-ins per account and per address.
+    public var signInThrottle = SignInThrottle()
+    public var signInConfiguration = SignIn.Configuration()
 
     public init(
         queue: JobQueue, results: any SweepResultStore, artifacts: any ArtifactStore, apiKeys: any APIKeyStore,
@@ -58,4 +63,10 @@ public struct APIServices: Sendable {
     public var keyPrincipals: KeyPrincipals { KeyPrincipals(adminKey: adminAPIKey, keys: apiKeys) }
     /// Dashboard sessions, signed with a key derived from the admin key.
     public var sessions: Sessions { Sessions(adminKey: adminAPIKey) }
+    /// Signing in and out of the dashboard.
+    public var signIn: SignIn {
+        SignIn(
+            users: users, keys: keyPrincipals, hasher: passwordHasher, throttle: signInThrottle, sessions: sessions,
+            configuration: signInConfiguration, clock: clock)
+    }
 }

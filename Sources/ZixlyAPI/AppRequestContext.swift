@@ -23,9 +23,12 @@ public struct AppRequestContext: RequestContext {
     public var principal: Principal?
     /// Set when the request came from a signed-in dashboard session.
     public var session: SessionState?
+    /// The peer's IP address as the socket sees it ("unknown" when there is none, as in router tests).
+    public let peerAddress: String
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// DESIGN §3: bodies over 1 MiB get 413.

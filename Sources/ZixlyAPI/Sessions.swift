@@ -3,15 +3,19 @@ import Foundation
 import ZixlyCore
 
 /// Browser sessions for the dashboard, as signed cookies: who signed in (a user's id, or the hash
-/// of the API key they used, never the key) and when the session ends. Nothing is stored on the
-/// server, so every API replica accepts the cookie; the user or key is looked up again on every
-/// request, so disabling or revoking it ends its sessions. The signing key is derived from the
-/// admin key, which every replica shares: rotating it signs everyone out.
+/// of the API key they used, never the key), the identity's session generation when it signed in,
+/// and when the session ends. On every request the user or key is looked up again (disabling or
+/// revoking it ends its sessions) and so is the generation: signing out or changing the password
+/// raises it in the database (`UserStore.endSessions(of:)`), which ends every session of that
+/// identity in every replica at once. The signing key is derived from the admin key, which every
+/// replica shares: rotating it signs everyone out.
 public struct Sessions: Sendable {
     public struct Session: Sendable, Equatable, Codable {
         /// `key:<SHA-256 of the API key>` or `user:<user id>`.
         var subject: String
         var expires: Int
+        /// The identity's session generation when the session began.
+        var generation: Int
         /// Random, per session: the CSRF token is derived from it.
         var nonce: String
     }
@@ -25,9 +29,10 @@ public struct Sessions: Sendable {
     }
 
     /// A new session's cookie value.
-    public func issue(subject: Subject, now: Date) -> String {
+    public func issue(subject: Subject, generation: Int, now: Date) -> String {
         let nonce = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }.base64URL
-        let session = Session(subject: subject.text, expires: Int(now.timeIntervalSince1970 + Self.lifetime), nonce: nonce)
+        let session = Session(
+            subject: subject.text, expires: Int(now.timeIntervalSince1970 + Self.lifetime), generation: generation, nonce: nonce)
         let payload = (try? JSONEncoder().encode(session)) ?? Data()
         return payload.base64URL + "." + Data(HMAC<SHA256>.authenticationCode(for: payload, using: key)).base64URL
     }
@@ -48,7 +53,7 @@ public struct Sessions: Sendable {
         case apiKey(hash: String)
         case user(id: String)
 
-        var text: String {
+        public var text: String {
             switch self {
             case .apiKey(let hash): "key:\(hash)"
             case .user(let id): "user:\(id)"

@@ -73,7 +73,23 @@ extension AppConfiguration {
             guard let parsed = Executor(rawValue: executor.lowercased()) else { throw ConfigurationError("ZIXLY_EXECUTOR", "must be nio or dispatch") }
             configuration.executor = parsed
         }
+        try readAbuseLimits(reader, into: &configuration)
         return configuration
+    }
+
+    /// The HTTP server's limits and the sign-in throttle (docs/security.md).
+    static func readAbuseLimits(_ reader: EnvironmentReader, into configuration: inout AppConfiguration) throws {
+        if let seconds = try reader.integer("ZIXLY_HTTP_HEADER_TIMEOUT_SECONDS", in: 1...300) { configuration.httpLimits.headerTimeout = .seconds(seconds) }
+        if let seconds = try reader.integer("ZIXLY_HTTP_IDLE_TIMEOUT_SECONDS", in: 1...3600) { configuration.httpLimits.idleTimeout = .seconds(seconds) }
+        if let count = try reader.integer("ZIXLY_HTTP_MAX_CONNECTIONS", in: 1...1_000_000) { configuration.httpLimits.maxConnections = count }
+        if let count = try reader.integer("ZIXLY_PASSWORD_HASHERS", in: 1...64) { configuration.passwordHasher.concurrency = count }
+        if let count = try reader.integer("ZIXLY_LOGIN_ACCOUNT_FAILURES", in: 1...10_000) { configuration.signInThrottle.accountFreeFailures = count }
+        if let count = try reader.integer("ZIXLY_LOGIN_ADDRESS_FAILURES", in: 1...1_000_000) { configuration.signInThrottle.addressFreeFailures = count }
+        if let seconds = try reader.integer("ZIXLY_LOGIN_MAX_DELAY_SECONDS", in: 1...86_400) {
+            configuration.signInThrottle.maxDelay = TimeInterval(seconds)
+            configuration.signInThrottle.firstDelay = min(configuration.signInThrottle.firstDelay, TimeInterval(seconds))
+        }
+        if let trust = try reader.boolean("ZIXLY_TRUST_FORWARDED_FOR") { configuration.signIn.trustForwardedFor = trust }
     }
 
     /// `sqlite://PATH` (relative or absolute) or `postgres://user:pass@host:port/db`.
@@ -209,6 +225,15 @@ struct EnvironmentReader {
             throw ConfigurationError(name, "must be a whole number within \(limits.lowerBound)...\(limits.upperBound), not '\(text)'")
         }
         return value
+    }
+
+    func boolean(_ name: String) throws -> Bool? {
+        guard let text = self[name]?.lowercased() else { return nil }
+        switch text {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw ConfigurationError(name, "must be true or false, not '\(text)'")
+        }
     }
 
     /// `NAME`, or the contents of the file `NAME_FILE` names (trailing newline trimmed).

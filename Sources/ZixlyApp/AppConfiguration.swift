@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ZixlyTelemetry
 import StandardWebhooks
+import ZixlyAPI
 
 /// Everything a serving command needs, from the environment (12-factor) with flags on top.
 /// Every secret can also come from `NAME_FILE`, a file holding it (Kubernetes, Docker secrets).
@@ -53,6 +54,14 @@ public struct AppConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.json
     public var migrate = true
+    /// Header, idle and connection limits of the HTTP server.
+    public var httpLimits = HTTPServerLimits()
+    /// Password checks at once and waiting (`ZIXLY_PASSWORD_HASHERS`).
+    public var passwordHasher = PasswordHasher.Configuration()
+    /// Failed sign-ins before locks, and the longest lock (`ZIXLY_LOGIN_*`).
+    public var signInThrottle = SignInThrottle.Configuration()
+    /// Whose address a sign-in is counted against (`ZIXLY_TRUST_FORWARDED_FOR`).
+    public var signIn = SignIn.Configuration()
 
     public init() {}
 

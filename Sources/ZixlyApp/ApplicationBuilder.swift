@@ -44,17 +44,21 @@ public struct ApplicationBuilder: Sendable {
         let exporter = PrometheusExporter(version: version, commit: commit)
         let tracer = tracing.tracer
         let queue = JobQueue(store: stores.jobs, clock: clock, wakeups: wakeups, metrics: QueueMetrics(factory: exporter.factory), tracer: tracer)
-        let api = APIServices(
+        var api = APIServices(
             queue: queue, results: stores.results, artifacts: stores.artifacts, apiKeys: stores.apiKeys,
             webhookEndpoints: stores.webhooks, users: stores.users, marketData: marketData,
             signingSecrets: InboundSigningSecrets(configured: secrets.webhook, store: stores.signingSecrets, clock: clock, logger: logger),
             adminAPIKey: secrets.adminAPIKey,
             version: version, externalSweeps: configuration.tradingAPI != nil, metrics: exporter.factory,
             metricsExposition: { exporter.exposition() }, tracer: tracer)
+        api.passwordHasher = PasswordHasher(configuration: configuration.passwordHasher)
+        api.signInThrottle = SignInThrottle(configuration: configuration.signInThrottle)
+        api.signInConfiguration = configuration.signIn
         let router = buildRouter(api, surface: role.servesAPI ? .full : .operations)
         if role.servesAPI { DashboardController(services: api).register(on: router) }
         return Application(
             router: router,
+            server: configuration.httpLimits.server(logger: logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "zixly"),
             services: services(wakeups: wakeups, metrics: exporter.factory, logger: logger),
             logger: logger)

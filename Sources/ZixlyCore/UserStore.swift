@@ -20,7 +20,8 @@ public struct UserAccount: Sendable, Equatable {
     }
 }
 
-/// Dashboard users and their password hashes (never the passwords), in the job database.
+/// Dashboard users and their password hashes (never the passwords), in the job database, and
+/// the session generation of every identity that signs in (a user or an API key).
 public protocol UserStore: Sendable {
     /// Stores the user; false if the user name is taken.
     func create(_ user: UserAccount, passwordHash: String) async throws -> Bool
@@ -34,4 +35,10 @@ public protocol UserStore: Sendable {
     func setPasswordHash(_ hash: String, userID: String) async throws -> Bool
     /// Disables the user (its sessions end); false if there is no such active user.
     func disable(id: String, tenant: String, now: Date) async throws -> Bool
+    /// The session generation of `subject` (`user:<id>` or `key:<SHA-256 of the key>`): 0 until
+    /// its sessions are first ended. A session cookie is valid only while it carries this number.
+    func sessionGeneration(of subject: String) async throws -> Int
+    /// Ends every session of `subject` issued so far, in every replica at once: its generation goes
+    /// up by one. Returns the new generation.
+    func endSessions(of subject: String) async throws -> Int
 }

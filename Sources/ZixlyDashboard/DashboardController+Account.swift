@@ -24,16 +24,29 @@ extension DashboardController {
         let form = FormFields(try await request.body.collect(upTo: 64 << 10))
         let new = form["new"] ?? ""
         var errors: [String: String] = [:]
-        if !Passwords.verify(form["current"] ?? "", against: found.passwordHash) { errors["current"] = "is not your password" }
+        let signIn = services.signIn
+        let attempt = SignInThrottle.Attempt(account: username, address: signIn.clientAddress(request, context: context))
+        if let wait = services.signInThrottle.wait(before: attempt, now: services.queue.clock.now()) {
+            throw APIError.tooManyRequests("too many wrong passwords; try again in \(Int(wait.rounded(.up))) s", retryAfter: wait)
+        }
+        if try await services.passwordHasher.verify(form["current"] ?? "", against: found.passwordHash) == .mismatch {
+            services.signInThrottle.recordFailure(attempt, now: services.queue.clock.now())
+            errors["current"] = "is not your password"
+        }
         if let problem = Passwords.problem(with: new) { errors["new"] = problem }
         if new != form["repeat"] { errors["repeat"] = "does not match the new password" }
         guard errors.isEmpty else {
             return pages.render(
                 "account", title: "Account", ["error": "The password was not changed.", "errors": errors], context: context, status: .badRequest)
         }
-        guard try await services.users.setPasswordHash(try Passwords.hash(new), userID: found.user.id) else {
+        guard try await services.users.setPasswordHash(try await services.passwordHasher.hash(new), userID: found.user.id) else {
             return Pages.redirect("/login")
         }
-        return Pages.redirect("/account?notice=password-changed")
+        // Every other session of this user ends; this browser gets a new one.
+        let subject = Sessions.Subject.user(id: found.user.id)
+        try await signIn.endSessions(of: subject)
+        var response = Pages.redirect("/account?notice=password-changed")
+        response.setCookie(Self.sessionCookie(try await signIn.startSession(for: subject), maxAge: Int(Sessions.lifetime), request: request))
+        return response
     }
 }

@@ -43,7 +43,7 @@ extension DashboardController {
         if errors.isEmpty, let role {
             let user = UserAccount(
                 id: UUID().uuidString.lowercased(), username: username, role: role, tenant: principal.tenant, createdAt: services.queue.clock.now())
-            if try await services.users.create(user, passwordHash: try Passwords.hash(password)) {
+            if try await services.users.create(user, passwordHash: try await services.passwordHasher.hash(password)) {
                 return try await settingsPage(principal, context: context, extra: ["newUser": username])
             }
             errors["username"] = "is taken"

@@ -40,32 +40,36 @@ public struct DashboardController: Sendable {
         return pages.render("login", title: "Sign in", context: context)
     }
 
-    /// Signs in with a user name and password, or with an API key.
+    /// Signs in with a user name and password, or with an API key (throttled; see `SignIn`).
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try SignIn.requireSameOrigin(request)
         let form = FormFields(try await request.body.collect(upTo: 64 << 10))
         let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let signIn = services.signIn
+        let address = signIn.clientAddress(request, context: context)
         let subject: Sessions.Subject
         if !username.isEmpty {
-            guard let found = try await services.users.user(named: username), Passwords.verify(form["password"] ?? "", against: found.passwordHash) else {
+            guard let found = try await signIn.authenticate(.password(username: String(username.prefix(200)), password: form["password"] ?? ""), address: address)
+            else {
                 return pages.render(
                     "login", title: "Sign in", ["error": "Wrong user name or password.", "username": username], context: context, status: .unauthorized)
             }
-            subject = .user(id: found.user.id)
+            subject = found
         } else {
             let key = (form["api_key"] ?? "").trimmingCharacters(in: .whitespaces)
-            let hash = APIKeys.hash(key)
-            guard !key.isEmpty, try await services.keyPrincipals.principal(forKeyHash: hash) != nil else {
+            guard let found = try await signIn.authenticate(.apiKey(key), address: address) else {
                 return pages.render("login", title: "Sign in", ["error": "That API key is not valid (or was revoked)."], context: context, status: .unauthorized)
             }
-            subject = .apiKey(hash: hash)
+            subject = found
         }
         var response = Pages.redirect("/")
-        let value = services.sessions.issue(subject: subject, now: services.queue.clock.now())
-        response.setCookie(Self.sessionCookie(value, maxAge: Int(Sessions.lifetime), request: request))
+        response.setCookie(Self.sessionCookie(try await signIn.startSession(for: subject), maxAge: Int(Sessions.lifetime), request: request))
         return response
     }
 
+    /// Signs out: every session of this identity ends, in every browser and replica.
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if context.principal != nil, let subject = context.session?.subject { try await services.signIn.endSessions(of: subject) }
         var response = Pages.redirect("/login")
         response.setCookie(Self.sessionCookie("", maxAge: 0, request: request))
         return response

@@ -230,6 +230,15 @@ enum PostgresMigrations {
             $body$
             """,
         ]),
+        // Server-side sign-out: a session is valid only while its identity's generation is unchanged.
+        ("0008_session_generations", [
+            """
+            CREATE TABLE session_generations (
+                subject       TEXT PRIMARY KEY,
+                generation    BIGINT NOT NULL CHECK (generation > 0)
+            )
+            """,
+        ]),
     ]
 
     /// The settings `zixly_complete_and_claim_v1` runs under (frozen with migration 0007).

@@ -55,6 +55,31 @@ public struct PostgresUserStore: UserStore {
         }
     }
 
+    public func sessionGeneration(of subject: String) async throws -> Int {
+        try await database.run {
+            var generation = 0
+            for try await row in try await database.client.query(
+                "SELECT generation FROM session_generations WHERE subject = \(subject)", logger: logger) {
+                generation = Int(try row.decode(Int64.self))
+            }
+            return generation
+        }
+    }
+
+    public func endSessions(of subject: String) async throws -> Int {
+        try await database.run {
+            var generation = 0
+            for try await row in try await database.client.query("""
+                INSERT INTO session_generations (subject, generation) VALUES (\(subject), 1)
+                ON CONFLICT (subject) DO UPDATE SET generation = session_generations.generation + 1
+                RETURNING generation
+                """, logger: logger) {
+                generation = Int(try row.decode(Int64.self))
+            }
+            return generation
+        }
+    }
+
     private func rows(_ query: PostgresQuery) async throws -> [(user: UserAccount, passwordHash: String)] {
         try await database.run {
             var users: [(user: UserAccount, passwordHash: String)] = []

@@ -183,6 +183,13 @@ enum SQLiteMigrations {
             expires_at    REAL
         );
         """),
+        // Server-side sign-out: a session is valid only while its identity's generation is unchanged.
+        ("0007_session_generations", """
+        CREATE TABLE session_generations (
+            subject       TEXT PRIMARY KEY NOT NULL,
+            generation    INTEGER NOT NULL CHECK (generation > 0)
+        );
+        """),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -54,6 +54,24 @@ public struct SQLiteUserStore: UserStore {
     }
 }
 
+extension SQLiteUserStore {
+    public func sessionGeneration(of subject: String) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(db, sql: "SELECT generation FROM session_generations WHERE subject = ?", arguments: [subject]) ?? 0
+        }
+    }
+
+    public func endSessions(of subject: String) async throws -> Int {
+        try await database.write { db in
+            try Int.fetchOne(db, sql: """
+                INSERT INTO session_generations (subject, generation) VALUES (?, 1)
+                ON CONFLICT (subject) DO UPDATE SET generation = generation + 1
+                RETURNING generation
+                """, arguments: [subject]) ?? 0
+        }
+    }
+}
+
 extension UserAccount {
     init(row: Row) {
         self.init(

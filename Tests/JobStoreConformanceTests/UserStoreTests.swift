@@ -53,4 +53,24 @@ struct UserStoreTests {
         #expect(try await h.stores.users.user(named: "bob")?.passwordHash == "old-bob")
         #expect(try await h.stores.users.setPasswordHash("x", userID: "no-such-user") == false)
     }
+
+    @Test("ending an identity's sessions raises its generation for every reader, and no other's", arguments: StoreKind.allCases)
+    func sessionGenerations(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let users = h.stores.users
+        #expect(try await users.sessionGeneration(of: "user:ada") == 0, "never ended: generation 0")
+        #expect(try await users.endSessions(of: "user:ada") == 1)
+        #expect(try await users.endSessions(of: "user:ada") == 2)
+        #expect(try await users.sessionGeneration(of: "user:ada") == 2)
+        #expect(try await users.sessionGeneration(of: "user:bob") == 0, "another identity is untouched")
+        #expect(try await users.endSessions(of: "key:0123abcd") == 1, "API-key identities have generations too")
+        // Concurrent sign-outs each count: none is lost to a race.
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 { group.addTask { try await users.endSessions(of: "user:eve") } }
+            var seen: Set<Int> = []
+            for try await generation in group { seen.insert(generation) }
+            #expect(seen == Set(1...8))
+        }
+        #expect(try await users.sessionGeneration(of: "user:eve") == 8)
+    }
 }

@@ -17,12 +17,13 @@ struct TestApp {
     let stores: TestStores
     let builder: ApplicationBuilder
 
-    init(role: ServerRole = .all, busyTimeout: TimeInterval = 10) async throws {
+    init(role: ServerRole = .all, busyTimeout: TimeInterval = 10, configure: (inout AppConfiguration) -> Void = { _ in }) async throws {
         stores = try await TestStores.make(.sqlite, busyTimeout: busyTimeout)
         var configuration = AppConfiguration()
         configuration.dataDirectory = stores.directory
         configuration.leaseSeconds = 30
         configuration.metricsRefreshSeconds = 0.1
+        configure(&configuration)
         builder = ApplicationBuilder(
             configuration: configuration, role: role,
             stores: Stores(

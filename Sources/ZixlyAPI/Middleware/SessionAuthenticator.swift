@@ -6,7 +6,8 @@ import ZixlyCore
 /// Signs a request in from its dashboard session cookie when it carries no API key. A session
 /// never authorizes a change through `/api` or `/webhook` (those take API keys); any other
 /// change (the dashboard's forms) must carry the session's CSRF token as `_csrf`, or gets 403.
-/// A forged, expired or revoked session is no session.
+/// A forged, expired or ended session (signed out, password changed, user disabled, key revoked)
+/// is no session.
 struct SessionAuthenticator: RouterMiddleware {
     typealias Context = AppRequestContext
     let sessions: Sessions
@@ -22,7 +23,7 @@ struct SessionAuthenticator: RouterMiddleware {
         else { return try await next(request, context) }
         var context = context
         let csrfToken = sessions.csrfToken(for: session)
-        context.session = SessionState(csrfToken: csrfToken)
+        context.session = SessionState(csrfToken: csrfToken, subject: Sessions.Subject(session.subject))
         guard Self.isUnsafe(request.method) else {
             context.principal = principal
             return try await next(request, context)
@@ -41,8 +42,10 @@ struct SessionAuthenticator: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The session's user or key, looked up again: disabling or revoking it ends its sessions.
+    /// The session's user or key, looked up again: disabling or revoking it ends its sessions, and
+    /// so does a newer session generation (a sign-out or password change anywhere).
     private func principal(for session: Sessions.Session) async throws -> Principal? {
+        guard try await users.sessionGeneration(of: session.subject) == session.generation else { return nil }
         switch Sessions.Subject(session.subject) {
         case .apiKey(let hash)?:
             return try await keys.principal(forKeyHash: hash)
@@ -62,6 +65,8 @@ struct SessionAuthenticator: RouterMiddleware {
 /// The signed-in browser's session, for pages to put its CSRF token into their forms.
 public struct SessionState: Sendable, Equatable {
     public var csrfToken: String
+    /// Who the session is for (what signing out ends).
+    public var subject: Sessions.Subject?
 }
 
 /// `application/x-www-form-urlencoded` fields (the last value of a repeated name wins).
