@@ -35,6 +35,8 @@ public struct APIServices: Sendable {
     /// Failed sign-ins per account and per address.
     public var signInThrottle = SignInThrottle()
     public var signInConfiguration = SignIn.Configuration()
+    /// Which addresses outbound webhook endpoints may target.
+    public var outboundPolicy = OutboundAddressPolicy()
 
     public init(
         queue: JobQueue, results: any SweepResultStore, artifacts: any ArtifactStore, apiKeys: any APIKeyStore,

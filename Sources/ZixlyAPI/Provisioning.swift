@@ -19,15 +19,16 @@ public enum Provisioning {
         return (key, secret)
     }
 
-    /// An endpoint for `url` (http or https, with a host) subscribed to `events` (all when nil;
-    /// otherwise a non-empty list of known event types), with an optional description (≤ 200).
+    /// An endpoint for `url` (http or https, with a host the `policy` allows) subscribed to
+    /// `events` (all when nil; otherwise a non-empty list of known event types), with an optional
+    /// description (≤ 200).
     /// - Throws: `APIError` 400 naming each bad field.
     public static func webhookEndpoint(
         url: String, events: [String]?, description: String, tenant: String, store: any WebhookStore, now: Date,
-        fields extra: [String: String] = [:]
+        policy: OutboundAddressPolicy, fields extra: [String: String] = [:]
     ) async throws -> WebhookEndpoint {
         var fields = extra
-        if let problem = problem(withURL: url) { fields["url"] = problem }
+        if let problem = problem(withURL: url, policy: policy) { fields["url"] = problem }
         var subscribed = Set(WebhookEventType.allCases)
         if let events {
             let parsed = events.map(WebhookEventType.init(rawValue:))
@@ -46,13 +47,22 @@ public enum Provisioning {
         return endpoint
     }
 
-    static func problem(withURL text: String) -> String? {
+    /// Why `text` cannot be an endpoint URL, or nil if it can. Hosts are judged without DNS here
+    /// (literal addresses, `localhost`); every delivery judges the addresses it resolves to.
+    static func problem(withURL text: String, policy: OutboundAddressPolicy) -> String? {
         guard !text.isEmpty else { return "is required" }
-        guard text.count <= 2048 else { return "must be at most 2048 characters" }
+        guard text.utf8.count <= 2048 else { return "must be at most 2048 bytes" }
+        if text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f || !$0.isASCII }) {
+            return "must not contain spaces, control characters or non-ASCII characters (percent-encode them)"
+        }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               ["http", "https"].contains(scheme)
         else { return "must be an http:// or https:// URL" }
+        guard components.user == nil, components.password == nil else { return "must not carry a user name or password (user-info)" }
         guard let host = components.host, !host.isEmpty else { return "must name a host" }
+        if let rule = policy.refusal(forHost: host) {
+            return "must not target \(rule): outbound webhooks never reach internal networks (an operator can allow a range with ZIXLY_WEBHOOK_ALLOWED_CIDRS)"
+        }
         return nil
     }
 

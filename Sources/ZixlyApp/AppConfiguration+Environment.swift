@@ -2,6 +2,7 @@ import Foundation
 import ZixlyTelemetry
 import Logging
 import StandardWebhooks
+import ZixlyCore
 
 extension AppConfiguration {
     /// Reads the `ZIXLY_*` variables (and `*_FILE` for secrets) from `environment`.
@@ -90,6 +91,14 @@ extension AppConfiguration {
             configuration.signInThrottle.firstDelay = min(configuration.signInThrottle.firstDelay, TimeInterval(seconds))
         }
         if let trust = try reader.boolean("ZIXLY_TRUST_FORWARDED_FOR") { configuration.signIn.trustForwardedFor = trust }
+        if let text = reader["ZIXLY_WEBHOOK_ALLOWED_CIDRS"] {
+            configuration.outboundPolicy.allowed = try text.split(separator: ",").map { part in
+                guard let cidr = CIDR(String(part)) else {
+                    throw ConfigurationError("ZIXLY_WEBHOOK_ALLOWED_CIDRS", "entry '\(part)' is not an address range like 10.1.0.0/16 or fd00::/8")
+                }
+                return cidr
+            }
+        }
     }
 
     /// `sqlite://PATH` (relative or absolute) or `postgres://user:pass@host:port/db`.

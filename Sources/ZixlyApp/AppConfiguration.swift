@@ -3,6 +3,7 @@ import Logging
 import ZixlyTelemetry
 import StandardWebhooks
 import ZixlyAPI
+import ZixlyCore
 
 /// Everything a serving command needs, from the environment (12-factor) with flags on top.
 /// Every secret can also come from `NAME_FILE`, a file holding it (Kubernetes, Docker secrets).
@@ -62,6 +63,8 @@ public struct AppConfiguration: Sendable {
     public var signInThrottle = SignInThrottle.Configuration()
     /// Whose address a sign-in is counted against (`ZIXLY_TRUST_FORWARDED_FOR`).
     public var signIn = SignIn.Configuration()
+    /// Where outbound webhooks may go: public addresses, and these ranges (`ZIXLY_WEBHOOK_ALLOWED_CIDRS`).
+    public var outboundPolicy = OutboundAddressPolicy()
 
     public init() {}
 

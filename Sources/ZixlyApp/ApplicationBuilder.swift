@@ -54,6 +54,7 @@ public struct ApplicationBuilder: Sendable {
         api.passwordHasher = PasswordHasher(configuration: configuration.passwordHasher)
         api.signInThrottle = SignInThrottle(configuration: configuration.signInThrottle)
         api.signInConfiguration = configuration.signIn
+        api.outboundPolicy = configuration.outboundPolicy
         let router = buildRouter(api, surface: role.servesAPI ? .full : .operations)
         if role.servesAPI { DashboardController(services: api).register(on: router) }
         return Application(
@@ -135,9 +136,9 @@ extension ApplicationBuilder {
         if let schedule = configuration.webhookRetrySchedule { delivery.retrySchedule = schedule }
         delivery.requestTimeout = .seconds(configuration.webhookTimeoutSeconds)
         delivery.pollInterval = .milliseconds(Int(configuration.pollIntervalSeconds * 1000))
-        let (timeout, userAgent) = (delivery.requestTimeout, "Zixly-Webhooks/\(version)")
+        let (timeout, userAgent, policy) = (delivery.requestTimeout, "Zixly-Webhooks/\(version)", configuration.outboundPolicy)
         return WebhookDeliveryService(
-            store: stores.webhooks, jobs: stores.jobs, makeSender: { HTTPWebhookSender(timeout: timeout, userAgent: userAgent) }, configuration: delivery, clock: clock, wakeups: wakeups,
+            store: stores.webhooks, jobs: stores.jobs, makeSender: { HTTPWebhookSender(timeout: timeout, userAgent: userAgent, policy: policy) }, configuration: delivery, clock: clock, wakeups: wakeups,
             logger: logger, metrics: metrics, tracer: tracing.tracer)
     }
 

@@ -90,7 +90,7 @@ extension DashboardController {
             let endpoint = try await Provisioning.webhookEndpoint(
                 url: (form["url"] ?? "").trimmingCharacters(in: .whitespaces), events: events,
                 description: form["description"] ?? "", tenant: principal.tenant, store: services.webhookEndpoints,
-                now: services.queue.clock.now())
+                now: services.queue.clock.now(), policy: services.outboundPolicy)
             return try await settingsPage(principal, context: context, extra: [
                 "newEndpoint": ["url": endpoint.url, "secret": endpoint.secret],
             ])

@@ -23,6 +23,7 @@ struct TestApp {
         configuration.dataDirectory = stores.directory
         configuration.leaseSeconds = 30
         configuration.metricsRefreshSeconds = 0.1
+        configuration.outboundPolicy = OutboundAddressPolicy(allowed: [CIDR("127.0.0.0/8")!])  // the tests' local receivers
         configure(&configuration)
         builder = ApplicationBuilder(
             configuration: configuration, role: role,

@@ -10,6 +10,27 @@ import ZixlyTesting
 @Suite("Outbound webhooks delivered to a receiver that verifies with the reference library")
 struct WebhookDeliveryServiceTests {
     static let secret = WebhookSecret.generate().serialized
+    /// The tests' receivers listen on loopback, which deliveries may reach only when allowed.
+    static let loopbackAllowed = OutboundAddressPolicy(allowed: [CIDR("127.0.0.0/8")!])
+
+    @Test("the sender refuses internal addresses where it dials, whatever the URL's spelling; an allowed range goes through")
+    func refusesInternalAddresses() async throws {
+        let receiver = try WebhookReceiver(secret: Self.secret)
+        let strict = HTTPWebhookSender(timeout: .seconds(5), userAgent: "test")
+        let port = receiver.port
+        for url in [
+            receiver.url("/a"), "http://localhost:\(port)/b", "http://2130706433:\(port)/c", "http://0177.0.0.1:\(port)/d",
+            "http://127.1:\(port)/e", "http://[::ffff:127.0.0.1]:\(port)/f", "http://[::1]:\(port)/g",
+        ] {
+            let response = await strict.post(url: url, headers: [:], body: "{}")
+            #expect(response.statusCode == nil && response.error?.contains("refused") == true, "\(url): \(response)")
+        }
+        #expect(try receiver.requests().isEmpty, "nothing reached the receiver")
+        let allowed = await HTTPWebhookSender(timeout: .seconds(5), userAgent: "test", policy: Self.loopbackAllowed)
+            .post(url: receiver.url("/ok"), headers: [:], body: "{}")
+        #expect(allowed.statusCode != nil && allowed.error?.contains("refused") != true, "\(allowed)")
+        #expect(try receiver.requests(path: "/ok").count == 1)
+    }
 
     /// A finished job's event fanned out to endpoints at `paths` of `receiver` (plus `extra` URLs).
     struct Setup {
@@ -41,7 +62,7 @@ struct WebhookDeliveryServiceTests {
         configuration.requestTimeout = timeout
         configuration.pollInterval = .milliseconds(20)
         return WebhookDeliveryService(
-            store: stores.webhooks, jobs: stores.jobs, makeSender: { HTTPWebhookSender(timeout: timeout, userAgent: "Zixly-Webhooks/test") },
+            store: stores.webhooks, jobs: stores.jobs, makeSender: { HTTPWebhookSender(timeout: timeout, userAgent: "Zixly-Webhooks/test", policy: Self.loopbackAllowed) },
             configuration: configuration, logger: Logger(label: "test"))
     }
 

@@ -40,7 +40,7 @@ struct WebhookEndpointController {
         if let value = body["description"], value != .null, value.stringValue == nil { fields["description"] = "must be a string" }
         let endpoint = try await Provisioning.webhookEndpoint(
             url: body["url"]?.stringValue ?? "", events: events, description: body["description"]?.stringValue ?? "",
-            tenant: principal.tenant, store: store, now: services.clock.now(), fields: fields)
+            tenant: principal.tenant, store: store, now: services.clock.now(), policy: services.outboundPolicy, fields: fields)
         return JSONValue.object(["endpoint": Self.json(endpoint), "secret": .string(endpoint.secret)]).response(.created)
     }
 
@@ -104,7 +104,6 @@ struct WebhookEndpointController {
         return endpoint
     }
 
-    /// Why `text` cannot be an endpoint URL, or nil if it can.
     static func json(_ endpoint: WebhookEndpoint) -> JSONValue {
         [
             "id": .string(endpoint.id), "url": .string(endpoint.url),
