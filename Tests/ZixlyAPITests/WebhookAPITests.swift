@@ -18,7 +18,7 @@ struct WebhookAPITests {
             #expect(first.json["status"] == "QUEUED")
             #expect(first.json["webhook_url"]?.stringValue == "/webhook/jobs/\(id)")
             let stored = try #require(try await app.stores.jobs.job(JobID(rawValue: id)))
-            #expect(stored.state == .queued && stored.idempotencyKey == "msg_replay" && stored.parameters["ticker"] == "GOOG")
+            #expect(stored.state == .queued && stored.idempotencyKey == "webhook:msg_replay" && stored.parameters["ticker"] == "GOOG")
 
             let replay = try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: headers)
             #expect(replay.status == .ok)

@@ -82,17 +82,15 @@ struct PipelineController {
         } catch {
             throw APIError.badRequest("invalid trading-sweep configuration", fields: error.fields)
         }
-        let key = request.headers[HTTPField.Name("Idempotency-Key")!]
-        if let key, key.isEmpty || key.count > 255 {
-            throw APIError.badRequest("invalid Idempotency-Key header", fields: ["Idempotency-Key": "must be 1 to 255 characters"])
-        }
+        let key = try IdempotentRequest.key(request, header: "Idempotency-Key", namespace: .api)
         let result = try await services.queue.enqueue(NewJob(
-            tenant: principal.tenant, jobType: jobType, parameters: parameters.json, idempotencyKey: key,
+            tenant: principal.tenant, jobType: jobType, parameters: parameters.json, idempotencyKey: key?.stored,
             traceParent: request.headers[HTTPField.Name("traceparent")!]))
         switch result {
         case .created(let job):
             return JSONValue.object(["job": JobPresentation.json(job), "message": "job queued"]).response(.created)
         case .duplicate(let job):
+            try IdempotentRequest.requireSameRequest(job, jobType: jobType, parameters: parameters.json, header: "Idempotency-Key")
             return JSONValue.object(["job": JobPresentation.json(job), "message": "Idempotency-Key seen before: existing job"]).response(.ok)
         }
     }

@@ -21,8 +21,9 @@ struct WebhookController {
         router.get("/webhook/jobs/:id", use: jobStatus)
     }
 
-    /// 202 with the job id once the job is committed; 200 and the same id for a replayed
-    /// `webhook-id`; 401 and nothing stored for a bad signature.
+    /// 202 with the job id once the job is committed; 200 with the same id and the job's real
+    /// status for a replayed `webhook-id`, 409 if the replay's body asks for something else;
+    /// 401 and nothing stored for a bad signature.
     @Sendable func tradingSweep(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await verifiedBody(request, context: context)
         let parameters: TradingSweepParameters
@@ -32,15 +33,24 @@ struct WebhookController {
             rejected("invalid_request")
             throw error
         }
+        let key: IdempotencyKey?
+        do {
+            key = try IdempotentRequest.key(request, header: Webhook.idHeader, namespace: .webhook)
+        } catch {
+            rejected("invalid_request")
+            throw error
+        }
         let result = try await services.queue.enqueue(NewJob(
-            jobType: TradingSweepPipeline.jobType, parameters: parameters.json,
-            idempotencyKey: request.headers[HTTPField.Name(Webhook.idHeader)!],
+            jobType: TradingSweepPipeline.jobType, parameters: parameters.json, idempotencyKey: key?.stored,
             traceParent: request.headers[HTTPField.Name("traceparent")!]))
         let job = result.job
         let isNew = if case .created = result { true } else { false }
+        if !isNew {
+            try IdempotentRequest.requireSameRequest(job, jobType: TradingSweepPipeline.jobType, parameters: parameters.json, header: Webhook.idHeader)
+        }
         let answer: JSONValue = [
             "job_id": .string(job.id.rawValue),
-            "status": "QUEUED",
+            "status": .string(job.state.rawValue.uppercased()),
             "message": .string(isNew
                 ? "trading sweep queued: \(parameters.grid.combinationCount) combinations of \(parameters.strategy.rawValue.uppercased()) on \(parameters.ticker)"
                 : "duplicate webhook-id: this webhook was already accepted"),
