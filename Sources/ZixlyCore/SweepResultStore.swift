@@ -13,11 +13,15 @@ public struct SweepRun: Sendable, Equatable, Codable {
     /// Where the full result JSON is in the artifact store.
     public var artifactKey: String
     public var createdAt: Date
+    /// Summary figures over the run's rows, computed once when they are written (nil for runs
+    /// stored before they were kept).
+    public var statistics: SweepStatistics?
 
     public init(
         sweepRunID: String, jobID: JobID, ticker: String, strategy: Strategy, totalCombinations: Int,
-        rankedCombinations: Int, executionTimeSeconds: Double, artifactKey: String, createdAt: Date
+        rankedCombinations: Int, executionTimeSeconds: Double, artifactKey: String, createdAt: Date, statistics: SweepStatistics? = nil
     ) {
+        self.statistics = statistics
         self.sweepRunID = sweepRunID
         self.jobID = jobID
         self.ticker = ticker
@@ -62,7 +66,39 @@ public protocol SweepResultStore: Sendable {
     func save(_ run: SweepRun, rows: [CombinationMetrics], under lease: Lease) async throws -> Bool
     /// The newest run of a job, if any.
     func latestRun(for job: JobID) async throws -> SweepRun?
-    /// Rows of the job's newest run. NaN sorts last in either order; ties by fast, slow.
-    func rows(for job: JobID, sortBy: SweepSortKey, descending: Bool, limit: Int?, rankedOnly: Bool) async throws
+    /// Rows of the job's newest run, at most `limit`, read through an index on the sort column:
+    /// a page costs the same however many rows the run has. NaN sorts last in either order; ties
+    /// by fast, then slow period, in the sort's direction.
+    func rows(for job: JobID, sortBy: SweepSortKey, descending: Bool, limit: Int?, offset: Int, rankedOnly: Bool) async throws
         -> [CombinationMetrics]
+    /// One metric of every row of the job's newest run, with its (fast, slow) cell: what a
+    /// heatmap is drawn from (NaN where the metric is not a number).
+    func grid(for job: JobID, metric: SweepSortKey) async throws -> [GridValue]
+}
+
+/// One combination's value of one metric.
+public struct GridValue: Sendable, Equatable {
+    public var fastPeriod: Int
+    public var slowPeriod: Int
+    public var value: Double
+
+    public init(fastPeriod: Int, slowPeriod: Int, value: Double) {
+        (self.fastPeriod, self.slowPeriod, self.value) = (fastPeriod, slowPeriod, value)
+    }
+}
+
+extension SweepResultStore {
+    /// The first page of rows (`rows(…offset: 0…)`).
+    public func rows(for job: JobID, sortBy: SweepSortKey, descending: Bool, limit: Int?, rankedOnly: Bool) async throws
+        -> [CombinationMetrics]
+    {
+        try await rows(for: job, sortBy: sortBy, descending: descending, limit: limit, offset: 0, rankedOnly: rankedOnly)
+    }
+
+    /// The run's statistics as stored when it was written; for a run stored before they were
+    /// kept (before migration 0008 on SQLite, 0009 on PostgreSQL), computed from every row.
+    public func statistics(of run: SweepRun) async throws -> SweepStatistics {
+        if let statistics = run.statistics { return statistics }
+        return SweepStatistics(rows: try await rows(for: run.jobID, sortBy: .score, descending: true, limit: nil, rankedOnly: false))
+    }
 }

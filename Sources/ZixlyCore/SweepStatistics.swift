@@ -1,3 +1,4 @@
+import Foundation
 import SweepEngine
 
 /// Summary figures over a sweep's rows (the results endpoint's `statistics`).
@@ -40,5 +41,18 @@ public struct SweepStatistics: Sendable, Equatable, Codable {
             "average_total_return_pct": number(averageTotalReturnPct),
             "average_win_rate_pct": number(averageWinRatePct),
         ]
+    }
+}
+
+extension SweepStatistics {
+    /// As stored beside its run (JSON).
+    public static func stored(_ statistics: SweepStatistics) -> String {
+        (try? JSONEncoder().encode(statistics)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// From its stored JSON; nil if it does not parse.
+    public init?(stored text: String) {
+        guard let value = try? JSONDecoder().decode(SweepStatistics.self, from: Data(text.utf8)) else { return nil }
+        self = value
     }
 }

@@ -6,6 +6,9 @@ import ZixlyCore
 import ZixlyPipelines
 
 extension DashboardController {
+    /// Result rows on one page of a job.
+    static let resultsPageSize = 25
+
     /// A job: status (live while it runs), timeline, parameters; for a finished sweep its
     /// statistics, the heatmap of `?metric=` and the top rows sorted by `?sort=`/`?order=`.
     @Sendable func job(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -29,9 +32,13 @@ extension DashboardController {
         let metric = query.get("metric").flatMap(SweepSortKey.init(rawValue:)).flatMap { Heatmap.metrics.contains($0) ? $0 : nil } ?? .sharpeRatio
         let sort = query.get("sort").flatMap(SweepSortKey.init(rawValue:)) ?? .score
         let descending = query.get("order").map { $0 != "asc" } ?? sort.sortsDescendingByDefault
-        let all = try await services.results.rows(for: job.id, sortBy: .score, descending: true, limit: nil, rankedOnly: false)
-        let top = try await services.results.rows(for: job.id, sortBy: sort, descending: descending, limit: 25, rankedOnly: false)
-        let statistics = SweepStatistics(rows: all)
+        let offset = max(0, min(query.get("offset").flatMap { Int($0) } ?? 0, 10_000_000))
+        let page = try await services.results.rows(
+            for: job.id, sortBy: sort, descending: descending, limit: Self.resultsPageSize + 1, offset: offset, rankedOnly: false)
+        let top = Array(page.prefix(Self.resultsPageSize))
+        guard let run = try await services.results.latestRun(for: job.id) else { return [:] }
+        let statistics = try await services.results.statistics(of: run)
+        let best = try await services.results.rows(for: job.id, sortBy: .score, descending: true, limit: 1, rankedOnly: true).first
         let summary = job.resultSummary
         func percent(_ value: Double?) -> String { value.map { String(format: "%.2f%%", $0) } ?? "—" }
         func number(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "—" }
@@ -50,13 +57,18 @@ extension DashboardController {
             (.maxDrawdownPct, "Max DD %"), (.winRatePct, "Win %"), (.profitFactor, "Profit factor"), (.totalTrades, "Trades"),
         ]
         let base = "/jobs/\(job.id.rawValue)?metric=\(metric.rawValue)"
+        let pageURL = { (offset: Int) in "\(base)&sort=\(sort.rawValue)&order=\(descending ? "desc" : "asc")&offset=\(offset)#results" }
         return [
-            "equity": await equityChart(job, best: all.first { $0.isRanked } ?? all.first) ?? false,
+            "equity": await equityChart(job, best: best ?? top.first) ?? false,
             "cards": cards,
             "metric": metric.rawValue,
             "metrics": Heatmap.metrics.map { ["value": $0.rawValue, "selected": $0 == metric] },
-            "heatmap": Heatmap(metric: metric).svg(all),
+            "heatmap": Heatmap(metric: metric).svg(try await services.results.grid(for: job.id, metric: metric)),
             "sort": sort.rawValue,
+            "firstRow": offset + 1,
+            "lastRow": offset + top.count,
+            "previousURL": offset > 0 ? pageURL(max(0, offset - Self.resultsPageSize)) : false,
+            "nextURL": page.count > Self.resultsPageSize ? pageURL(offset + Self.resultsPageSize) : false,
             "order": descending ? "desc" : "asc",
             "columns": columns.map { key, label in
                 let active = key == sort

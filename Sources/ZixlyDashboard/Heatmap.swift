@@ -3,7 +3,7 @@ import SweepEngine
 import ZixlyCore
 
 /// A metric over the (fast, slow) grid as an SVG heatmap, drawn on the server: one cell per
-/// combination, coloured from the metric's worst (red) through its middle (yellow) to its best
+/// combination (per bin of neighbouring combinations beyond 60 × 60), coloured from the metric's worst (red) through its middle (yellow) to its best
 /// (green; for drawdown the lowest is best), grey where the metric is not a finite number. Every
 /// cell has a `<title>` tooltip.
 public struct Heatmap: Sendable {
@@ -37,20 +37,36 @@ public struct Heatmap: Sendable {
         }
     }
 
+    /// At most this many cells along each axis: a larger grid is drawn in bins of neighbouring
+    /// periods, each showing its best value, so the page stays small whatever the grid.
+    public static let maxCellsPerAxis = 60
+
     public func svg(_ rows: [CombinationMetrics]) -> String {
-        let fasts = Array(Set(rows.map(\.fastPeriod))).sorted()
-        let slows = Array(Set(rows.map(\.slowPeriod))).sorted()
+        svg(rows.map { GridValue(fastPeriod: $0.fastPeriod, slowPeriod: $0.slowPeriod, value: value($0)) })
+    }
+
+    public func svg(_ values: [GridValue]) -> String {
+        let fasts = Array(Set(values.map(\.fastPeriod))).sorted()
+        let slows = Array(Set(values.map(\.slowPeriod))).sorted()
         guard let firstFast = fasts.first, let lastFast = fasts.last, let firstSlow = slows.first, let lastSlow = slows.last else {
             return "<p>No results to chart.</p>"
         }
-        let column = Dictionary(uniqueKeysWithValues: fasts.enumerated().map { ($1, $0) })
-        let line = Dictionary(uniqueKeysWithValues: slows.enumerated().map { ($1, $0) })
-        let finite = rows.map(value).filter(\.isFinite)
+        let (fastBins, slowBins) = (Bins(fasts), Bins(slows))
+        var cells: [Int: (value: Double, count: Int)] = [:]  // key: column * slowBins.count + line
+        var drawOrder: [Int] = []  // as the values come
+        for item in values {
+            guard let x = fastBins.index[item.fastPeriod], let y = slowBins.index[item.slowPeriod] else { continue }
+            let key = x * slowBins.count + y
+            let current = cells[key] ?? (.nan, 0)
+            if current.count == 0 { drawOrder.append(key) }
+            cells[key] = (better(item.value, than: current.value), current.count + 1)
+        }
+        let finite = cells.values.map(\.value).filter(\.isFinite)
         let (low, high) = (finite.min() ?? 0, finite.max() ?? 0)
         // Cells large enough to see on a small grid, small enough to fit a large one in ~520 px.
-        let cell = max(3, min(36, 520 / max(fasts.count, slows.count)))
+        let cell = max(3, min(36, 520 / max(fastBins.count, slowBins.count)))
         let (left, top) = (56, 8)
-        let plotWidth = fasts.count * cell, plotHeight = slows.count * cell
+        let plotWidth = fastBins.count * cell, plotHeight = slowBins.count * cell
         let width = max(left + plotWidth + 16, 340)
         let height = top + plotHeight + 78
         var svg = #"<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 \#(width) \#(height)" "#
@@ -58,13 +74,17 @@ public struct Heatmap: Sendable {
         let (lowColour, highColour) = lowerIsBetter ? (Self.colour(1), Self.colour(0)) : (Self.colour(0), Self.colour(1))
         svg += #"<defs><linearGradient id="scale"><stop offset="0" stop-color="\#(lowColour)"/><stop offset="0.5" stop-color="\#(Self.colour(0.5))"/>"#
             + #"<stop offset="1" stop-color="\#(highColour)"/></linearGradient></defs>"#
-        for row in rows {
-            guard let x = column[row.fastPeriod], let y = line[row.slowPeriod] else { continue }
-            let metricValue = value(row)
+        for key in drawOrder {
+            guard let content = cells[key] else { continue }
+            let (x, y) = (key / slowBins.count, key % slowBins.count)
+            let metricValue = content.value
             let position = high > low ? (metricValue - low) / (high - low) : 0.5
             let fill = metricValue.isFinite ? Self.colour(lowerIsBetter ? 1 - position : position) : "#9e9e9e"
-            svg += #"<rect class="cell" x="\#(left + x * cell)" y="\#(top + (slows.count - 1 - y) * cell)" width="\#(cell)" height="\#(cell)" fill="\#(fill)">"#
-                + "<title>fast \(row.fastPeriod), slow \(row.slowPeriod): \(metric.rawValue) \(Self.format(metricValue))</title></rect>"
+            let label = content.count == 1
+                ? "fast \(fastBins.label(x)), slow \(slowBins.label(y)): \(metric.rawValue) \(Self.format(metricValue))"
+                : "fast \(fastBins.label(x)), slow \(slowBins.label(y)): best \(metric.rawValue) \(Self.format(metricValue)) of \(content.count)"
+            svg += #"<rect class="cell" x="\#(left + x * cell)" y="\#(top + (slowBins.count - 1 - y) * cell)" width="\#(cell)" height="\#(cell)" fill="\#(fill)">"#
+                + "<title>\(label)</title></rect>"
         }
         let bottom = top + plotHeight
         // Axes: the ends of each range, and what each axis is.
@@ -80,6 +100,34 @@ public struct Heatmap: Sendable {
         svg += #"<rect x="\#(left + 60)" y="\#(legendY)" width="160" height="12" fill="url(#scale)"/>"#
         svg += #"<text x="\#(left + 226)" y="\#(legendY + 10)" class="axis">\#(Self.format(high))</text>"#
         return svg + "</svg>"
+    }
+
+    /// The better of two values (NaN loses to any number).
+    func better(_ a: Double, than b: Double) -> Double {
+        if b.isNaN { return a }
+        if a.isNaN { return b }
+        return lowerIsBetter ? min(a, b) : max(a, b)
+    }
+
+    /// Consecutive distinct periods grouped so that there are at most `maxCellsPerAxis` groups.
+    struct Bins {
+        let periods: [Int]
+        let size: Int
+        let index: [Int: Int]
+
+        init(_ periods: [Int]) {
+            let size = max(1, (periods.count + Heatmap.maxCellsPerAxis - 1) / Heatmap.maxCellsPerAxis)
+            (self.periods, self.size) = (periods, size)
+            index = Dictionary(uniqueKeysWithValues: periods.enumerated().map { ($1, $0 / size) })
+        }
+
+        var count: Int { (periods.count + size - 1) / size }
+
+        /// `12` for a bin of one period, `12–15` for a wider one.
+        func label(_ bin: Int) -> String {
+            let first = periods[bin * size], last = periods[min(periods.count, (bin + 1) * size) - 1]
+            return first == last ? "\(first)" : "\(first)–\(last)"
+        }
     }
 
     /// Red (0) → yellow (0.5) → green (1).

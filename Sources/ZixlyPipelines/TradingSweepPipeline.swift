@@ -79,7 +79,7 @@ public struct TradingSweepPipeline: JobHandler {
             sweepRunID: sweepRunID, jobID: job.id, ticker: parameters.ticker, strategy: parameters.strategy,
             totalCombinations: outcome.totalCombinations, rankedCombinations: outcome.rankedCombinations,
             executionTimeSeconds: seconds, artifactKey: SweepRun.artifactKey(jobID: job.id, sweepRunID: sweepRunID),
-            createdAt: clock.now())
+            createdAt: clock.now(), statistics: SweepStatistics(rows: outcome.results))
         let report = SweepReport(run: run, parameters: parameters, series: series, outcome: outcome)
         try await tracer.withSpan("storage.artifact.put", ofKind: .client) { span in
             span.attributes["zixly.artifact_key"] = run.artifactKey

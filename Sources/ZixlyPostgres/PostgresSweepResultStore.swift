@@ -29,9 +29,10 @@ public struct PostgresSweepResultStore: SweepResultStore {
                 try await connection.query("DELETE FROM sweep_runs WHERE job_id = \(run.jobID.rawValue)", logger: logger)
                 try await connection.query("""
                     INSERT INTO sweep_runs (sweep_run_id, job_id, ticker, strategy, total_combinations, ranked_combinations,
-                                            execution_time_seconds, artifact_key, created_at)
+                                            execution_time_seconds, artifact_key, created_at, statistics)
                     VALUES (\(run.sweepRunID), \(run.jobID.rawValue), \(run.ticker), \(run.strategy.rawValue), \(run.totalCombinations),
-                            \(run.rankedCombinations), \(run.executionTimeSeconds), \(run.artifactKey), \(run.createdAt))
+                            \(run.rankedCombinations), \(run.executionTimeSeconds), \(run.artifactKey), \(run.createdAt),
+                            \(run.statistics.map(SweepStatistics.stored)))
                     """, logger: logger)
                 for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
                     try await connection.query(Self.insert(rows[start..<min(rows.count, start + Self.batchSize)], run: run), logger: logger)
@@ -84,23 +85,35 @@ public struct PostgresSweepResultStore: SweepResultStore {
                     totalCombinations: try row["total_combinations"].decode(Int.self),
                     rankedCombinations: try row["ranked_combinations"].decode(Int.self),
                     executionTimeSeconds: try row["execution_time_seconds"].decode(Double.self),
-                    artifactKey: try row["artifact_key"].decode(String.self), createdAt: try row["created_at"].decode(Date.self))
+                    artifactKey: try row["artifact_key"].decode(String.self), createdAt: try row["created_at"].decode(Date.self),
+                    statistics: try row["statistics"].decode(String?.self).flatMap(SweepStatistics.init(stored:)))
             }
             return nil
         }
     }
 
-    public func rows(for job: JobID, sortBy: SweepSortKey, descending: Bool, limit: Int?, rankedOnly: Bool) async throws
+    public func rows(for job: JobID, sortBy: SweepSortKey, descending: Bool, limit: Int?, offset: Int, rankedOnly: Bool) async throws
         -> [CombinationMetrics]
     {
-        // The sort column comes from a closed enum, never from the request text.
-        let order = "\(sortBy.rawValue) IS NULL, \(sortBy.rawValue) \(descending ? "DESC" : "ASC"), fast_period, slow_period"
+        // The sort column comes from a closed enum, never from the request text. Each part reads
+        // its index in order and stops at the limit: the rows with a value, then those without.
+        let (column, direction) = (sortBy.rawValue, descending ? "DESC" : "ASC")
+        let ties = "fast_period \(direction), slow_period \(direction)"
+        let limit = limit ?? Int(Int32.max)
+        let reach = limit == Int(Int32.max) ? limit : limit + offset  // each part reads up to the page's end
         let query: PostgresQuery = """
-            SELECT * FROM trading_sweep_results
-            WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = \(job.rawValue) ORDER BY created_at DESC LIMIT 1)
-              AND (NOT \(rankedOnly) OR is_ranked)
-            ORDER BY \(unescaped: order)
-            LIMIT \(limit ?? Int(Int32.max))
+            WITH run AS (SELECT sweep_run_id FROM sweep_runs WHERE job_id = \(job.rawValue) ORDER BY created_at DESC LIMIT 1)
+            SELECT * FROM (
+                (SELECT 0 AS part, * FROM trading_sweep_results
+                 WHERE sweep_run_id = (SELECT sweep_run_id FROM run) AND \(unescaped: column) IS NOT NULL AND (NOT \(rankedOnly) OR is_ranked)
+                 ORDER BY \(unescaped: column) \(unescaped: direction), \(unescaped: ties) LIMIT \(reach))
+                UNION ALL
+                (SELECT 1 AS part, * FROM trading_sweep_results
+                 WHERE sweep_run_id = (SELECT sweep_run_id FROM run) AND \(unescaped: column) IS NULL AND (NOT \(rankedOnly) OR is_ranked)
+                 ORDER BY \(unescaped: ties) LIMIT \(reach))
+            ) AS page
+            ORDER BY part, \(unescaped: column) \(unescaped: direction), \(unescaped: ties)
+            LIMIT \(limit) OFFSET \(offset)
             """
         return try await database.run {
             var results: [CombinationMetrics] = []
@@ -108,6 +121,24 @@ public struct PostgresSweepResultStore: SweepResultStore {
                 results.append(try CombinationMetrics(row: row))
             }
             return results
+        }
+    }
+}
+
+extension PostgresSweepResultStore {
+    public func grid(for job: JobID, metric: SweepSortKey) async throws -> [GridValue] {
+        let column = metric.rawValue  // from a closed enum
+        let query: PostgresQuery = """
+            SELECT fast_period, slow_period, \(unescaped: column)::float8 AS value FROM trading_sweep_results
+            WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = \(job.rawValue) ORDER BY created_at DESC LIMIT 1)
+            """
+        return try await database.run {
+            var values: [GridValue] = []
+            for try await row in try await database.client.query(query, logger: logger) {
+                let (fast, slow, value) = try row.decode((Int, Int, Double?).self)
+                values.append(GridValue(fastPeriod: fast, slowPeriod: slow, value: value ?? .nan))
+            }
+            return values
         }
     }
 }

@@ -190,6 +190,23 @@ enum SQLiteMigrations {
             generation    INTEGER NOT NULL CHECK (generation > 0)
         );
         """),
+        // Statistics computed once, when results are written; an index per sortable column, so
+        // that a page of results reads a page of rows (the primary key serves fast_period).
+        ("0008_result_statistics_and_sort_indexes", """
+        ALTER TABLE sweep_runs ADD COLUMN statistics TEXT;
+        CREATE INDEX trading_sweep_results_by_score ON trading_sweep_results (sweep_run_id, score, fast_period, slow_period);
+        CREATE INDEX trading_sweep_results_by_sharpe_ratio ON trading_sweep_results (sweep_run_id, sharpe_ratio, fast_period, slow_period);
+        CREATE INDEX trading_sweep_results_by_sortino_ratio ON trading_sweep_results (sweep_run_id, sortino_ratio, fast_period, slow_period);
+        CREATE INDEX trading_sweep_results_by_total_return_pct ON trading_sweep_results (sweep_run_id, total_return_pct, fast_period, slow_period);
+        CREATE INDEX trading_sweep_results_by_annualized_return ON trading_sweep_results (sweep_run_id, annualized_return, fast_period, slow_period);
+        CREATE INDEX trading_sweep_results_by_max_drawdown_pct ON trading_sweep_results (sweep_run_id, max_drawdown_pct, fast_period, slow_period);
+        CREATE INDEX trading_sweep_results_by_win_rate_pct ON trading_sweep_results (sweep_run_id, win_rate_pct, fast_period, slow_period);
+        CREATE INDEX trading_sweep_results_by_profit_factor ON trading_sweep_results (sweep_run_id, profit_factor, fast_period, slow_period);
+        CREATE INDEX trading_sweep_results_by_total_trades ON trading_sweep_results (sweep_run_id, total_trades, fast_period, slow_period);
+        CREATE INDEX trading_sweep_results_by_trades_per_month ON trading_sweep_results (sweep_run_id, trades_per_month, fast_period, slow_period);
+        CREATE INDEX trading_sweep_results_by_avg_trade_duration ON trading_sweep_results (sweep_run_id, avg_trade_duration, fast_period, slow_period);
+        CREATE INDEX trading_sweep_results_by_slow_period ON trading_sweep_results (sweep_run_id, slow_period, fast_period);
+        """),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -20,11 +20,12 @@ public struct SQLiteSweepResultStore: SweepResultStore {
             try db.execute(sql: "DELETE FROM sweep_runs WHERE job_id = ?", arguments: [run.jobID.rawValue])
             try db.execute(sql: """
                 INSERT INTO sweep_runs (sweep_run_id, job_id, ticker, strategy, total_combinations, ranked_combinations,
-                                        execution_time_seconds, artifact_key, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                        execution_time_seconds, artifact_key, created_at, statistics)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
                     run.sweepRunID, run.jobID.rawValue, run.ticker, run.strategy.rawValue, run.totalCombinations,
                     run.rankedCombinations, run.executionTimeSeconds, run.artifactKey, run.createdAt.unix,
+                    run.statistics.map(SweepStatistics.stored),
                 ])
             let insert = try db.makeStatement(sql: """
                 INSERT INTO trading_sweep_results (sweep_run_id, job_id, fast_period, slow_period, score, sharpe_ratio,
@@ -53,25 +54,53 @@ public struct SQLiteSweepResultStore: SweepResultStore {
                     sweepRunID: row["sweep_run_id"], jobID: JobID(rawValue: row["job_id"]), ticker: row["ticker"],
                     strategy: Strategy(rawValue: row["strategy"]) ?? .sma, totalCombinations: row["total_combinations"],
                     rankedCombinations: row["ranked_combinations"], executionTimeSeconds: row["execution_time_seconds"],
-                    artifactKey: row["artifact_key"], createdAt: Date(unix: row["created_at"]))
+                    artifactKey: row["artifact_key"], createdAt: Date(unix: row["created_at"]),
+                    statistics: (row["statistics"] as String?).flatMap(SweepStatistics.init(stored:)))
             }
         }
     }
 
-    public func rows(for job: JobID, sortBy: SweepSortKey, descending: Bool, limit: Int?, rankedOnly: Bool) async throws
+    public func rows(for job: JobID, sortBy: SweepSortKey, descending: Bool, limit: Int?, offset: Int, rankedOnly: Bool) async throws
         -> [CombinationMetrics]
     {
-        // The sort column comes from a closed enum, never from the request text.
-        let column = sortBy.rawValue
-        let direction = descending ? "DESC" : "ASC"
+        // The sort column comes from a closed enum, never from the request text. Each part reads
+        // its index in order and stops at the limit: the rows with a value, then those without.
+        let (column, direction) = (sortBy.rawValue, descending ? "DESC" : "ASC")
+        let ties = "fast_period \(direction), slow_period \(direction)"
+        return try await database.read { db in
+            guard let run = try String.fetchOne(db, sql: """
+                SELECT sweep_run_id FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1
+                """, arguments: [job.rawValue])
+            else { return [] }
+            return try Row.fetchAll(db, sql: """
+                SELECT * FROM (
+                    SELECT 0 AS part, * FROM (
+                        SELECT * FROM trading_sweep_results
+                        WHERE sweep_run_id = :run AND \(column) IS NOT NULL AND (:ranked = 0 OR is_ranked = 1)
+                        ORDER BY \(column) \(direction), \(ties) LIMIT :reach)
+                    UNION ALL
+                    SELECT 1 AS part, * FROM (
+                        SELECT * FROM trading_sweep_results
+                        WHERE sweep_run_id = :run AND \(column) IS NULL AND (:ranked = 0 OR is_ranked = 1)
+                        ORDER BY \(ties) LIMIT :reach))
+                ORDER BY part, \(column) \(direction), \(ties)
+                LIMIT :limit OFFSET :offset
+                """, arguments: ["run": run, "ranked": rankedOnly, "limit": limit ?? -1, "reach": limit.map { $0 + offset } ?? -1, "offset": offset])
+                .map(CombinationMetrics.init(row:))
+        }
+    }
+}
+
+extension SQLiteSweepResultStore {
+    public func grid(for job: JobID, metric: SweepSortKey) async throws -> [GridValue] {
+        let column = metric.rawValue  // from a closed enum
         return try await database.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM trading_sweep_results
+                SELECT fast_period, slow_period, \(column) AS value FROM trading_sweep_results
                 WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1)
-                  AND (? = 0 OR is_ranked = 1)
-                ORDER BY \(column) IS NULL, \(column) \(direction), fast_period, slow_period
-                LIMIT ?
-                """, arguments: [job.rawValue, rankedOnly, limit ?? -1]).map(CombinationMetrics.init(row:))
+                """, arguments: [job.rawValue]).map { row in
+                GridValue(fastPeriod: row["fast_period"], slowPeriod: row["slow_period"], value: (row["value"] as Double?) ?? .nan)
+            }
         }
     }
 }

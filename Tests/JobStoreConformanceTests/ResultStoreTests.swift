@@ -51,4 +51,44 @@ struct ResultStoreTests {
         #expect(rows.map(\.fastPeriod) == [6])
         #expect(try await h.stores.results.latestRun(for: old.job.id)?.sweepRunID == "second")
     }
+
+    @Test("pages: empty values last in either order, ties by fast then slow in the sort's direction, offsets continue a page", arguments: StoreKind.allCases)
+    func pagesAndTies(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let running = try await h.factory.running()
+        let rows = [
+            Self.row(2, 5, sharpe: 1), Self.row(2, 6, sharpe: 1), Self.row(3, 5, sharpe: 2), Self.row(4, 5, sharpe: .nan),
+            Self.row(5, 6, sharpe: .nan), Self.row(6, 7, sharpe: 0.5),
+        ]
+        #expect(try await h.stores.results.save(Self.run(running.job.id, "run-1", at: h.clock.now()), rows: rows, under: running.lease))
+        func order(_ descending: Bool, limit: Int? = nil, offset: Int = 0) async throws -> [String] {
+            try await h.stores.results.rows(
+                for: running.job.id, sortBy: .sharpeRatio, descending: descending, limit: limit, offset: offset, rankedOnly: false
+            ).map { "\($0.fastPeriod)/\($0.slowPeriod)" }
+        }
+        #expect(try await order(true) == ["3/5", "2/6", "2/5", "6/7", "5/6", "4/5"])
+        #expect(try await order(false) == ["6/7", "2/5", "2/6", "3/5", "4/5", "5/6"])
+        #expect(try await order(true, limit: 2, offset: 3) == ["6/7", "5/6"], "a page that crosses into the empty values")
+        #expect(try await order(false, limit: 2, offset: 4) == ["4/5", "5/6"])
+        #expect(try await order(true, limit: 10, offset: 6).isEmpty)
+    }
+
+    @Test("statistics are stored with their run; the grid gives one metric per cell", arguments: StoreKind.allCases)
+    func statisticsAndGrid(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let running = try await h.factory.running()
+        let rows = [Self.row(2, 5, sharpe: 0.5), Self.row(3, 7, sharpe: .nan, ranked: false), Self.row(4, 9, sharpe: 1.5)]
+        var run = Self.run(running.job.id, "run-1", at: h.clock.now())
+        run.statistics = SweepStatistics(rows: rows)
+        #expect(try await h.stores.results.save(run, rows: rows, under: running.lease))
+        let stored = try #require(try await h.stores.results.latestRun(for: running.job.id))
+        #expect(stored.statistics == SweepStatistics(rows: rows) && stored.statistics?.bestSharpe == 1.5)
+        #expect(try await h.stores.results.statistics(of: stored) == SweepStatistics(rows: rows))
+        var unstored = stored
+        unstored.statistics = nil
+        #expect(try await h.stores.results.statistics(of: unstored) == SweepStatistics(rows: rows), "computed for runs that have none")
+        let grid = try await h.stores.results.grid(for: running.job.id, metric: .sharpeRatio).sorted { $0.fastPeriod < $1.fastPeriod }
+        #expect(grid.count == 3 && grid[0] == GridValue(fastPeriod: 2, slowPeriod: 5, value: 0.5) && grid[1].value.isNaN)
+        #expect(try await h.stores.results.grid(for: running.job.id, metric: .totalTrades).map(\.value).sorted() == [2, 20, 20])
+    }
 }

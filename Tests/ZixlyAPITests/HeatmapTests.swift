@@ -48,6 +48,20 @@ struct HeatmapTests {
 
     @Test("no rows draws no chart")
     func empty() {
-        #expect(Heatmap(metric: .score).svg([]) == "<p>No results to chart.</p>")
+        #expect(Heatmap(metric: .score).svg([GridValue]()) == "<p>No results to chart.</p>")
+    }
+
+    @Test("a 124,750-combination grid is drawn in at most 60 × 60 bins, each with its best value, in well under 1 MB")
+    func binsLargeGrids() {
+        var values: [GridValue] = []
+        for fast in 1...499 { for slow in (fast + 1)...500 { values.append(GridValue(fastPeriod: fast, slowPeriod: slow, value: Double(fast + slow))) } }
+        #expect(values.count == 124_750)
+        let svg = Heatmap(metric: .sharpeRatio).svg(values)
+        let cells = svg.components(separatedBy: #"<rect class="cell""#).count - 1
+        #expect(cells <= 60 * 60 && cells > 1_000, "\(cells) cells")
+        #expect(svg.utf8.count < 500_000, "\(svg.utf8.count) bytes")
+        #expect(svg.contains("fast 496–499, slow 497–500: best sharpe_ratio 999 of 10"), "the last bin reaches the grid's end, with its best")
+        let drawdown = Heatmap(metric: .maxDrawdownPct).svg(values)
+        #expect(drawdown.contains("fast 1–9, slow 2–10: best max_drawdown_pct 3 of 45"), "for drawdown the lowest is best")
     }
 }

@@ -76,8 +76,7 @@ struct ResultsController {
                 ],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        let all = rankedOnly || limit != nil
-            ? try await services.results.rows(for: job.id, sortBy: .score, descending: true, limit: nil, rankedOnly: false) : rows
+        let statistics = try await services.results.statistics(of: run)
         let answer: JSONValue = [
             "job_id": .string(job.id.rawValue),
             "sweep_run_id": .string(run.sweepRunID),
@@ -87,7 +86,7 @@ struct ResultsController {
             "sort_by": .string(sortKey.rawValue),
             "order": .string(descending ? "desc" : "asc"),
             "results": .array(rows.map(\.json)),
-            "statistics": SweepStatistics(rows: all).json.merging([
+            "statistics": statistics.json.merging([
                 "buy_and_hold_return_pct": job.resultSummary?["buy_and_hold_return_pct"] ?? .null,
                 "share_beating_buy_and_hold": job.resultSummary?["share_beating_buy_and_hold"] ?? .null,
                 "deflated_sharpe_ratio": job.resultSummary?["deflated_sharpe_ratio"] ?? .null,
