@@ -35,6 +35,8 @@ public struct APIServices: Sendable {
     /// Failed sign-ins per account and per address.
     public var signInThrottle = SignInThrottle()
     public var signInConfiguration = SignIn.Configuration()
+    /// The methods of every registered route (filled when the router is complete), for 405s.
+    public var routeMethods = RouteMethods()
     /// Which addresses outbound webhook endpoints may target.
     public var outboundPolicy = OutboundAddressPolicy()
 

@@ -43,9 +43,28 @@ enum RequestBody {
         }
     }
 
-    /// Reads, type-checks and parses a JSON body.
+    /// Reads, type-checks and parses a JSON body that must be an object.
+    /// - Throws: `APIError` 415 unless JSON, 413 over 1 MiB, 400 when malformed or not an object.
     static func jsonObject(_ request: Request, context: AppRequestContext) async throws -> JSONValue {
         try requireJSONContentType(request)
-        return try json(try await bytes(request, context: context))
+        let value = try json(try await bytes(request, context: context))
+        guard case .object = value else {
+            throw APIError.badRequest("request body must be a JSON object", fields: ["body": "is \(value.kind), not an object"])
+        }
+        return value
+    }
+}
+
+extension JSONValue {
+    /// The JSON type's name, for messages: "an array", "a string".
+    var kind: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
     }
 }

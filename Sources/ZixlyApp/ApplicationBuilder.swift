@@ -57,6 +57,7 @@ public struct ApplicationBuilder: Sendable {
         api.outboundPolicy = configuration.outboundPolicy
         let router = buildRouter(api, surface: role.servesAPI ? .full : .operations)
         if role.servesAPI { DashboardController(services: api).register(on: router) }
+        api.routeMethods.record(router.routes.map { ("\($0.path)", $0.method.rawValue) })
         return Application(
             router: router,
             server: configuration.httpLimits.server(logger: logger),

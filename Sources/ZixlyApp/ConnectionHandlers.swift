@@ -1,14 +1,17 @@
 import Foundation
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
-/// Closes a connection whose first request head has not arrived, complete, within `timeout` of
-/// the connection opening (a client trickling header bytes, or sending none). Later requests on
-/// a kept-alive connection are bounded by Hummingbird's idle timeout instead.
+/// Guards each connection's request heads: closes a connection whose first head has not arrived,
+/// complete, within `timeout` of its opening (a client trickling header bytes, or sending none;
+/// later requests on a kept-alive connection are bounded by Hummingbird's idle timeout), and
+/// answers a head that cannot be parsed (too large, malformed) in the API's error shape, then closes.
 final class HeaderTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
+    typealias OutboundOut = HTTPResponsePart
 
     let timeout: TimeAmount
     private var timer: Scheduled<Void>?
@@ -33,6 +36,29 @@ final class HeaderTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler
             self.timer = nil
         }
         context.fireChannelRead(data)
+    }
+
+    /// A parse error is answered here (Hummingbird would send a bare 400 with no body).
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parse = error as? HTTPParserError else { return context.fireErrorCaught(error) }
+        let (status, message): (HTTPResponse.Status, String) = switch parse {
+        case .headerOverflow: (.requestHeaderFieldsTooLarge, "request headers are larger than 64 KiB")
+        case .invalidMethod: (.badRequest, "malformed HTTP request: unknown method")
+        default: (.badRequest, "malformed HTTP request: \(parse)")
+        }
+        let body = ByteBuffer(string: #"{"error":"\#(message)","timestamp":"\#(Self.timestamp())"}"#)
+        let head = HTTPResponse(status: status, headerFields: [
+            .contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes), .connection: "close",
+        ])
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(body)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
     }
 }
 

@@ -65,4 +65,28 @@ struct SlowClientTests {
         for connection in connections { _ = connection.waitUntilClosed(timeout: .seconds(15)) }
         #expect(try await HTTP.send(.GET, up.baseURL + "/health").status == 200)
     }
+
+    @Test("oversized and malformed request heads get the JSON error shape; unknown methods on known paths get 405 with Allow")
+    func contract() async throws {
+        let directory = try TemporaryDirectory.make()
+        let up = try await ProcessTests.start("up", in: directory, extra: Self.limits)
+        func exchange(_ text: String) throws -> String {
+            let connection = try RawConnection(port: up.port)
+            connection.send(text)
+            var answer = ""
+            while case .data(let part) = connection.read(timeout: .seconds(5)) { answer += part }
+            return answer
+        }
+        let huge = try exchange("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 200_000))\r\n\r\n")
+        #expect(huge.hasPrefix("HTTP/1.1 431") && huge.contains(#"{"error":"request headers are larger than 64 KiB""#), "\(huge.prefix(300))")
+        let garbage = try exchange("NOT A REQUEST\r\n\r\n")
+        #expect(garbage.hasPrefix("HTTP/1.1 400") && garbage.contains(#""error":"malformed HTTP request"#), "\(garbage.prefix(300))")
+        let trace = try exchange("TRACE /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(trace.hasPrefix("HTTP/1.1 405") && trace.lowercased().contains("allow: get, head"), "\(trace.prefix(400))")
+        let delete = try exchange("DELETE /api/pipelines HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(delete.hasPrefix("HTTP/1.1 405") && delete.lowercased().contains("allow: get, head, post"), "\(delete.prefix(400))")
+        let unknown = try exchange("TRACE /no/such/route HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(unknown.hasPrefix("HTTP/1.1 404"), "\(unknown.prefix(200))")
+        #expect(try await HTTP.send(.GET, up.baseURL + "/health").status == 200)
+    }
 }

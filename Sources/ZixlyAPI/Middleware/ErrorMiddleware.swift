@@ -6,6 +6,8 @@ import ZixlyCore
 /// else is logged and answered with a 500 that reveals nothing.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    /// The registered routes: a known path asked with another method is 405, not 404.
+    let routes: RouteMethods
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -15,6 +17,10 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as StoreUnavailable {
             context.logger.error("database unavailable", metadata: ["error": "\(error)"])
             return try APIError(.serviceUnavailable, "database unavailable; try again shortly", headers: [.retryAfter: "5"])
+                .response(from: request, context: context)
+        } catch let error as HTTPError where error.status == .notFound && !routes.allowed(at: request.uri.path).isEmpty {
+            let allowed = routes.allowed(at: request.uri.path).joined(separator: ", ")
+            return try APIError(.methodNotAllowed, "\(request.method) is not allowed here; this route answers \(allowed)", headers: [.allow: allowed])
                 .response(from: request, context: context)
         } catch let error as HTTPError {
             return try APIError(error.status, Self.message(for: error), headers: error.headers).response(from: request, context: context)
