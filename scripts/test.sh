@@ -19,6 +19,7 @@ dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # the TLS SMTP test's certificate
+command -v curl >/dev/null 2>&1 || missing+=(curl)  # waiting for the schemathesis server
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # promtool and a real Prometheus
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)  # the dashboard's browser tests
@@ -31,12 +32,14 @@ fi
 # --- Python tools (a venv in .venv, from PyPI) -----------------------------------------------
 # standardwebhooks (interop tests), openapi-spec-validator, botocore (the SigV4 signer's
 # reference), moto's S3 server (the artifact store's tests), aiosmtpd (a real SMTP server),
-# Selenium (drives chromium in the dashboard's browser tests) and detect-secrets (the repository
-# scan; not in .venv-deploy, where checkov's fork of it would shadow it).
-if ! .venv/bin/python -c 'import standardwebhooks, openapi_spec_validator, botocore, moto, flask, aiosmtpd, selenium, detect_secrets' >/dev/null 2>&1; then
-  log "creating .venv with standardwebhooks, openapi-spec-validator, botocore, moto[server], aiosmtpd, selenium and detect-secrets"
+# Selenium (drives chromium in the dashboard's browser tests), detect-secrets (the repository
+# scan; not in .venv-deploy, where checkov's fork of it would shadow it) and schemathesis (the
+# API against its description).
+if ! .venv/bin/python -c 'import standardwebhooks, openapi_spec_validator, botocore, moto, flask, aiosmtpd, selenium, detect_secrets, schemathesis' >/dev/null 2>&1; then
+  log "creating .venv with standardwebhooks, openapi-spec-validator, botocore, moto[server], aiosmtpd, selenium, detect-secrets and schemathesis"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check standardwebhooks openapi-spec-validator botocore 'moto[server]' aiosmtpd selenium detect-secrets==1.5.0
+  .venv/bin/pip install --quiet --disable-pip-version-check standardwebhooks openapi-spec-validator botocore 'moto[server]' aiosmtpd selenium \
+    detect-secrets==1.5.0 schemathesis==4.32.5
 fi
 
 log "checking docs/openapi.yaml"
@@ -74,6 +77,24 @@ issues=$(sed -nE 's/.*with ([0-9]+) issues?.*/\1/p' <<<"$summary")
 rm -f "$output"
 swift_ok=1
 if [ "$status" -ne 0 ] || [ -z "$tests" ]; then swift_ok=0; fi
+
+# --- The API against its description: schemathesis, every check, on a live `zixly up` --------
+if [ "$filtered" = 0 ]; then
+  log "schemathesis against a live zixly up (scripts/schemathesis.toml)"
+  st_dir=$(mktemp -d /tmp/zixly-schemathesis.XXXXXX)
+  st_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  st_key=zk_schemathesis_$(python3 -c 'import secrets; print(secrets.token_hex(12))')
+  ZIXLY_ADMIN_API_KEY=$st_key ZIXLY_DATA_DIR="$st_dir" ZIXLY_LOG_LEVEL=error .build/debug/zixly up --port "$st_port" >"$st_dir/up.log" 2>&1 &
+  st_pid=$!
+  for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$st_port/health" >/dev/null 2>&1 && break; sleep 0.2; done
+  set +e
+  ZIXLY_BASE_URL="http://127.0.0.1:$st_port" ZIXLY_ADMIN_API_KEY=$st_key \
+    .venv/bin/schemathesis --config-file scripts/schemathesis.toml run docs/openapi.yaml --checks all --no-color
+  schemathesis_status=$?
+  set -e
+  kill "$st_pid" 2>/dev/null; wait "$st_pid" 2>/dev/null || true
+  rm -rf "$st_dir"
+fi
 
 # --- Deployment artifacts (deploy/): image, compose, Kubernetes, checked offline -------------
 # The image is built here without a Docker daemon (podman, FROM scratch, from a static-stdlib
@@ -114,6 +135,7 @@ else
   echo "swift: $tests passed, 0 failed"
 fi
 if [ "$filtered" = 0 ]; then
+  echo "schemathesis: every check on docs/openapi.yaml against zixly up; exited $schemathesis_status"
   echo "deploy: ${deploy_summary//=/}; pytest exited $deploy_status"
   echo "container image: $ZIXLY_IMAGE (OCI layout: $ZIXLY_OCI_LAYOUT)"
 fi
@@ -121,4 +143,5 @@ if ls "$root"/test-artifacts/screenshots/*.png >/dev/null 2>&1; then
   echo "screenshots of the dashboard: $root/test-artifacts/screenshots ($(ls "$root"/test-artifacts/screenshots/*.png | wc -l) pages)"
 fi
 if [ "$swift_ok" = 0 ]; then exit $(( status == 0 ? 1 : status )); fi
+if [ "$filtered" = 0 ] && [ "$schemathesis_status" -ne 0 ]; then exit "$schemathesis_status"; fi
 if [ "$filtered" = 0 ] && [ "$deploy_status" -ne 0 ]; then exit "$deploy_status"; fi

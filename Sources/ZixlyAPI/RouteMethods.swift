@@ -14,11 +14,14 @@ public final class RouteMethods: Sendable {
         templates.withLock { $0 = byPath.map { (Self.segments($0.key), $0.value) } }
     }
 
-    /// The methods some route answers at `path` (sorted, HEAD added beside GET), or [] if none does.
+    /// The methods the routes at `path` answer (sorted, HEAD added beside GET), or [] if none
+    /// does. As in the router, literal segments win: `/api/pipelines/events` is not `/api/pipelines/{id}`.
     public func allowed(at path: String) -> [String] {
         let parts = Self.segments(path)
         let methods = templates.withLock { templates in
-            templates.filter { Self.matches($0.segments, parts) }.reduce(into: Set<String>()) { $0.formUnion($1.methods) }
+            let matching = templates.filter { Self.matches($0.segments, parts) }
+            let mostLiteral = matching.map { Self.literalCount($0.segments) }.max()
+            return matching.filter { Self.literalCount($0.segments) == mostLiteral }.reduce(into: Set<String>()) { $0.formUnion($1.methods) }
         }
         return (methods.contains("GET") ? methods.union(["HEAD"]) : methods).sorted()
     }
@@ -27,13 +30,20 @@ public final class RouteMethods: Sendable {
         path.split(separator: "/", omittingEmptySubsequences: true)
     }
 
+    static func isWildcard(_ segment: Substring) -> Bool {
+        segment.hasPrefix("{") || segment.hasPrefix(":") || segment.hasPrefix("*")
+    }
+
+    static func literalCount(_ template: [Substring]) -> Int {
+        template.filter { !isWildcard($0) }.count
+    }
+
     /// A `{name}`, `:name` or `*` segment matches any one segment; `**` matches the rest.
     static func matches(_ template: [Substring], _ path: [Substring]) -> Bool {
         for (index, segment) in template.enumerated() {
             if segment == "**" { return true }
             guard index < path.count else { return false }
-            let wildcard = segment.hasPrefix("{") || segment.hasPrefix(":") || segment == "*"
-            if !wildcard && segment != path[index] { return false }
+            if !Self.isWildcard(segment) && segment != path[index] { return false }
         }
         return template.count == path.count
     }
