@@ -40,10 +40,15 @@ public final class PasswordHasher: Sendable {
     }
 
     /// Checks `password` against `stored`; nil `stored` (no such user) is checked against
-    /// `Passwords.decoy`, at the same cost, and never matches.
-    /// - Throws: `APIError` 429 when the queue is full.
-    public func verify(_ password: String, against stored: String?) async throws -> Verdict {
+    /// `Passwords.decoy`, at the same cost, and never matches. `beforeHashing` runs once a hasher
+    /// is free and may throw to give the check up (a sign-in whose account was locked while it
+    /// waited in line).
+    /// - Throws: `APIError` 429 when the queue is full; whatever `beforeHashing` throws.
+    public func verify(
+        _ password: String, against stored: String?, beforeHashing: @escaping @Sendable () throws -> Void = {}
+    ) async throws -> Verdict {
         try await run {
+            try beforeHashing()
             guard let stored else {
                 _ = Passwords.verify(password, against: Passwords.decoy)
                 return .mismatch

@@ -53,7 +53,7 @@ public struct Sessions: Sendable {
         case apiKey(hash: String)
         case user(id: String)
 
-        public var text: String {
+        var text: String {
             switch self {
             case .apiKey(let hash): "key:\(hash)"
             case .user(let id): "user:\(id)"

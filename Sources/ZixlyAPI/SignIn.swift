@@ -45,11 +45,15 @@ public struct SignIn: Sendable {
     public func authenticate(_ credentials: Credentials, address: String) async throws -> Sessions.Subject? {
         let account: String? = if case .password(let username, _) = credentials { username } else { nil }
         let attempt = SignInThrottle.Attempt(account: account, address: address)
-        do {
+        let refuseIfLocked: @Sendable () throws -> Void = { [throttle, clock] in
             if let wait = throttle.wait(before: attempt, now: clock.now()) {
                 throw APIError.tooManyRequests("too many failed sign-ins; try again in \(Int(wait.rounded(.up))) s", retryAfter: wait)
             }
-            let subject = try await check(credentials)
+        }
+        do {
+            try refuseIfLocked()
+            // Checked again when a hasher is free: the account may have locked while this waited.
+            let subject = try await check(credentials, beforeHashing: refuseIfLocked)
             if subject == nil { throttle.recordFailure(attempt, now: clock.now()) } else { throttle.recordSuccess(attempt) }
             return subject
         } catch let error as APIError where error.status == .tooManyRequests {
@@ -58,11 +62,13 @@ public struct SignIn: Sendable {
         }
     }
 
-    private func check(_ credentials: Credentials) async throws -> Sessions.Subject? {
+    private func check(_ credentials: Credentials, beforeHashing: @escaping @Sendable () throws -> Void) async throws -> Sessions.Subject? {
         switch credentials {
         case .password(let username, let password):
             let found = try await users.user(named: username)
-            guard case .match(let rehashed) = try await hasher.verify(password, against: found?.passwordHash), let found else { return nil }
+            guard case .match(let rehashed) = try await hasher.verify(password, against: found?.passwordHash, beforeHashing: beforeHashing),
+                  let found
+            else { return nil }
             if let rehashed { _ = try await users.setPasswordHash(rehashed, userID: found.user.id) }
             return .user(id: found.user.id)
         case .apiKey(let key):

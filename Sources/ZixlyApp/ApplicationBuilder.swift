@@ -60,7 +60,7 @@ public struct ApplicationBuilder: Sendable {
         api.routeMethods.record(router.routes.map { ("\($0.path)", $0.method.rawValue) })
         return Application(
             router: router,
-            server: configuration.httpLimits.server(logger: logger),
+            server: configuration.httpLimits.server(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "zixly"),
             services: services(wakeups: wakeups, metrics: exporter.factory, logger: logger),
             logger: logger)

@@ -8,7 +8,7 @@ import NIOHTTPTypes
 /// complete, within `timeout` of its opening (a client trickling header bytes, or sending none;
 /// later requests on a kept-alive connection are bounded by Hummingbird's idle timeout), and
 /// answers a head that cannot be parsed (too large, malformed) in the API's error shape, then closes.
-final class HeaderTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class RequestHeadHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
@@ -52,7 +52,8 @@ final class HeaderTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler
         ])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 
     static func timestamp() -> String {
@@ -83,6 +84,7 @@ final class OverCapacityHandler: ChannelInboundHandler, RemovableChannelHandler 
     private func answer(_ context: ChannelHandlerContext) {
         guard !answered else { return }
         answered = true
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: Self.response))).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: Self.response))).whenComplete { _ in channel.close(promise: nil) }
     }
 }

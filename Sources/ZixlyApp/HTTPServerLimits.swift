@@ -32,7 +32,7 @@ public struct HTTPServerLimits: Sendable {
     }
 
     /// Hummingbird's HTTP/1.1 server with these limits.
-    func server(logger: Logger) -> HTTPServerBuilder {
+    func server() -> HTTPServerBuilder {
         let limits = self
         let connections = ConnectionCounter(limit: effectiveMaxConnections)
         return HTTPServerBuilder { responder in
@@ -40,7 +40,7 @@ public struct HTTPServerLimits: Sendable {
                 idleTimeout: .nanoseconds(limits.idleTimeout.nanoseconds),
                 httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes))
             let headerTimeout = limits.headerTimeout
-            configuration.additionalChannelHandlers = { [HeaderTimeoutHandler(timeout: .nanoseconds(headerTimeout.nanoseconds))] }
+            configuration.additionalChannelHandlers = { [RequestHeadHandler(timeout: .nanoseconds(headerTimeout.nanoseconds))] }
             return LimitedHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: configuration), connections: connections)
         }
     }

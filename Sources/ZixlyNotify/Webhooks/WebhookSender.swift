@@ -108,7 +108,7 @@ public final class HTTPWebhookSender: WebhookSender {
             if let refused = error.dnsAError ?? error.dnsAAAAError { return "\(refused)" }
             return error.connectionErrors.first.map { "connection failed: \($0.error)" } ?? "connection failed"
         }
-        if error is ChannelError, case .connectTimeout = error as! ChannelError { return "connection timed out" }
+        if let error = error as? ChannelError, case .connectTimeout = error { return "connection timed out" }
         return "\(error)"
     }
 
