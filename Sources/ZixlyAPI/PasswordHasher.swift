@@ -12,6 +12,9 @@ public final class PasswordHasher: Sendable {
         public var concurrency = 1
         /// Password checks allowed to wait for a hasher; more are refused with 429. Default 16.
         public var maxWaiting = 16
+        /// log2 of scrypt's N for new hashes, and the least a stored hash may have before it is
+        /// replaced (`ZIXLY_PASSWORD_COST`). Default 17, OWASP's minimum; lower only in tests.
+        public var logN = Passwords.currentLogN
         public init() {}
     }
 
@@ -36,7 +39,8 @@ public final class PasswordHasher: Sendable {
     /// A new hash of `password`.
     /// - Throws: `APIError` 429 when the queue is full.
     public func hash(_ password: String) async throws -> String {
-        try await run { try Passwords.hash(password) }
+        let logN = configuration.logN
+        return try await run { try Passwords.hash(password, logN: logN) }
     }
 
     /// Checks `password` against `stored`; nil `stored` (no such user) is checked against
@@ -47,14 +51,15 @@ public final class PasswordHasher: Sendable {
     public func verify(
         _ password: String, against stored: String?, beforeHashing: @escaping @Sendable () throws -> Void = {}
     ) async throws -> Verdict {
-        try await run {
+        let logN = configuration.logN
+        return try await run {
             try beforeHashing()
             guard let stored else {
-                _ = Passwords.verify(password, against: Passwords.decoy)
+                _ = Passwords.verify(password, against: Passwords.decoy(logN: logN))
                 return .mismatch
             }
             guard Passwords.verify(password, against: stored) else { return .mismatch }
-            return .match(rehashed: Passwords.needsRehash(stored) ? try Passwords.hash(password) : nil)
+            return .match(rehashed: Passwords.needsRehash(stored, logN: logN) ? try Passwords.hash(password, logN: logN) : nil)
         }
     }
 

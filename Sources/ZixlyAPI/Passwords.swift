@@ -27,16 +27,17 @@ public enum Passwords {
         return APIKeys.constantTimeEqual(actual.base64EncodedString(), parsed.hash)
     }
 
-    /// Whether `stored` was made with less than the current cost (and should be replaced).
-    public static func needsRehash(_ stored: String) -> Bool {
+    /// Whether `stored` was made with less than `logN` (and should be replaced).
+    public static func needsRehash(_ stored: String, logN: Int = currentLogN) -> Bool {
         guard let parsed = Parsed(stored) else { return true }
-        return parsed.logN < currentLogN || parsed.r < 8
+        return parsed.logN < logN || parsed.r < 8
     }
 
-    /// A well-formed hash of no password at the current cost: what an unknown user name is checked
+    /// A well-formed hash of no password at cost `logN`: what an unknown user name is checked
     /// against, so that it costs as long as a wrong password and names cannot be told by timing.
-    public static let decoy = "scrypt$\(currentLogN)$8$1$\(Data(repeating: 0x5a, count: 16).base64EncodedString())$"
-        + Data(repeating: 0xa5, count: 32).base64EncodedString()
+    public static func decoy(logN: Int = currentLogN) -> String {
+        "scrypt$\(logN)$8$1$\(Data(repeating: 0x5a, count: 16).base64EncodedString())$" + Data(repeating: 0xa5, count: 32).base64EncodedString()
+    }
 
     /// What is wrong with a new password, if anything.
     public static func problem(with password: String) -> String? {

@@ -84,6 +84,7 @@ extension AppConfiguration {
         if let seconds = try reader.integer("ZIXLY_HTTP_IDLE_TIMEOUT_SECONDS", in: 1...3600) { configuration.httpLimits.idleTimeout = .seconds(seconds) }
         if let count = try reader.integer("ZIXLY_HTTP_MAX_CONNECTIONS", in: 1...1_000_000) { configuration.httpLimits.maxConnections = count }
         if let count = try reader.integer("ZIXLY_PASSWORD_HASHERS", in: 1...64) { configuration.passwordHasher.concurrency = count }
+        if let logN = try reader.integer("ZIXLY_PASSWORD_COST", in: 12...20) { configuration.passwordHasher.logN = logN }
         if let count = try reader.integer("ZIXLY_LOGIN_ACCOUNT_FAILURES", in: 1...10_000) { configuration.signInThrottle.accountFreeFailures = count }
         if let count = try reader.integer("ZIXLY_LOGIN_ADDRESS_FAILURES", in: 1...1_000_000) { configuration.signInThrottle.addressFreeFailures = count }
         if let seconds = try reader.integer("ZIXLY_LOGIN_MAX_DELAY_SECONDS", in: 1...86_400) {

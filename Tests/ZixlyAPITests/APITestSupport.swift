@@ -14,6 +14,9 @@ import ZixlyTesting
 struct TestApp {
     static let secret = WebhookSecret.generate()
     static let adminKey = "zk_test_admin_key_0123456789"
+    /// scrypt at 2^12, not 2^17: a debug build's unoptimised scrypt takes seconds a hash, and the
+    /// suite hashes dozens of times beside timing-sensitive queue tests.
+    static let passwordCost = 12
     let stores: TestStores
     let builder: ApplicationBuilder
 
@@ -24,6 +27,7 @@ struct TestApp {
         configuration.leaseSeconds = 30
         configuration.metricsRefreshSeconds = 0.1
         configuration.outboundPolicy = OutboundAddressPolicy(allowed: [CIDR("127.0.0.0/8")!])  // the tests' local receivers
+        configuration.passwordHasher.logN = Self.passwordCost
         configure(&configuration)
         builder = ApplicationBuilder(
             configuration: configuration, role: role,

@@ -11,7 +11,7 @@ import ZixlyTesting
 /// weak hashes upgraded, sessions ended server-side.
 @Suite("Sign-in hardening")
 struct SignInTests {
-    static func addUser(_ app: TestApp, _ name: String, password: String, logN: Int = Passwords.currentLogN) async throws -> UserAccount {
+    static func addUser(_ app: TestApp, _ name: String, password: String, logN: Int = TestApp.passwordCost) async throws -> UserAccount {
         let user = UserAccount(id: UUID().uuidString.lowercased(), username: name, role: .editor, tenant: NewJob.defaultTenant, createdAt: Date())
         #expect(try await app.stores.users.create(user, passwordHash: try Passwords.hash(password, logN: logN)))
         return user
@@ -99,13 +99,13 @@ struct SignInTests {
     @Test("a stored hash below the current cost is replaced at the next sign-in")
     func upgradesHash() async throws {
         let app = try await TestApp()
-        let user = try await Self.addUser(app, "ada", password: "a long passphrase", logN: 14)
+        let user = try await Self.addUser(app, "ada", password: "a long passphrase", logN: 10)
         try await app.test { client in
             let signedIn = try await Self.login(client, "username=ada&password=a+long+passphrase")
             #expect(signedIn.status == .seeOther)
         }
         let stored = try #require(try await app.stores.users.user(named: "ada"))
-        #expect(stored.user.id == user.id && stored.passwordHash.hasPrefix("scrypt$\(Passwords.currentLogN)$8$1$"))
+        #expect(stored.user.id == user.id && stored.passwordHash.hasPrefix("scrypt$\(TestApp.passwordCost)$8$1$"))
         #expect(Passwords.verify("a long passphrase", against: stored.passwordHash))
     }
 

@@ -64,14 +64,15 @@ struct SignInThrottleTests {
         var configuration = PasswordHasher.Configuration()
         configuration.concurrency = 1
         configuration.maxWaiting = 2
+        configuration.logN = 13
         let hasher = PasswordHasher(configuration: configuration)
-        let stored = try Passwords.hash("a long passphrase", logN: 14)
+        let stored = try Passwords.hash("a long passphrase", logN: 12)
         let outcomes = await withTaskGroup(of: String.self) { group in
             for _ in 0..<8 {
                 group.addTask {
                     do {
                         guard case .match(let rehashed) = try await hasher.verify("a long passphrase", against: stored) else { return "mismatch" }
-                        return rehashed.map { Passwords.needsRehash($0) ? "weak rehash" : "match" } ?? "not rehashed"
+                        return rehashed.map { Passwords.needsRehash($0, logN: 13) ? "weak rehash" : "match" } ?? "not rehashed"
                     } catch let error as APIError {
                         return "\(error.status.code) \(error.headers[.retryAfter] ?? "")"
                     } catch {

@@ -20,6 +20,7 @@ struct ProcessTests {
             "ZIXLY_WEBHOOK_SECRETS": secret.serialized, "ZIXLY_ADMIN_API_KEY": adminKey,
             "ZIXLY_DATA_DIR": directory.path, "ZIXLY_LEASE_SECONDS": "3", "ZIXLY_RESCUE_INTERVAL_SECONDS": "1",
             "ZIXLY_LOG_LEVEL": "info", "ZIXLY_WEBHOOK_ALLOWED_CIDRS": "127.0.0.0/8",  // the tests' local receivers
+            "ZIXLY_PASSWORD_COST": "12",  // a debug build's scrypt takes seconds at the default 17
         ].merging(extra) { _, new in new }
     }
 
