@@ -75,7 +75,7 @@ public struct ApplicationBuilder: Sendable {
             clock: clock, logger: logger)
         // The span exporter starts first and stops last, so it flushes what the others record.
         let tracingServices = tracing.service.map { [$0] } ?? []
-        guard role.runsWorker else { return tracingServices + stores.services + [gauges] }
+        guard role.runsWorker else { return tracingServices + stores.services + [gauges, HeapTrimmer()] }
         let retryPolicy = RetryPolicy.default
         var pool = WorkerPool.Configuration()
         pool.concurrency = configuration.workerConcurrency
@@ -95,7 +95,7 @@ public struct ApplicationBuilder: Sendable {
         let wakeupListener = stores.wakeupService.map { [$0(wakeups)] } ?? []
         let webhookWakeups = WorkSignal()
         queueMetrics.prepareRescuer()
-        return tracingServices + stores.services + [gauges] + wakeupListener + [
+        return tracingServices + stores.services + [gauges, HeapTrimmer()] + wakeupListener + [
             WorkerPool(
                 store: stores.jobs, handlers: [pipeline, NoopHandler()], retryPolicy: retryPolicy, configuration: pool, clock: clock,
                 worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, metrics: queueMetrics, tracer: tracing.tracer,
