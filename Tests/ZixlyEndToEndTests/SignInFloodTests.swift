@@ -24,11 +24,12 @@ struct SignInFloodTests {
             redirectConfiguration: .disallow,
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
 
-    static func post(_ url: String, form: String, cookie: String? = nil) async throws -> Answer {
+    static func post(_ url: String, form: String, cookie: String? = nil, origin: String? = nil) async throws -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         if let cookie { request.headers.add(name: "Cookie", value: cookie) }
+        if let origin { request.headers.add(name: "Origin", value: origin) }
         request.body = .bytes(ByteBuffer(string: form))
         let response = try await client.execute(request, timeout: .seconds(120))
         return Answer(status: Int(response.status.code), headers: response.headers, body: String(buffer: try await response.body.collect(upTo: 1 << 20)))
@@ -38,6 +39,12 @@ struct SignInFloodTests {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Cookie", value: cookie)
         return String(buffer: try await client.execute(request, timeout: .seconds(30)).body.collect(upTo: 4 << 20))
+    }
+
+    static func getStatus(_ url: String, cookie: String) async throws -> Int {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Cookie", value: cookie)
+        return Int(try await client.execute(request, timeout: .seconds(30)).status.code)
     }
 
     static func medianHealth(_ baseURL: String, count: Int) async throws -> Duration {
