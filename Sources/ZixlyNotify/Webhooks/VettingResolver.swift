@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import NIOCore
 import NIOPosix
@@ -30,14 +31,24 @@ final class VettingResolver: Resolver, Sendable {
     private let addresses: EventLoopFuture<[SocketAddress]>
 
     init(host: String, port: Int, policy: OutboundAddressPolicy, eventLoop: any EventLoop) {
-        addresses = NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) {
-            let found = try Self.lookUp(host: host, port: port)
+        let vetted = { @Sendable (found: [SocketAddress]) throws -> [SocketAddress] in
             for address in found {
                 guard let text = address.ipAddress, let ip = IPAddress(text) else { continue }
                 if let rule = policy.refusal(for: ip) { throw Refused(host: host, address: ip, rule: rule) }
             }
             return found
         }
+        // A literal address needs no lookup (and nothing blocking); a name is looked up on a
+        // Dispatch thread, not on NIO's small shared thread pool, which file I/O may be holding.
+        if IPAddress(host) != nil, let literal = try? SocketAddress(ipAddress: host, port: port) {
+            addresses = eventLoop.makeCompletedFuture { try vetted([literal]) }
+            return
+        }
+        let promise = eventLoop.makePromise(of: [SocketAddress].self)
+        DispatchQueue.global().async {
+            promise.completeWith(Result { try vetted(try Self.lookUp(host: host, port: port)) })
+        }
+        addresses = promise.futureResult
     }
 
     func initiateAQuery(host: String, port: Int) -> EventLoopFuture<[SocketAddress]> {
