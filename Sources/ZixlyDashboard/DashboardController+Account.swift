@@ -24,13 +24,10 @@ extension DashboardController {
         let form = FormFields(try await request.body.collect(upTo: 64 << 10))
         let new = form["new"] ?? ""
         var errors: [String: String] = [:]
+        // The current password is checked as a sign-in is: throttled, on the hasher's pool.
         let signIn = services.signIn
-        let attempt = SignInThrottle.Attempt(account: username, address: signIn.clientAddress(request, context: context))
-        if let wait = services.signInThrottle.wait(before: attempt, now: services.queue.clock.now()) {
-            throw APIError.tooManyRequests("too many wrong passwords; try again in \(Int(wait.rounded(.up))) s", retryAfter: wait)
-        }
-        if try await services.passwordHasher.verify(form["current"] ?? "", against: found.passwordHash) == .mismatch {
-            services.signInThrottle.recordFailure(attempt, now: services.queue.clock.now())
+        let address = signIn.clientAddress(request, context: context)
+        if try await signIn.authenticate(.password(username: username, password: form["current"] ?? ""), address: address) == nil {
             errors["current"] = "is not your password"
         }
         if let problem = Passwords.problem(with: new) { errors["new"] = problem }
