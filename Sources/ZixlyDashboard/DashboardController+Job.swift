@@ -22,13 +22,13 @@ extension DashboardController {
             "notice": Self.notice(query.get("notice")) ?? false,
             "sweep": false,
         ]
-        if job.jobType == TradingSweepPipeline.jobType, try await services.results.latestRun(for: job.id) != nil {
-            values["sweep"] = try await sweepValues(job, query: request.uri.queryParameters)
+        if job.jobType == TradingSweepPipeline.jobType, let run = try await services.results.latestRun(for: job.id) {
+            values["sweep"] = try await sweepValues(job, run: run, query: request.uri.queryParameters)
         }
         return pages.render("job", title: "Job \(job.id.rawValue.prefix(8))", values, context: context)
     }
 
-    private func sweepValues(_ job: Job, query: Parameters) async throws -> [String: Any] {
+    private func sweepValues(_ job: Job, run: SweepRun, query: Parameters) async throws -> [String: Any] {
         let metric = query.get("metric").flatMap(SweepSortKey.init(rawValue:)).flatMap { Heatmap.metrics.contains($0) ? $0 : nil } ?? .sharpeRatio
         let sort = query.get("sort").flatMap(SweepSortKey.init(rawValue:)) ?? .score
         let descending = query.get("order").map { $0 != "asc" } ?? sort.sortsDescendingByDefault
@@ -36,9 +36,10 @@ extension DashboardController {
         let page = try await services.results.rows(
             for: job.id, sortBy: sort, descending: descending, limit: Self.resultsPageSize + 1, offset: offset, rankedOnly: false)
         let top = Array(page.prefix(Self.resultsPageSize))
-        guard let run = try await services.results.latestRun(for: job.id) else { return [:] }
         let statistics = try await services.results.statistics(of: run)
-        let best = try await services.results.rows(for: job.id, sortBy: .score, descending: true, limit: 1, rankedOnly: true).first
+        // The best ranked combination; with none ranked, the best scored one.
+        var best = try await services.results.rows(for: job.id, sortBy: .score, descending: true, limit: 1, rankedOnly: true).first
+        if best == nil { best = try await services.results.rows(for: job.id, sortBy: .score, descending: true, limit: 1, rankedOnly: false).first }
         let summary = job.resultSummary
         func percent(_ value: Double?) -> String { value.map { String(format: "%.2f%%", $0) } ?? "—" }
         func number(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "—" }
@@ -59,7 +60,7 @@ extension DashboardController {
         let base = "/jobs/\(job.id.rawValue)?metric=\(metric.rawValue)"
         let pageURL = { (offset: Int) in "\(base)&sort=\(sort.rawValue)&order=\(descending ? "desc" : "asc")&offset=\(offset)#results" }
         return [
-            "equity": await equityChart(job, best: best ?? top.first) ?? false,
+            "equity": await equityChart(job, best: best) ?? false,
             "cards": cards,
             "metric": metric.rawValue,
             "metrics": Heatmap.metrics.map { ["value": $0.rawValue, "selected": $0 == metric] },
