@@ -205,6 +205,11 @@ extension AppConfiguration {
             return value * unit.seconds
         }
         guard !delays.isEmpty else { throw ConfigurationError("ZIXLY_WEBHOOK_RETRY_SCHEDULE", "is empty") }
+        // A delivery job may take 50 attempts (the migration that makes them says so): room for
+        // the whole schedule and for retries after lost leases.
+        guard delays.count <= 24 else {
+            throw ConfigurationError("ZIXLY_WEBHOOK_RETRY_SCHEDULE", "has \(delays.count) delays; at most 24 are allowed")
+        }
         return delays
     }
 

@@ -93,14 +93,13 @@ public struct ApplicationBuilder: Sendable {
             marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock, external: external, metrics: metrics,
             tracer: tracing.tracer)
         let wakeupListener = stores.wakeupService.map { [$0(wakeups)] } ?? []
-        let webhookWakeups = WorkSignal()
         queueMetrics.prepareRescuer()
         return tracingServices + stores.services + [gauges, HeapTrimmer()] + wakeupListener + [
             WorkerPool(
                 store: stores.jobs, handlers: [pipeline, NoopHandler()], retryPolicy: retryPolicy, configuration: pool, clock: clock,
                 worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, metrics: queueMetrics, tracer: tracing.tracer,
-                onEvent: workerEvents(logger: logger, webhookWakeups: webhookWakeups)),
-            webhookDeliveryService(wakeups: webhookWakeups, metrics: metrics, logger: logger),
+                onEvent: workerEvents(logger: logger, wakeups: wakeups)),
+            webhookDeliveryWorker(pool: pool, wakeups: wakeups, metrics: metrics, logger: logger),
             JobRescuer(
                 store: stores.jobs, retryPolicy: retryPolicy, configuration: rescue, clock: clock, logger: logger,
                 onRescue: { queueMetrics.leasesExpired($0.count) }),
@@ -131,22 +130,23 @@ extension ApplicationBuilder {
         return EmailNotifier(client: client, from: email.from, recipients: email.recipients, logger: logger)
     }
 
-    /// Sends outbound webhooks for job events (made by the database when a job ends, in any process).
-    func webhookDeliveryService(wakeups: WorkSignal, metrics: any MetricsFactory, logger: Logger) -> WebhookDeliveryService {
-        var delivery = WebhookDeliveryService.Configuration()
+    /// Runs the `webhooks` queue: the deliveries the database makes when a job ends, in any process.
+    func webhookDeliveryWorker(pool: WorkerPool.Configuration, wakeups: WorkSignal, metrics: any MetricsFactory, logger: Logger) -> WebhookDeliveryWorker {
+        var delivery = WebhookDeliveryWorker.Configuration()
         if let schedule = configuration.webhookRetrySchedule { delivery.retrySchedule = schedule }
         delivery.requestTimeout = .seconds(configuration.webhookTimeoutSeconds)
-        delivery.pollInterval = .milliseconds(Int(configuration.pollIntervalSeconds * 1000))
-        let (timeout, userAgent, policy) = (delivery.requestTimeout, "Zixly-Webhooks/\(version)", configuration.outboundPolicy)
-        return WebhookDeliveryService(
-            store: stores.webhooks, jobs: stores.jobs, makeSender: { HTTPWebhookSender(timeout: timeout, userAgent: userAgent, policy: policy) }, configuration: delivery, clock: clock, wakeups: wakeups,
-            logger: logger, metrics: metrics, tracer: tracing.tracer)
+        delivery.pool = pool
+        let (userAgent, policy) = ("Zixly-Webhooks/\(version)", configuration.outboundPolicy)
+        return WebhookDeliveryWorker(
+            jobs: stores.jobs, webhooks: stores.webhooks,
+            makeSender: { HTTPWebhookSender(timeout: $0, userAgent: userAgent, policy: policy) }, configuration: delivery,
+            clock: clock, worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, metrics: metrics, tracer: tracing.tracer)
     }
 
-    /// Passes worker events to the test hook, wakes the webhook sender when a job ends here, and
-    /// sends email for final outcomes in the background, so a slow or dead relay never holds a
-    /// worker or fails a job.
-    func workerEvents(logger: Logger, webhookWakeups: WorkSignal) -> @Sendable (WorkerPool.Event) -> Void {
+    /// Passes worker events to the test hook, wakes the webhook pool when a job ends here (its
+    /// deliveries were queued with its final state), and sends email for final outcomes in the
+    /// background, so a slow or dead relay never holds a worker or fails a job.
+    func workerEvents(logger: Logger, wakeups: WorkSignal) -> @Sendable (WorkerPool.Event) -> Void {
         let hook = onWorkerEvent
         let notifier = notifier(logger: logger)
         let store = stores.jobs
@@ -158,7 +158,7 @@ extension ApplicationBuilder {
             default: nil
             }
             guard let finished else { return }
-            webhookWakeups.notify()
+            wakeups.notify()
             guard let notifier else { return }
             if case .cancelled = event { return }
             Task {  // inherits the job's span context: the email's span joins the job's trace

@@ -69,13 +69,16 @@ public struct Job: Sendable, Equatable {
     public var idempotencyKey: String?
     /// W3C traceparent of the request that created the job.
     public var traceParent: String?
+    /// The queue whose workers run it (see `NewJob.queue`).
+    public var queue: String
 
     public init(
         id: JobID, tenant: String, jobType: String, state: JobState, parameters: JSONValue, priority: Int,
         attempt: Int, maxAttempts: Int, runAt: Date, createdAt: Date, startedAt: Date? = nil,
         finishedAt: Date? = nil, leaseOwner: WorkerID? = nil, leaseExpiresAt: Date? = nil,
         cancelRequested: Bool = false, progress: JobProgress? = nil, errorMessage: String? = nil,
-        attemptErrors: [AttemptError] = [], resultSummary: JSONValue? = nil, idempotencyKey: String? = nil, traceParent: String? = nil
+        attemptErrors: [AttemptError] = [], resultSummary: JSONValue? = nil, idempotencyKey: String? = nil, traceParent: String? = nil,
+        queue: String = NewJob.defaultQueue
     ) {
         self.id = id
         self.tenant = tenant
@@ -98,6 +101,7 @@ public struct Job: Sendable, Equatable {
         self.resultSummary = resultSummary
         self.idempotencyKey = idempotencyKey
         self.traceParent = traceParent
+        self.queue = queue
     }
 
     /// Seconds from the latest start to the finish, when both are known.
@@ -119,14 +123,19 @@ public struct NewJob: Sendable, Equatable {
     public var runAt: Date?
     public var idempotencyKey: String?
     public var traceParent: String?
+    /// The queue whose workers run it: each worker pool claims from one queue, with its own
+    /// concurrency (outbound webhooks have theirs, so a dead endpoint never holds a sweep's slot).
+    public var queue: String
 
     public static let defaultTenant = "default"
     public static let defaultMaxAttempts = 3
+    /// Where jobs go unless they name a queue.
+    public static let defaultQueue = "default"
 
     public init(
         id: JobID = .random(), tenant: String = NewJob.defaultTenant, jobType: String, parameters: JSONValue,
         priority: Int = 0, maxAttempts: Int = NewJob.defaultMaxAttempts, runAt: Date? = nil,
-        idempotencyKey: String? = nil, traceParent: String? = nil
+        idempotencyKey: String? = nil, traceParent: String? = nil, queue: String = NewJob.defaultQueue
     ) {
         precondition(maxAttempts >= 1, "maxAttempts must be at least 1")
         self.id = id
@@ -138,6 +147,7 @@ public struct NewJob: Sendable, Equatable {
         self.runAt = runAt
         self.idempotencyKey = idempotencyKey
         self.traceParent = traceParent
+        self.queue = queue
     }
 }
 
@@ -147,6 +157,6 @@ extension NewJob {
         Job(
             id: id, tenant: tenant, jobType: jobType, state: .queued, parameters: parameters, priority: priority,
             attempt: 0, maxAttempts: maxAttempts, runAt: runAt ?? now, createdAt: now,
-            idempotencyKey: idempotencyKey, traceParent: traceParent)
+            idempotencyKey: idempotencyKey, traceParent: traceParent, queue: queue)
     }
 }

@@ -55,7 +55,8 @@ public struct WebhookEndpoint: Sendable, Equatable {
 }
 
 /// A job's final transition, written by the database in the same transaction as the state
-/// change (a trigger), so no event is lost with a crashed process: the outbox.
+/// change (a trigger), with a delivery to each subscribed endpoint and a `webhook.deliver` job
+/// per delivery, so no event is lost with a crashed process: the outbox.
 public struct JobEvent: Sendable, Equatable {
     /// `msg_…`: the Standard Webhooks `webhook-id` of every delivery of this event.
     public var id: String
@@ -90,7 +91,7 @@ public struct WebhookDelivery: Sendable, Equatable {
     public var endpointID: String
     public var tenant: String
     public var eventType: WebhookEventType
-    /// The exact bytes every attempt sends (and signs).
+    /// The exact bytes every attempt sends (and signs); empty until the first attempt builds it.
     public var payload: String
     public var status: WebhookDeliveryStatus
     public var attempts: Int
@@ -151,16 +152,18 @@ public struct WebhookDeliveryAttempt: Sendable, Equatable {
     public var succeeded: Bool { statusCode.map { (200..<300).contains($0) } ?? false }
 }
 
-/// A delivery handed to a sender, with where and how to send it.
+/// A delivery handed to its job, with its event and where and how to send it.
 public struct DueDelivery: Sendable, Equatable {
     public var delivery: WebhookDelivery
+    public var event: JobEvent
     public var url: String
     public var secret: String
     /// The endpoint was deleted after the delivery was made: give up without sending.
     public var endpointDeleted: Bool
 
-    public init(delivery: WebhookDelivery, url: String, secret: String, endpointDeleted: Bool) {
+    public init(delivery: WebhookDelivery, event: JobEvent, url: String, secret: String, endpointDeleted: Bool) {
         self.delivery = delivery
+        self.event = event
         self.url = url
         self.secret = secret
         self.endpointDeleted = endpointDeleted
@@ -183,24 +186,21 @@ public protocol WebhookStore: Sendable {
     /// Marks it deleted; false if there is no such live endpoint.
     func deleteEndpoint(id: String, tenant: String, now: Date) async throws -> Bool
 
-    /// Events not yet fanned out to endpoints, oldest first.
-    func undispatchedEvents(limit: Int) async throws -> [JobEvent]
-    /// In one transaction: marks the event dispatched and makes a pending delivery of `payload`
-    /// to each live endpoint of its tenant subscribed to its type. Returns how many deliveries
-    /// were made, or nil if another process dispatched the event first.
-    func dispatch(_ event: JobEvent, payload: String, now: Date) async throws -> Int?
-
-    /// Pending deliveries whose time has come, locked until `lockUntil` so no other sender
-    /// takes them meanwhile.
-    func claimDueDeliveries(limit: Int, now: Date, lockUntil: Date) async throws -> [DueDelivery]
+    /// The delivery `id` with its event and its endpoint, for the `webhook.deliver` job that sends
+    /// it (deliveries and their jobs are made by the database, see ``JobEvent``); nil once it is
+    /// gone (pruned with the job it announces).
+    func dueDelivery(id: String) async throws -> DueDelivery?
+    /// Stores `payload` as the delivery's body unless it has one already; returns the body that
+    /// every attempt sends (the first attempt's, whoever wrote it).
+    func settlePayload(_ payload: String, deliveryID: String) async throws -> String
     /// Records an attempt and moves the delivery on (`attempts` + 1).
     func record(_ attempt: WebhookDeliveryAttempt, deliveryID: String, outcome: WebhookDeliveryOutcome, now: Date) async throws
 
     /// An endpoint's deliveries, newest first.
     func deliveries(endpointID: String, tenant: String, limit: Int, offset: Int) async throws -> [WebhookDelivery]
     func delivery(id: String, tenant: String) async throws -> (delivery: WebhookDelivery, attempts: [WebhookDeliveryAttempt])?
-    /// A new pending delivery of the same event and payload to the same endpoint, due now; nil
-    /// if there is no such delivery or its endpoint is deleted.
+    /// A new pending delivery of the same event and payload to the same endpoint, due now (with its
+    /// job, as every delivery); nil if there is no such delivery or its endpoint is deleted.
     func replay(deliveryID: String, tenant: String, now: Date) async throws -> WebhookDelivery?
 }
 

@@ -34,7 +34,8 @@ extension Job {
             attemptErrors: try AttemptError.decodeHistory(jsonText: try row["attempt_errors"].decode(String.self)),
             resultSummary: try row["result_summary"].decode(String?.self).map(JSONValue.init(jsonText:)),
             idempotencyKey: try row["idempotency_key"].decode(String?.self),
-            traceParent: try row["trace_parent"].decode(String?.self))
+            traceParent: try row["trace_parent"].decode(String?.self),
+            queue: try row["queue"].decode(String.self))
     }
 }
 

@@ -12,7 +12,7 @@ enum JobStatements {
     static let columns = """
         id, tenant, job_type, state, parameters, priority, attempt, max_attempts, run_at, created_at, started_at,
         finished_at, lease_owner, lease_expires_at, cancel_requested, progress_percent, progress_message,
-        error_message, result_summary, idempotency_key, trace_parent, attempt_errors
+        error_message, result_summary, idempotency_key, trace_parent, attempt_errors, queue
         """
 
     /// New jobs, in one statement; returns the ids inserted (a job whose tenant's idempotency key
@@ -25,17 +25,17 @@ enum JobStatements {
     /// that send one, which is why it must not come with every job; batches are written one at a
     /// time anyway, so here it holds nothing up.
     struct Insert: PostgresPreparedStatement {
-        static let name = "zixly_jobs_insert_v3"
+        static let name = "zixly_jobs_insert_v4"
         static let sql = """
             WITH inserted AS (
-            INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts,
+            INSERT INTO jobs (id, tenant, job_type, queue, state, parameters, priority, attempt, max_attempts,
                               run_at, created_at, idempotency_key, trace_parent)
-            SELECT v.id, v.tenant, v.job_type, 'queued', v.parameters, v.priority, 0, v.max_attempts, v.run_at, v.created_at,
+            SELECT v.id, v.tenant, v.job_type, v.queue, 'queued', v.parameters, v.priority, 0, v.max_attempts, v.run_at, v.created_at,
                    CASE WHEN v.has_key THEN v.idempotency_key END, CASE WHEN v.has_trace THEN v.trace_parent END
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::int8[], $7::timestamptz[],
-                        $8::timestamptz[], $9::bool[], $10::text[], $11::bool[], $12::text[])
+                        $8::timestamptz[], $9::bool[], $10::text[], $11::bool[], $12::text[], $13::text[])
                 AS v(id, tenant, job_type, parameters, priority, max_attempts, run_at, created_at,
-                     has_key, idempotency_key, has_trace, trace_parent)
+                     has_key, idempotency_key, has_trace, trace_parent, queue)
             ON CONFLICT (tenant, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING id)
             SELECT id FROM inserted
@@ -43,13 +43,13 @@ enum JobStatements {
             """
         static let bindingDataTypes: [PostgresDataType] = [
             .textArray, .textArray, .textArray, .textArray, .int8Array, .int8Array, .timestamptzArray, .timestamptzArray,
-            .boolArray, .textArray, .boolArray, .textArray,
+            .boolArray, .textArray, .boolArray, .textArray, .textArray,
         ]
         typealias Row = String
         var jobs: [Job]
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 12)
+            var bindings = PostgresBindings(capacity: 13)
             bindings.append(jobs.map(\.id.rawValue))
             bindings.append(jobs.map(\.tenant))
             bindings.append(jobs.map(\.jobType))
@@ -62,6 +62,7 @@ enum JobStatements {
             bindings.append(jobs.map { $0.idempotencyKey ?? "" })
             bindings.append(jobs.map { $0.traceParent != nil })
             bindings.append(jobs.map { $0.traceParent ?? "" })
+            bindings.append(jobs.map(\.queue))
             return bindings
         }
 
@@ -79,96 +80,44 @@ enum JobStatements {
         func decodeRow(_ row: PostgresRow) throws {}
     }
 
-    /// Up to `limit` claimable jobs, in claim order, now leased to `worker`.
-    struct Claim: PostgresPreparedStatement {
-        static let name = "zixly_jobs_claim_v1"
-        static let sql = """
-            UPDATE jobs
-            SET state = 'running', attempt = attempt + 1, lease_owner = $1, lease_expires_at = $2, started_at = $3,
-                cancel_requested = FALSE, progress_percent = 0, progress_message = NULL
-            WHERE id IN (
-                SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $3
-                ORDER BY priority, run_at, created_at, id LIMIT $4
-                FOR UPDATE SKIP LOCKED)
-            RETURNING \(columns)
-            """
-        static let bindingDataTypes: [PostgresDataType] = [.text, .timestamptz, .timestamptz, .int8]
-        typealias Row = Job
-        var worker: WorkerID
-        var leaseExpiresAt: Date
-        var now: Date
-        var limit: Int
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 4)
-            bindings.append(worker.rawValue)
-            bindings.append(leaseExpiresAt)
-            bindings.append(now)
-            bindings.append(limit)
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> Job { try Job(row: row) }
-    }
-
-    /// Completes the jobs whose lease still holds; returns their ids.
-    struct Complete: PostgresPreparedStatement {
-        static let name = "zixly_jobs_complete_v1"
-        static let sql = """
-            UPDATE jobs
-            SET state = 'completed', finished_at = $5, result_summary = v.summary, progress_percent = 100,
-                lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
-            FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[]) AS v(id, owner, attempt, summary)
-            WHERE jobs.id = v.id AND jobs.lease_owner = v.owner AND jobs.attempt = v.attempt
-            RETURNING jobs.id
-            """
-        static let bindingDataTypes: [PostgresDataType] = [.textArray, .textArray, .int8Array, .textArray, .timestamptz]
-        typealias Row = String
-        var completions: [Completion]
-        var now: Date
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 5)
-            bindings.appendCompletions(completions)
-            bindings.append(now)
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
-    }
-
-    /// `Complete`, then `Claim`, in one statement: one round trip and one commit for a worker's
-    /// finished jobs and its next ones. It calls `zixly_complete_and_claim_v1` (migration 0007),
+    /// Completes the jobs whose lease holds, then claims up to `limit` jobs of `queue`, in one
+    /// statement: one round trip and one commit for a worker's finished jobs and its next ones
+    /// (with limit 0 it only completes). It calls `zixly_complete_and_claim_v2` (migration 0010),
     /// whose query PostgreSQL plans once per connection instead of at every call (ADR 0018). Its
     /// rows: one per claimed job, or one row of NULLs when none was; the first carries the ids of
     /// the completions whose lease held.
     struct CompleteAndClaim: PostgresPreparedStatement {
-        static let name = "zixly_jobs_complete_and_claim_v3"
+        static let name = "zixly_jobs_complete_and_claim_v4"
         /// The function repeats the completed ids in every row; only the first row returns them,
         /// so a claim of n jobs sends and decodes them once, not n times.
         static let sql = """
             SELECT CASE WHEN claim.ordinality = 1 THEN claim.completed_ids END AS completed_ids, \(columns)
-            FROM zixly_complete_and_claim_v1($1, $2, $3, $4, $5, $6, $7, $8) WITH ORDINALITY AS claim
+            FROM zixly_complete_and_claim_v2($1, $2, $3, $4, $5, $6, $7, $8, $9) WITH ORDINALITY AS claim
             """
         static let bindingDataTypes: [PostgresDataType] = [
-            .textArray, .textArray, .int8Array, .textArray, .timestamptz, .text, .timestamptz, .int8,
+            .textArray, .textArray, .int8Array, .textArray, .timestamptz, .text, .timestamptz, .int8, .text,
         ]
         /// The ids whose completion held (in the first row only), and the job claimed (nil in the
         /// row of NULLs).
         typealias Row = (completed: [String]?, claimed: Job?)
         var completions: [Completion]
+        var queue: String
         var worker: WorkerID
         var leaseExpiresAt: Date
         var now: Date
         var limit: Int
 
         func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 8)
-            bindings.appendCompletions(completions)
+            var bindings = PostgresBindings(capacity: 9)
+            bindings.append(completions.map(\.lease.jobID.rawValue))
+            bindings.append(completions.map(\.lease.worker.rawValue))
+            bindings.append(completions.map(\.lease.attempt))
+            bindings.append(completions.map { $0.summary.jsonText() })
             bindings.append(now)
             bindings.append(worker.rawValue)
             bindings.append(leaseExpiresAt)
             bindings.append(limit)
+            bindings.append(queue)
             return bindings
         }
 
@@ -211,15 +160,5 @@ enum JobStatements {
         }
 
         func decodeRow(_ row: PostgresRow) throws -> Bool { try row.decode(Bool.self) }
-    }
-}
-
-extension PostgresBindings {
-    /// Each completion's job id, lease owner, attempt and summary, as four parallel arrays.
-    mutating func appendCompletions(_ completions: [Completion]) {
-        append(completions.map(\.lease.jobID.rawValue))
-        append(completions.map(\.lease.worker.rawValue))
-        append(completions.map(\.lease.attempt))
-        append(completions.map { $0.summary.jsonText() })
     }
 }

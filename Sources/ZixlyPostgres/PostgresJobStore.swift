@@ -51,22 +51,12 @@ public struct PostgresJobStore: JobStore {
         }
     }
 
-    public func claim(worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date) async throws -> [ClaimedJob] {
-        try await database.run {
-            let statement = JobStatements.Claim(
-                worker: worker, leaseExpiresAt: now.addingTimeInterval(leaseFor), now: now, limit: limit)
-            var claimed: [Job] = []
-            for try await job in try await client.execute(statement, logger: logger) { claimed.append(job) }
-            return claimed.leased(to: worker)
-        }
-    }
-
     public func completeAndClaim(
-        _ completions: [Completion], worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date
+        _ completions: [Completion], queue: String, worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date
     ) async throws -> CompletedAndClaimed {
         try await database.run {
             let statement = JobStatements.CompleteAndClaim(
-                completions: completions, worker: worker, leaseExpiresAt: now.addingTimeInterval(leaseFor), now: now, limit: limit)
+                completions: completions, queue: queue, worker: worker, leaseExpiresAt: now.addingTimeInterval(leaseFor), now: now, limit: limit)
             var held: Set<JobID> = []
             var claimed: [Job] = []
             for try await row in try await client.execute(statement, logger: logger) {
@@ -83,20 +73,6 @@ public struct PostgresJobStore: JobStore {
             let rows = try await client.execute(statement, logger: logger)
             for try await cancelRequested in rows { return .renewed(cancelRequested: cancelRequested) }
             return .leaseLost
-        }
-    }
-
-    public func complete(_ lease: Lease, summary: JSONValue, now: Date) async throws -> Bool {
-        try await !complete([Completion(lease: lease, summary: summary)], now: now).isEmpty
-    }
-
-    public func complete(_ completions: [Completion], now: Date) async throws -> Set<JobID> {
-        guard !completions.isEmpty else { return [] }
-        return try await database.run {
-            let rows = try await client.execute(JobStatements.Complete(completions: completions, now: now), logger: logger)
-            var held: Set<JobID> = []
-            for try await id in rows { held.insert(JobID(rawValue: id)) }
-            return held
         }
     }
 

@@ -209,27 +209,7 @@ enum PostgresMigrations {
         // every call (about 0.4 ms), since the generic plan's estimate for `LIMIT $8` (a tenth of
         // the queued rows) never beat the custom plans'. The settings keep that one generic plan
         // on the indexes, whatever the statistics say.
-        ("0007_complete_and_claim", [
-            """
-            CREATE FUNCTION zixly_complete_and_claim_v1(
-                TEXT[], TEXT[], INT8[], TEXT[], TIMESTAMPTZ, TEXT, TIMESTAMPTZ, INT8)
-            RETURNS TABLE (
-                completed_ids TEXT[], id TEXT, tenant TEXT, job_type TEXT, state TEXT, parameters TEXT, priority INTEGER,
-                attempt INTEGER, max_attempts INTEGER, run_at TIMESTAMPTZ, created_at TIMESTAMPTZ, started_at TIMESTAMPTZ,
-                finished_at TIMESTAMPTZ, lease_owner TEXT, lease_expires_at TIMESTAMPTZ, cancel_requested BOOLEAN,
-                progress_percent INTEGER, progress_message TEXT, error_message TEXT, result_summary TEXT,
-                idempotency_key TEXT, trace_parent TEXT, attempt_errors TEXT)
-            LANGUAGE plpgsql
-            \(completeAndClaimSettings.map { "SET \($0.name) = \($0.value)" }.joined(separator: "\n"))
-            AS $body$
-            #variable_conflict use_column
-            BEGIN
-                RETURN QUERY
-            \(completeAndClaimQuery);
-            END
-            $body$
-            """,
-        ]),
+        ("0007_complete_and_claim", [completeAndClaimFunction(version: 1)]),
         // Server-side sign-out: a session is valid only while its identity's generation is unchanged.
         ("0008_session_generations", [
             """
@@ -256,6 +236,76 @@ enum PostgresMigrations {
             "CREATE INDEX trading_sweep_results_by_avg_trade_duration ON trading_sweep_results (sweep_run_id, avg_trade_duration, fast_period, slow_period)",
             "CREATE INDEX trading_sweep_results_by_slow_period ON trading_sweep_results (sweep_run_id, slow_period, fast_period)",
         ]),
+        // Named queues, and outbound webhook deliveries as jobs on the one queue table (ADR 0020):
+        // a delivery row queues a `webhook.deliver` job in the `webhooks` queue in the same
+        // transaction (and wakes the workers at commit), and a job's final transition writes its
+        // event and deliveries in its own. Pending deliveries and events not yet fanned out are
+        // carried over. Claims name their queue (`zixly_complete_and_claim_v2`); v1, which did
+        // not, is dropped, so a worker of the previous version fails its claims until it is
+        // replaced rather than taking deliveries it has no handler for.
+        ("0010_queues_and_delivery_jobs", [
+            "ALTER TABLE jobs ADD COLUMN queue TEXT NOT NULL DEFAULT 'default'",
+            "DROP INDEX jobs_claimable",
+            "CREATE INDEX jobs_claimable ON jobs (queue, priority, run_at, created_at, id) WHERE state = 'queued'",
+            """
+            INSERT INTO jobs (id, tenant, job_type, queue, state, parameters, priority, attempt, max_attempts, run_at, created_at)
+            SELECT gen_random_uuid()::text, tenant, 'webhook.deliver', 'webhooks', 'queued', json_build_object('delivery_id', id)::text,
+                   0, 0, \(deliveryMaxAttempts), next_attempt_at, created_at
+            FROM webhook_deliveries WHERE status = 'pending'
+            """,
+            """
+            CREATE FUNCTION zixly_delivery_job() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO jobs (id, tenant, job_type, queue, state, parameters, priority, attempt, max_attempts, run_at, created_at)
+                VALUES (gen_random_uuid()::text, NEW.tenant, 'webhook.deliver', 'webhooks', 'queued',
+                        json_build_object('delivery_id', NEW.id)::text, 0, 0, \(deliveryMaxAttempts), NEW.next_attempt_at, NEW.created_at);
+                PERFORM pg_notify('\(PostgresWakeupListener.channel)', '');
+                RETURN NULL;
+            END
+            $$
+            """,
+            "CREATE TRIGGER webhook_deliveries_job AFTER INSERT ON webhook_deliveries FOR EACH ROW EXECUTE FUNCTION zixly_delivery_job()",
+            """
+            INSERT INTO webhook_deliveries (id, event_id, endpoint_id, tenant, event_type, payload, status, attempts,
+                                            next_attempt_at, created_at, updated_at)
+            SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), ev.id, e.id, ev.tenant, ev.event_type, '', 'pending', 0,
+                   ev.occurred_at, ev.occurred_at, ev.occurred_at
+            FROM job_events ev JOIN webhook_endpoints e
+              ON e.tenant = ev.tenant AND e.deleted_at IS NULL AND (',' || e.events || ',') LIKE ('%,' || ev.event_type || ',%')
+            WHERE ev.dispatched_at IS NULL
+            """,
+            "UPDATE job_events SET dispatched_at = occurred_at WHERE dispatched_at IS NULL",
+            "DROP INDEX job_events_undispatched",
+            """
+            CREATE OR REPLACE FUNCTION zixly_job_final_event() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                event_id TEXT := 'msg_' || replace(gen_random_uuid()::text, '-', '');
+                event_type TEXT := 'job.' || NEW.state;
+            BEGIN
+                IF EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant = NEW.tenant AND deleted_at IS NULL
+                           AND (',' || events || ',') LIKE ('%,' || event_type || ',%')) THEN
+                    INSERT INTO job_events (id, job_id, tenant, event_type, occurred_at, dispatched_at)
+                    VALUES (event_id, NEW.id, NEW.tenant, event_type, NEW.finished_at, NEW.finished_at);
+                    INSERT INTO webhook_deliveries (id, event_id, endpoint_id, tenant, event_type, payload, status, attempts,
+                                                    next_attempt_at, created_at, updated_at)
+                    SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), event_id, e.id, NEW.tenant, event_type, '', 'pending', 0,
+                           NEW.finished_at, NEW.finished_at, NEW.finished_at
+                    FROM webhook_endpoints e
+                    WHERE e.tenant = NEW.tenant AND e.deleted_at IS NULL AND (',' || e.events || ',') LIKE ('%,' || event_type || ',%');
+                END IF;
+                RETURN NULL;
+            END
+            $$
+            """,
+            "DROP TRIGGER jobs_final_event ON jobs",
+            """
+            CREATE TRIGGER jobs_final_event AFTER UPDATE OF state ON jobs FOR EACH ROW
+            WHEN (NEW.state IN ('completed', 'failed', 'cancelled') AND OLD.state <> NEW.state AND NEW.queue <> 'webhooks')
+            EXECUTE FUNCTION zixly_job_final_event()
+            """,
+            completeAndClaimFunction(version: 2),
+            "DROP FUNCTION zixly_complete_and_claim_v1",
+        ]),
     ]
 
     /// The settings `zixly_complete_and_claim_v1` runs under (frozen with migration 0007).
@@ -263,32 +313,57 @@ enum PostgresMigrations {
         ("plan_cache_mode", "force_generic_plan"), ("enable_seqscan", "off"), ("enable_sort", "off"),
     ]
 
-    /// The query of `zixly_complete_and_claim_v1` (frozen with migration 0007): completes the jobs
-    /// of $1–$4 (ids, lease owners, attempts, summaries) whose lease holds, at $5; claims up to $8
-    /// queued jobs for worker $6 with leases until $7. One row per claimed job (or one of NULLs),
-    /// each with the ids completed.
-    static let completeAndClaimQuery = """
-        WITH completed AS (
-            UPDATE jobs
-            SET state = 'completed', finished_at = $5, result_summary = v.summary, progress_percent = 100,
-                lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
-            FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[]) AS v(id, owner, attempt, summary)
-            WHERE jobs.id = v.id AND jobs.lease_owner = v.owner AND jobs.attempt = v.attempt
-            RETURNING jobs.id
-        ), claimed AS (
-            UPDATE jobs
-            SET state = 'running', attempt = jobs.attempt + 1, lease_owner = $6, lease_expires_at = $7, started_at = $5,
-                cancel_requested = FALSE, progress_percent = 0, progress_message = NULL
-            WHERE jobs.id = ANY(ARRAY(
-                SELECT queued.id FROM jobs AS queued WHERE queued.state = 'queued' AND queued.run_at <= $5
-                ORDER BY queued.priority, queued.run_at, queued.created_at, queued.id LIMIT $8
-                FOR UPDATE SKIP LOCKED))
-            RETURNING jobs.id, jobs.tenant, jobs.job_type, jobs.state, jobs.parameters, jobs.priority, jobs.attempt,
-                jobs.max_attempts, jobs.run_at, jobs.created_at, jobs.started_at, jobs.finished_at, jobs.lease_owner,
-                jobs.lease_expires_at, jobs.cancel_requested, jobs.progress_percent, jobs.progress_message,
-                jobs.error_message, jobs.result_summary, jobs.idempotency_key, jobs.trace_parent, jobs.attempt_errors
-        )
-        SELECT ARRAY(SELECT completed.id FROM completed), claimed.*
-        FROM (VALUES (TRUE)) AS one_row LEFT JOIN claimed ON TRUE
-        """
+    /// Attempts a delivery job may take: its handler's retry schedule ends it first (at most
+    /// `ZIXLY_WEBHOOK_RETRY_SCHEDULE`'s 24 delays + 1); this bounds retries after lost leases.
+    /// Frozen with migration 0010.
+    static let deliveryMaxAttempts = 50
+
+    /// `zixly_complete_and_claim_v<version>` (v1 frozen with migration 0007, v2 with 0010): completes
+    /// the jobs of $1–$4 (ids, lease owners, attempts, summaries) whose lease holds, at $5; claims
+    /// up to $8 queued jobs (v2: of queue $9) for worker $6 with leases until $7. One row per
+    /// claimed job (or one of NULLs), each with the ids completed.
+    static func completeAndClaimFunction(version: Int) -> String {
+        let byQueue = version >= 2
+        return """
+            CREATE FUNCTION zixly_complete_and_claim_v\(version)(
+                TEXT[], TEXT[], INT8[], TEXT[], TIMESTAMPTZ, TEXT, TIMESTAMPTZ, INT8\(byQueue ? ", TEXT" : ""))
+            RETURNS TABLE (
+                completed_ids TEXT[], id TEXT, tenant TEXT, job_type TEXT, state TEXT, parameters TEXT, priority INTEGER,
+                attempt INTEGER, max_attempts INTEGER, run_at TIMESTAMPTZ, created_at TIMESTAMPTZ, started_at TIMESTAMPTZ,
+                finished_at TIMESTAMPTZ, lease_owner TEXT, lease_expires_at TIMESTAMPTZ, cancel_requested BOOLEAN,
+                progress_percent INTEGER, progress_message TEXT, error_message TEXT, result_summary TEXT,
+                idempotency_key TEXT, trace_parent TEXT, attempt_errors TEXT\(byQueue ? ", queue TEXT" : ""))
+            LANGUAGE plpgsql
+            \(completeAndClaimSettings.map { "SET \($0.name) = \($0.value)" }.joined(separator: "\n"))
+            AS $body$
+            #variable_conflict use_column
+            BEGIN
+                RETURN QUERY
+            WITH completed AS (
+                UPDATE jobs
+                SET state = 'completed', finished_at = $5, result_summary = v.summary, progress_percent = 100,
+                    lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
+                FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[]) AS v(id, owner, attempt, summary)
+                WHERE jobs.id = v.id AND jobs.lease_owner = v.owner AND jobs.attempt = v.attempt
+                RETURNING jobs.id
+            ), claimed AS (
+                UPDATE jobs
+                SET state = 'running', attempt = jobs.attempt + 1, lease_owner = $6, lease_expires_at = $7, started_at = $5,
+                    cancel_requested = FALSE, progress_percent = 0, progress_message = NULL
+                WHERE jobs.id = ANY(ARRAY(
+                    SELECT queued.id FROM jobs AS queued
+                    WHERE queued.state = 'queued'\(byQueue ? " AND queued.queue = $9" : "") AND queued.run_at <= $5
+                    ORDER BY queued.priority, queued.run_at, queued.created_at, queued.id LIMIT $8
+                    FOR UPDATE SKIP LOCKED))
+                RETURNING jobs.id, jobs.tenant, jobs.job_type, jobs.state, jobs.parameters, jobs.priority, jobs.attempt,
+                    jobs.max_attempts, jobs.run_at, jobs.created_at, jobs.started_at, jobs.finished_at, jobs.lease_owner,
+                    jobs.lease_expires_at, jobs.cancel_requested, jobs.progress_percent, jobs.progress_message,
+                    jobs.error_message, jobs.result_summary, jobs.idempotency_key, jobs.trace_parent, jobs.attempt_errors\(byQueue ? ", jobs.queue" : "")
+            )
+            SELECT ARRAY(SELECT completed.id FROM completed), claimed.*
+            FROM (VALUES (TRUE)) AS one_row LEFT JOIN claimed ON TRUE;
+            END
+            $body$
+            """
+    }
 }

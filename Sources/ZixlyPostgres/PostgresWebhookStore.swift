@@ -3,8 +3,8 @@ import Logging
 import PostgresNIO
 import ZixlyCore
 
-/// Outbound webhook endpoints, the job-event outbox and deliveries in PostgreSQL. Senders in
-/// several processes claim due deliveries with `FOR UPDATE SKIP LOCKED`.
+/// Outbound webhook endpoints, the job-event outbox and deliveries in PostgreSQL. The database
+/// makes events, deliveries and their `webhook.deliver` jobs (migration 0010's triggers).
 public struct PostgresWebhookStore: WebhookStore {
     let database: PostgresDatabase
     var client: PostgresClient { database.client }
@@ -49,46 +49,28 @@ public struct PostgresWebhookStore: WebhookStore {
         }
     }
 
-    public func undispatchedEvents(limit: Int) async throws -> [JobEvent] {
+    public func dueDelivery(id: String) async throws -> DueDelivery? {
         try await database.run {
             try await client.query("""
-                SELECT * FROM job_events WHERE dispatched_at IS NULL ORDER BY occurred_at, id LIMIT \(limit)
-                """, logger: logger).collect(JobEvent.init(row:)).compactMap { $0 }
+                SELECT d.*, ev.job_id AS event_job_id, ev.occurred_at AS event_occurred_at,
+                       e.url AS endpoint_url, e.secret AS endpoint_secret, e.deleted_at AS endpoint_deleted_at
+                FROM webhook_deliveries d
+                JOIN job_events ev ON ev.id = d.event_id
+                JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                WHERE d.id = \(id)
+                """, logger: logger).collect(DueDelivery.init(row:)).first ?? nil
         }
     }
 
-    public func dispatch(_ event: JobEvent, payload: String, now: Date) async throws -> Int? {
+    public func settlePayload(_ payload: String, deliveryID: String) async throws -> String {
         try await database.run {
-            try await client.withTransaction(logger: logger) { connection -> Int? in
-                let marked: [Void] = try await connection.query("""
-                    UPDATE job_events SET dispatched_at = \(now) WHERE id = \(event.id) AND dispatched_at IS NULL RETURNING 1
-                    """, logger: logger).collect { _ in () }
-                guard !marked.isEmpty else { return nil }
-                return try await connection.query("""
-                    INSERT INTO webhook_deliveries (id, event_id, endpoint_id, tenant, event_type, payload, status, attempts,
-                                                    next_attempt_at, created_at, updated_at)
-                    SELECT 'dlv_' || replace(gen_random_uuid()::text, '-', ''), \(event.id), id, tenant, \(event.type.rawValue),
-                           \(payload), 'pending', 0, \(now), \(now), \(now)
-                    FROM webhook_endpoints
-                    WHERE tenant = \(event.tenant) AND deleted_at IS NULL
-                      AND (',' || events || ',') LIKE ('%,' || \(event.type.rawValue) || ',%')
-                    RETURNING 1
-                    """, logger: logger).collect { _ in () }.count
-            }
-        }
-    }
-
-    public func claimDueDeliveries(limit: Int, now: Date, lockUntil: Date) async throws -> [DueDelivery] {
-        try await database.run {
-            try await client.query("""
-                WITH due AS (
-                    SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= \(now)
-                    ORDER BY next_attempt_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED),
-                claimed AS (
-                    UPDATE webhook_deliveries d SET next_attempt_at = \(lockUntil) FROM due WHERE d.id = due.id RETURNING d.*)
-                SELECT claimed.*, e.url AS endpoint_url, e.secret AS endpoint_secret, e.deleted_at AS endpoint_deleted_at
-                FROM claimed JOIN webhook_endpoints e ON e.id = claimed.endpoint_id
-                """, logger: logger).collect(DueDelivery.init(row:)).compactMap { $0 }
+            let rows = try await client.query("""
+                WITH settled AS (
+                    UPDATE webhook_deliveries SET payload = \(payload) WHERE id = \(deliveryID) AND payload = '' RETURNING payload)
+                SELECT payload FROM settled UNION ALL SELECT payload FROM webhook_deliveries WHERE id = \(deliveryID) AND payload <> ''
+                """, logger: logger)
+            for try await stored in rows.decode(String.self) { return stored }
+            return payload
         }
     }
 
@@ -168,16 +150,6 @@ extension WebhookEndpoint {
     }
 }
 
-extension JobEvent {
-    init?(row: PostgresRow) throws {
-        let row = row.makeRandomAccess()
-        guard let type = WebhookEventType(rawValue: try row["event_type"].decode(String.self)) else { return nil }
-        self.init(
-            id: try row["id"].decode(String.self), jobID: JobID(rawValue: try row["job_id"].decode(String.self)),
-            tenant: try row["tenant"].decode(String.self), type: type, occurredAt: try row["occurred_at"].decode(Date.self))
-    }
-}
-
 extension WebhookDelivery {
     init?(row: PostgresRow) throws {
         try self.init(randomAccess: row.makeRandomAccess())
@@ -201,8 +173,11 @@ extension DueDelivery {
     init?(row: PostgresRow) throws {
         let row = row.makeRandomAccess()
         guard let delivery = try WebhookDelivery(randomAccess: row) else { return nil }
+        let event = JobEvent(
+            id: delivery.eventID, jobID: JobID(rawValue: try row["event_job_id"].decode(String.self)), tenant: delivery.tenant,
+            type: delivery.eventType, occurredAt: try row["event_occurred_at"].decode(Date.self))
         self.init(
-            delivery: delivery, url: try row["endpoint_url"].decode(String.self), secret: try row["endpoint_secret"].decode(String.self),
+            delivery: delivery, event: event, url: try row["endpoint_url"].decode(String.self), secret: try row["endpoint_secret"].decode(String.self),
             endpointDeleted: try row["endpoint_deleted_at"].decode(Date?.self) != nil)
     }
 }

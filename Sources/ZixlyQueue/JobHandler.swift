@@ -9,6 +9,12 @@ public protocol JobHandler: Sendable {
     /// Does the work and returns the job's result summary. Throw `JobFailure` (or any error, which
     /// counts as retryable) to fail the attempt; check `context` at checkpoints for cancellation.
     func run(_ job: Job, context: JobContext) async throws -> JSONValue
+    /// When a failed attempt of this type runs again; nil (the default) for the pool's policy.
+    var retryPolicy: RetryPolicy? { get }
+}
+
+extension JobHandler {
+    public var retryPolicy: RetryPolicy? { nil }
 }
 
 /// What a running job can tell its worker, and learn from it.

@@ -10,8 +10,9 @@ import ZixlyCore
 ///
 /// ## Topics
 /// - Producing: ``enqueue(_:now:)``
-/// - Working (fenced by ``Lease``): ``claim(worker:limit:leaseFor:now:)``, ``heartbeat(_:progress:leaseFor:now:)``,
-///   ``complete(_:summary:now:)``, ``complete(_:now:)``, ``completeAndClaim(_:worker:limit:leaseFor:now:)``, ``fail(_:failure:retryAt:now:)``, ``acknowledgeCancel(_:now:)``, ``release(_:now:)``
+/// - Working (fenced by ``Lease``): ``completeAndClaim(_:queue:worker:limit:leaseFor:now:)`` (with ``claim(queue:worker:limit:leaseFor:now:)``,
+///   ``complete(_:now:)`` and ``complete(_:summary:now:)`` over it), ``heartbeat(_:progress:leaseFor:now:)``,
+///   ``fail(_:failure:retryAt:now:)``, ``acknowledgeCancel(_:now:)``, ``release(_:now:)``
 /// - Users: ``cancel(_:now:)``, ``retry(_:now:)``, ``job(_:)``, ``jobs(matching:page:)``
 /// - Maintenance: ``rescueExpired(limit:retryPolicy:now:)``, ``pruneFinished(before:limit:)``, ``countByState()``
 public protocol JobStore: Sendable {
@@ -19,27 +20,20 @@ public protocol JobStore: Sendable {
     /// returns `.duplicate(existing)` and inserts nothing, even under concurrent calls.
     func enqueue(_ job: NewJob, now: Date) async throws -> EnqueueResult
 
-    /// Moves up to `limit` queued jobs with `runAt ≤ now` to running, by priority, then runAt,
-    /// then creation; `attempt += 1`, `leaseOwner = worker`, `leaseExpiresAt = now + leaseFor`,
-    /// `startedAt = now`. No job is handed to two holders of a live lease.
-    func claim(worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date) async throws -> [ClaimedJob]
-
     /// Extends the lease to `now + leaseFor` and stores `progress` (if given).
     /// `.renewed(cancelRequested:)` while the lease holds, `.leaseLost` otherwise (nothing written).
     func heartbeat(_ lease: Lease, progress: JobProgress?, leaseFor: TimeInterval, now: Date) async throws -> HeartbeatResult
 
-    /// running → completed with `summary`, progress 100, `finishedAt = now`, if `lease` still
-    /// holds; false and no change otherwise.
-    func complete(_ lease: Lease, summary: JSONValue, now: Date) async throws -> Bool
-
-    /// `complete` for many jobs in one transaction (one commit); returns the ids whose lease held.
-    func complete(_ completions: [Completion], now: Date) async throws -> Set<JobID>
-
-    /// `complete(_:now:)` for `completions`, then `claim(worker:limit:leaseFor:now:)`, in one
-    /// transaction: a worker hands back its finished jobs and takes the next ones in one round
-    /// trip and one commit. A job completed here is never among those claimed.
+    /// The hot path, in one transaction (one round trip, one commit):
+    /// 1. completes each of `completions` whose lease still holds: running → completed with its
+    ///    summary, progress 100, `finishedAt = now`;
+    /// 2. moves up to `limit` queued jobs of `queue` with `runAt ≤ now` to running, by priority,
+    ///    then runAt, then creation; `attempt += 1`, `leaseOwner = worker`,
+    ///    `leaseExpiresAt = now + leaseFor`, `startedAt = now`.
+    /// No job is handed to two holders of a live lease, and a job completed here is never among
+    /// those claimed. Returns the completions whose lease held and the jobs claimed, in claim order.
     func completeAndClaim(
-        _ completions: [Completion], worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date
+        _ completions: [Completion], queue: String, worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date
     ) async throws -> CompletedAndClaimed
 
     /// Records the failure. `retryAt != nil` → queued at `retryAt` (lease cleared);
@@ -87,6 +81,28 @@ public protocol JobStore: Sendable {
     func isReady() async -> Bool
 }
 
+extension JobStore {
+    /// Claims up to `limit` jobs of `queue` (``completeAndClaim(_:queue:worker:limit:leaseFor:now:)`` with nothing to complete).
+    public func claim(
+        queue: String = NewJob.defaultQueue, worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date
+    ) async throws -> [ClaimedJob] {
+        try await completeAndClaim([], queue: queue, worker: worker, limit: limit, leaseFor: leaseFor, now: now).claimed
+    }
+
+    /// Completes each job whose lease holds, in one transaction (``completeAndClaim(_:queue:worker:limit:leaseFor:now:)``
+    /// claiming nothing); returns the ids whose lease held.
+    public func complete(_ completions: [Completion], now: Date) async throws -> Set<JobID> {
+        guard !completions.isEmpty else { return [] }
+        return try await completeAndClaim(
+            completions, queue: NewJob.defaultQueue, worker: WorkerID("none"), limit: 0, leaseFor: 0, now: now).held
+    }
+
+    /// Completes one job if its lease holds; false and no change otherwise.
+    public func complete(_ lease: Lease, summary: JSONValue, now: Date) async throws -> Bool {
+        try await complete([Completion(lease: lease, summary: summary)], now: now).contains(lease.jobID)
+    }
+}
+
 /// A job's result, to be written under its lease.
 public struct Completion: Sendable, Equatable {
     public var lease: Lease
@@ -97,7 +113,7 @@ public struct Completion: Sendable, Equatable {
     }
 }
 
-/// What ``JobStore/completeAndClaim(_:worker:limit:leaseFor:now:)`` did: the completions whose
+/// What ``JobStore/completeAndClaim(_:queue:worker:limit:leaseFor:now:)`` did: the completions whose
 /// lease held, and the jobs now leased to the worker, in claim order.
 public struct CompletedAndClaimed: Sendable {
     public var held: Set<JobID>

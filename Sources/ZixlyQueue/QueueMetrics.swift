@@ -19,6 +19,8 @@ public struct QueueMetrics: Sendable {
     private let queued: MadeOnce<String, Counter>
     /// The worker's gauges by label, made at its first report (an API process has no such series).
     private let gauges: MadeOnce<String, Gauge>
+    /// False for a pool whose load is not the process's (see `WorkerPool.Configuration.reportsLoad`).
+    private var reportsLoad = true
 
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         self.factory = factory
@@ -62,7 +64,15 @@ public struct QueueMetrics: Sendable {
         metrics.duration[end]!.recordSeconds(max(0, now.timeIntervalSince(startedAt)))
     }
 
+    /// These metrics without the worker-load gauges.
+    var withoutLoad: QueueMetrics {
+        var copy = self
+        copy.reportsLoad = false
+        return copy
+    }
+
     func workerLoad(active: Int, slots: Int) {
+        guard reportsLoad else { return }
         gauges[MetricNames.workerActiveJobs].record(active)
         gauges[MetricNames.workerSlots].record(slots)
     }

@@ -138,8 +138,8 @@ extension WorkerPool {
                 if let current = try await store.job(lease.jobID), current.state == .running, current.cancelRequested {
                     return try await acknowledgeCancel(lease, logger: logger)
                 }
-                let retryAt = isRetryable
-                    ? retryPolicy.retryAt(afterAttempt: lease.attempt, maxAttempts: job.maxAttempts, now: now) : nil
+                let policy = handlers[job.jobType]?.retryPolicy ?? retryPolicy
+                let retryAt = isRetryable ? policy.retryAt(afterAttempt: lease.attempt, maxAttempts: job.maxAttempts, now: now) : nil
                 guard try await store.fail(lease, failure: JobFailure(message: message, isRetryable: isRetryable), retryAt: retryAt, now: now) else {
                     return await lostOrCancelled(lease, logger: logger)
                 }

@@ -10,8 +10,14 @@ import ZixlyCore
 /// `gracePeriod`, then stops them and releases their leases so another worker can take them.
 public struct WorkerPool: Service {
     public struct Configuration: Sendable {
+        /// The queue whose jobs this pool claims. Default `NewJob.defaultQueue`.
+        public var queue = NewJob.defaultQueue
         /// Jobs run at once. Default 2 (`ZIXLY_WORKER_CONCURRENCY`).
         public var concurrency = 2
+        /// Whether this pool's slots and running jobs are the process's `pipeline_worker_slots`
+        /// and `pipeline_worker_active_jobs` (true for the sweep pool; the webhook pool's slots
+        /// wait on the network, and counting them would hide a saturated worker). Default true.
+        public var reportsLoad = true
         /// Lease length; renewed every third of it. Default 60 s.
         public var leaseDuration: TimeInterval = 60
         /// How often an idle slot looks for work when nothing wakes it. Default 1 s.
@@ -93,7 +99,9 @@ public struct WorkerPool: Service {
     /// statement writes the results of the jobs that ended since the last one (ADR 0018): a
     /// slot's result and its next job cost one round trip and one commit, not two.
     public func run(until shutdown: Latch) async throws {
-        logger.info("worker started", metadata: ["worker": "\(worker)", "concurrency": "\(configuration.concurrency)"])
+        logger.info("worker started", metadata: [
+            "worker": "\(worker)", "queue": "\(configuration.queue)", "concurrency": "\(configuration.concurrency)",
+        ])
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await heartbeats.run() }
             group.addTask { await ringAtWakeupsAndPolls() }
@@ -107,7 +115,8 @@ public struct WorkerPool: Service {
         let slots = max(1, configuration.concurrency)
         let slotsInUse = SlotCount()
         metrics.prepareWorker(jobTypes: handlers.keys)
-        metrics.workerLoad(active: 0, slots: slots)
+        let load = configuration.reportsLoad ? metrics : metrics.withoutLoad
+        load.workerLoad(active: 0, slots: slots)
         await withDiscardingTaskGroup { group in
             var queueLooksEmpty = false
             while !shutdown.isTriggered && !Task.isCancelled {
@@ -128,7 +137,7 @@ public struct WorkerPool: Service {
                 let claimStarted = DefaultTracerClock.now
                 do {
                     let written = try await store.completeAndClaim(
-                        finished.map(\.completion), worker: worker, limit: free, leaseFor: configuration.leaseDuration, now: clock.now())
+                        finished.map(\.completion), queue: configuration.queue, worker: worker, limit: free, leaseFor: configuration.leaseDuration, now: clock.now())
                     finished.resolve(.success(written.held))
                     claimed = written.claimed
                 } catch {
@@ -147,13 +156,13 @@ public struct WorkerPool: Service {
                     group.addTask {
                         await execute(job, claim: claim, shutdown: shutdown) {
                             slotsInUse.handlerReturned()
-                            metrics.workerLoad(active: slotsInUse.running, slots: slots)
+                            load.workerLoad(active: slotsInUse.running, slots: slots)
                         }
                         slotsInUse.recorded()
                         doorbell.ring()
                     }
                 }
-                metrics.workerLoad(active: slotsInUse.running, slots: slots)
+                load.workerLoad(active: slotsInUse.running, slots: slots)
             }
             // Jobs still running record their results on their own from now on.
             await completions.stopTaking()

@@ -30,7 +30,8 @@ extension Job {
             attemptErrors: try AttemptError.decodeHistory(jsonText: row["attempt_errors"]),
             resultSummary: try summaryText.map(JSONValue.init(jsonText:)),
             idempotencyKey: row["idempotency_key"],
-            traceParent: row["trace_parent"])
+            traceParent: row["trace_parent"],
+            queue: row["queue"])
     }
 }
 

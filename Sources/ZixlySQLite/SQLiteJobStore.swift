@@ -20,44 +20,39 @@ public struct SQLiteJobStore: JobStore {
                 return .duplicate(try Job(row: row))
             }
             let row = try Row.fetchOne(db, sql: """
-                INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts,
+                INSERT INTO jobs (id, tenant, job_type, queue, state, parameters, priority, attempt, max_attempts,
                                   run_at, created_at, idempotency_key, trace_parent)
-                VALUES (?, ?, ?, 'queued', ?, ?, 0, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, 'queued', ?, ?, 0, ?, ?, ?, ?, ?)
                 RETURNING *
                 """, arguments: [
-                    job.id.rawValue, job.tenant, job.jobType, job.parameters.jsonText(), job.priority, job.maxAttempts,
+                    job.id.rawValue, job.tenant, job.jobType, job.queue, job.parameters.jsonText(), job.priority, job.maxAttempts,
                     (job.runAt ?? now).unix, now.unix, job.idempotencyKey, job.traceParent,
                 ])!
             return .created(try Job(row: row))
         }
     }
 
-    public func claim(worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date) async throws -> [ClaimedJob] {
-        try await database.write { db in
-            try Self.claim(db, worker: worker, limit: limit, leaseFor: leaseFor, now: now)
-        }
-    }
-
     public func completeAndClaim(
-        _ completions: [Completion], worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date
+        _ completions: [Completion], queue: String, worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date
     ) async throws -> CompletedAndClaimed {
         try await database.write { db in
             let held = try Self.complete(db, completions, now: now)
-            return CompletedAndClaimed(held: held, claimed: try Self.claim(db, worker: worker, limit: limit, leaseFor: leaseFor, now: now))
+            return CompletedAndClaimed(
+                held: held, claimed: try Self.claim(db, queue: queue, worker: worker, limit: limit, leaseFor: leaseFor, now: now))
         }
     }
 
-    static func claim(_ db: Database, worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date) throws -> [ClaimedJob] {
+    static func claim(_ db: Database, queue: String, worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date) throws -> [ClaimedJob] {
         guard limit > 0 else { return [] }
         let rows = try Row.fetchAll(db, sql: """
             UPDATE jobs
             SET state = 'running', attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?,
                 started_at = ?, cancel_requested = 0, progress_percent = 0, progress_message = NULL
             WHERE id IN (
-                SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ?
+                SELECT id FROM jobs WHERE state = 'queued' AND queue = ? AND run_at <= ?
                 ORDER BY priority, run_at, created_at, id LIMIT ?)
             RETURNING *
-            """, arguments: [worker.rawValue, now.unix + leaseFor, now.unix, now.unix, limit])
+            """, arguments: [worker.rawValue, now.unix + leaseFor, now.unix, queue, now.unix, limit])
         return try rows.map(Job.init(row:)).leased(to: worker)
     }
 
@@ -78,25 +73,14 @@ public struct SQLiteJobStore: JobStore {
         }
     }
 
-    static let completeSQL = """
-        UPDATE jobs
-        SET state = 'completed', finished_at = ?, result_summary = ?, progress_percent = 100,
-            lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
-        WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
-        """
-
-    public func complete(_ lease: Lease, summary: JSONValue, now: Date) async throws -> Bool {
-        try await finish(lease, sql: Self.completeSQL, [now.unix, summary.jsonText()])
-    }
-
-    public func complete(_ completions: [Completion], now: Date) async throws -> Set<JobID> {
-        guard !completions.isEmpty else { return [] }
-        return try await database.write { db in try Self.complete(db, completions, now: now) }
-    }
-
     static func complete(_ db: Database, _ completions: [Completion], now: Date) throws -> Set<JobID> {
         guard !completions.isEmpty else { return [] }
-        let statement = try db.makeStatement(sql: completeSQL)
+        let statement = try db.makeStatement(sql: """
+            UPDATE jobs
+            SET state = 'completed', finished_at = ?, result_summary = ?, progress_percent = 100,
+                lease_owner = NULL, lease_expires_at = NULL, error_message = NULL
+            WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
+            """)
         var held: Set<JobID> = []
         for completion in completions {
             let lease = completion.lease

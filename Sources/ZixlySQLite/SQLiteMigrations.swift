@@ -207,7 +207,64 @@ enum SQLiteMigrations {
         CREATE INDEX trading_sweep_results_by_avg_trade_duration ON trading_sweep_results (sweep_run_id, avg_trade_duration, fast_period, slow_period);
         CREATE INDEX trading_sweep_results_by_slow_period ON trading_sweep_results (sweep_run_id, slow_period, fast_period);
         """),
+        // Named queues, and outbound webhook deliveries as jobs on the one queue table (ADR 0020):
+        // a delivery row queues a `webhook.deliver` job in the `webhooks` queue in the same
+        // transaction, and a job's final transition writes its event and deliveries in its own.
+        // Pending deliveries and events not yet fanned out are carried over.
+        ("0009_queues_and_delivery_jobs", """
+        ALTER TABLE jobs ADD COLUMN queue TEXT NOT NULL DEFAULT 'default';
+        DROP INDEX jobs_claimable;
+        CREATE INDEX jobs_claimable ON jobs (queue, priority, run_at, created_at, id) WHERE state = 'queued';
+
+        INSERT INTO jobs (id, tenant, job_type, queue, state, parameters, priority, attempt, max_attempts, run_at, created_at)
+        SELECT \(uuidSQL), tenant, 'webhook.deliver', 'webhooks', 'queued', json_object('delivery_id', id), 0, 0,
+               \(deliveryMaxAttempts), next_attempt_at, created_at
+        FROM webhook_deliveries WHERE status = 'pending';
+
+        CREATE TRIGGER webhook_deliveries_job AFTER INSERT ON webhook_deliveries
+        BEGIN
+            INSERT INTO jobs (id, tenant, job_type, queue, state, parameters, priority, attempt, max_attempts, run_at, created_at)
+            VALUES (\(uuidSQL), NEW.tenant, 'webhook.deliver', 'webhooks', 'queued', json_object('delivery_id', NEW.id), 0, 0,
+                    \(deliveryMaxAttempts), NEW.next_attempt_at, NEW.created_at);
+        END;
+
+        INSERT INTO webhook_deliveries (id, event_id, endpoint_id, tenant, event_type, payload, status, attempts,
+                                        next_attempt_at, created_at, updated_at)
+        SELECT 'dlv_' || lower(hex(randomblob(16))), ev.id, e.id, ev.tenant, ev.event_type, '', 'pending', 0,
+               ev.occurred_at, ev.occurred_at, ev.occurred_at
+        FROM job_events ev JOIN webhook_endpoints e
+          ON e.tenant = ev.tenant AND e.deleted_at IS NULL AND instr(',' || e.events || ',', ',' || ev.event_type || ',') > 0
+        WHERE ev.dispatched_at IS NULL;
+        UPDATE job_events SET dispatched_at = occurred_at WHERE dispatched_at IS NULL;
+        DROP INDEX job_events_undispatched;
+
+        DROP TRIGGER jobs_final_event;
+        CREATE TRIGGER jobs_final_event AFTER UPDATE OF state ON jobs
+        WHEN NEW.state IN ('completed', 'failed', 'cancelled') AND OLD.state <> NEW.state AND NEW.queue <> 'webhooks'
+            AND EXISTS (SELECT 1 FROM webhook_endpoints WHERE tenant = NEW.tenant AND deleted_at IS NULL
+                        AND instr(',' || events || ',', ',job.' || NEW.state || ',') > 0)
+        BEGIN
+            INSERT INTO job_events (id, job_id, tenant, event_type, occurred_at, dispatched_at)
+            VALUES ('msg_' || lower(hex(randomblob(16))), NEW.id, NEW.tenant, 'job.' || NEW.state, NEW.finished_at, NEW.finished_at);
+            INSERT INTO webhook_deliveries (id, event_id, endpoint_id, tenant, event_type, payload, status, attempts,
+                                            next_attempt_at, created_at, updated_at)
+            SELECT 'dlv_' || lower(hex(randomblob(16))), (SELECT id FROM job_events WHERE job_id = NEW.id ORDER BY rowid DESC LIMIT 1),
+                   e.id, NEW.tenant, 'job.' || NEW.state, '', 'pending', 0, NEW.finished_at, NEW.finished_at, NEW.finished_at
+            FROM webhook_endpoints e
+            WHERE e.tenant = NEW.tenant AND e.deleted_at IS NULL AND instr(',' || e.events || ',', ',job.' || NEW.state || ',') > 0;
+        END;
+        """),
     ]
+
+    /// A random version-4 UUID, lower case, as `JobID.random()` makes them.
+    static let uuidSQL = """
+        lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || \
+        substr('89ab', 1 + abs(random()) % 4, 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))
+        """
+
+    /// Attempts a delivery job may take: its handler's retry schedule ends it first (at most
+    /// `ZIXLY_WEBHOOK_RETRY_SCHEDULE`'s 24 delays + 1); this bounds retries after lost leases.
+    static let deliveryMaxAttempts = 50
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

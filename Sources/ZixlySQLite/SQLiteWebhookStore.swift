@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import ZixlyCore
 
-/// Outbound webhook endpoints, the job-event outbox and deliveries in the embedded database.
+/// Outbound webhook endpoints, the job-event outbox and deliveries in the embedded database. The
+/// database makes events, deliveries and their `webhook.deliver` jobs (migration 0009's triggers).
 public struct SQLiteWebhookStore: WebhookStore {
     let database: SQLiteDatabase
 
@@ -47,43 +48,23 @@ public struct SQLiteWebhookStore: WebhookStore {
         }
     }
 
-    public func undispatchedEvents(limit: Int) async throws -> [JobEvent] {
+    public func dueDelivery(id: String) async throws -> DueDelivery? {
         try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM job_events WHERE dispatched_at IS NULL ORDER BY occurred_at, id LIMIT ?
-                """, arguments: [limit]).compactMap(JobEvent.init(row:))
+            try Row.fetchOne(db, sql: """
+                SELECT d.*, ev.job_id AS event_job_id, ev.occurred_at AS event_occurred_at,
+                       e.url AS endpoint_url, e.secret AS endpoint_secret, e.deleted_at AS endpoint_deleted_at
+                FROM webhook_deliveries d
+                JOIN job_events ev ON ev.id = d.event_id
+                JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                WHERE d.id = ?
+                """, arguments: [id]).flatMap(DueDelivery.init(row:))
         }
     }
 
-    public func dispatch(_ event: JobEvent, payload: String, now: Date) async throws -> Int? {
+    public func settlePayload(_ payload: String, deliveryID: String) async throws -> String {
         try await database.write { db in
-            try db.execute(sql: "UPDATE job_events SET dispatched_at = ? WHERE id = ? AND dispatched_at IS NULL", arguments: [now.unix, event.id])
-            guard db.changesCount == 1 else { return nil }
-            try db.execute(sql: """
-                INSERT INTO webhook_deliveries (id, event_id, endpoint_id, tenant, event_type, payload, status, attempts,
-                                                next_attempt_at, created_at, updated_at)
-                SELECT 'dlv_' || lower(hex(randomblob(16))), ?, id, tenant, ?, ?, 'pending', 0, ?, ?, ?
-                FROM webhook_endpoints
-                WHERE tenant = ? AND deleted_at IS NULL AND (',' || events || ',') LIKE ('%,' || ? || ',%')
-                """, arguments: [
-                    event.id, event.type.rawValue, payload, now.unix, now.unix, now.unix, event.tenant, event.type.rawValue,
-                ])
-            return db.changesCount
-        }
-    }
-
-    public func claimDueDeliveries(limit: Int, now: Date, lockUntil: Date) async throws -> [DueDelivery] {
-        try await database.write { db in
-            let due = try Row.fetchAll(db, sql: """
-                SELECT d.*, e.url AS endpoint_url, e.secret AS endpoint_secret, e.deleted_at AS endpoint_deleted_at
-                FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                WHERE d.status = 'pending' AND d.next_attempt_at <= ?
-                ORDER BY d.next_attempt_at, d.id LIMIT ?
-                """, arguments: [now.unix, limit]).compactMap(DueDelivery.init(row:))
-            for item in due {
-                try db.execute(sql: "UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?", arguments: [lockUntil.unix, item.delivery.id])
-            }
-            return due
+            try db.execute(sql: "UPDATE webhook_deliveries SET payload = ? WHERE id = ? AND payload = ''", arguments: [payload, deliveryID])
+            return try String.fetchOne(db, sql: "SELECT payload FROM webhook_deliveries WHERE id = ?", arguments: [deliveryID]) ?? payload
         }
     }
 
@@ -153,13 +134,6 @@ extension WebhookEndpoint {
     }
 }
 
-extension JobEvent {
-    init?(row: Row) {
-        guard let type = WebhookEventType(rawValue: row["event_type"]) else { return nil }
-        self.init(id: row["id"], jobID: JobID(rawValue: row["job_id"]), tenant: row["tenant"], type: type, occurredAt: Date(unix: row["occurred_at"]))
-    }
-}
-
 extension WebhookDelivery {
     init?(row: Row) {
         guard let type = WebhookEventType(rawValue: row["event_type"]), let status = WebhookDeliveryStatus(rawValue: row["status"]) else {
@@ -177,8 +151,11 @@ extension WebhookDelivery {
 extension DueDelivery {
     init?(row: Row) {
         guard let delivery = WebhookDelivery(row: row) else { return nil }
+        let event = JobEvent(
+            id: delivery.eventID, jobID: JobID(rawValue: row["event_job_id"]), tenant: delivery.tenant, type: delivery.eventType,
+            occurredAt: Date(unix: row["event_occurred_at"]))
         self.init(
-            delivery: delivery, url: row["endpoint_url"], secret: row["endpoint_secret"],
+            delivery: delivery, event: event, url: row["endpoint_url"], secret: row["endpoint_secret"],
             endpointDeleted: (row["endpoint_deleted_at"] as Double?) != nil)
     }
 }

@@ -58,4 +58,20 @@ struct ClaimTests {
         #expect(try await h.store.claim(worker: Harness.otherWorker, limit: 10, leaseFor: 60, now: h.clock.now()).isEmpty)
         #expect(try await h.store.job(other.job.id)?.leaseOwner == WorkerID("factory"))
     }
+
+    @Test("a claim takes only its queue's jobs; each queue keeps its own order", arguments: StoreKind.allCases)
+    func queues(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let standard = try await h.factory.queued()
+        var urgent = JobFactory.newJob(priority: -5)
+        urgent.queue = "mail"
+        let mail = try await h.factory.queued(urgent)
+        #expect(mail.queue == "mail" && standard.queue == NewJob.defaultQueue)
+        let fromDefault = try await h.store.claim(worker: Harness.worker, limit: 10, leaseFor: 60, now: h.clock.now())
+        #expect(fromDefault.map(\.job.id) == [standard.id], "the other queue's more urgent job is not this queue's")
+        #expect(try await h.store.claim(queue: "nobody", worker: Harness.worker, limit: 10, leaseFor: 60, now: h.clock.now()).isEmpty)
+        let fromMail = try await h.store.claim(queue: "mail", worker: Harness.otherWorker, limit: 10, leaseFor: 60, now: h.clock.now())
+        #expect(fromMail.map(\.job.id) == [mail.id] && fromMail.first?.job.queue == "mail")
+        #expect(try await h.store.job(mail.id)?.queue == "mail")
+    }
 }

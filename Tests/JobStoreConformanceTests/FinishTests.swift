@@ -57,7 +57,7 @@ struct FinishTests {
         h.clock.advance(by: 2)
         let both = try await h.store.completeAndClaim(
             [Completion(lease: done.lease, summary: ["n": 1]), Completion(lease: staleLease, summary: ["n": 2])],
-            worker: Harness.worker, limit: 2, leaseFor: 30, now: h.clock.now())
+            queue: NewJob.defaultQueue, worker: Harness.worker, limit: 2, leaseFor: 30, now: h.clock.now())
         #expect(both.held == [done.job.id])
         #expect(both.claimed.map(\.job.id) == [first.id, second.id])
         for claimed in both.claimed {
@@ -69,12 +69,12 @@ struct FinishTests {
         #expect(try await h.store.job(stale.job.id)?.state == .running, "a stale lease writes nothing")
         #expect(try await h.store.job(third.id)?.state == .queued, "no more than the limit is claimed")
 
-        let nothing = try await h.store.completeAndClaim([], worker: Harness.worker, limit: 0, leaseFor: 30, now: h.clock.now())
+        let nothing = try await h.store.completeAndClaim([], queue: NewJob.defaultQueue, worker: Harness.worker, limit: 0, leaseFor: 30, now: h.clock.now())
         #expect(nothing.held.isEmpty && nothing.claimed.isEmpty)
-        let claimOnly = try await h.store.completeAndClaim([], worker: Harness.otherWorker, limit: 5, leaseFor: 30, now: h.clock.now())
+        let claimOnly = try await h.store.completeAndClaim([], queue: NewJob.defaultQueue, worker: Harness.otherWorker, limit: 5, leaseFor: 30, now: h.clock.now())
         #expect(claimOnly.held.isEmpty && claimOnly.claimed.map(\.job.id) == [third.id])
         let completeOnly = try await h.store.completeAndClaim(
-            both.claimed.map { Completion(lease: $0.lease, summary: [:]) }, worker: Harness.worker, limit: 5, leaseFor: 30, now: h.clock.now())
+            both.claimed.map { Completion(lease: $0.lease, summary: [:]) }, queue: NewJob.defaultQueue, worker: Harness.worker, limit: 5, leaseFor: 30, now: h.clock.now())
         #expect(completeOnly.held == [first.id, second.id] && completeOnly.claimed.isEmpty)
     }
 

@@ -4,8 +4,11 @@ import ZixlyCore
 import ZixlyQueue
 import ZixlyTesting
 
-@Suite("WebhookStore: event outbox, endpoints, deliveries")
+@Suite("WebhookStore: endpoints, the event outbox, deliveries as jobs")
 struct WebhookStoreTests {
+    static let deliverType = "webhook.deliver"
+    static let deliveryQueue = "webhooks"
+
     static func endpoint(
         _ h: Harness, url: String = "https://example.test/hook", events: Set<WebhookEventType> = Set(WebhookEventType.allCases),
         tenant: String = NewJob.defaultTenant
@@ -18,24 +21,38 @@ struct WebhookStoreTests {
         return endpoint
     }
 
-    /// Completes a job and fans its event out with `payload`; returns the event.
-    @discardableResult
-    static func completedAndDispatched(_ h: Harness, payload: String) async throws -> JobEvent {
-        let running = try await h.factory.running()
-        #expect(try await h.store.complete(running.lease, summary: [:], now: h.clock.now()))
-        let event = try #require(try await h.stores.webhooks.undispatchedEvents(limit: 1).first)
-        _ = try await h.stores.webhooks.dispatch(event, payload: payload, now: h.clock.now())
-        return event
+    /// Every delivery job waiting in the webhooks queue, claimed (so each is seen once).
+    static func claimDeliveryJobs(_ h: Harness) async throws -> [ClaimedJob] {
+        try await h.store.claim(queue: deliveryQueue, worker: Harness.worker, limit: 100, leaseFor: 60, now: h.clock.now())
     }
 
-    @Test("every final transition, and only a final one, writes one event in its transaction (when the tenant has an endpoint)", arguments: StoreKind.allCases)
+    /// The deliveries the claimed jobs send, read as their handler reads them.
+    static func due(_ h: Harness, _ jobs: [ClaimedJob]) async throws -> [DueDelivery] {
+        var due: [DueDelivery] = []
+        for job in jobs {
+            #expect(job.job.jobType == deliverType && job.job.queue == deliveryQueue && job.job.tenant == NewJob.defaultTenant)
+            let id = try #require(job.job.parameters["delivery_id"]?.stringValue)
+            due.append(try #require(try await h.stores.webhooks.dueDelivery(id: id)))
+        }
+        return due.sorted { $0.event.occurredAt < $1.event.occurredAt }
+    }
+
+    /// Completes a job for an endpoint subscribed to everything; returns its delivery's job.
+    static func completedAndQueued(_ h: Harness) async throws -> (endpoint: WebhookEndpoint, job: ClaimedJob, due: DueDelivery) {
+        let endpoint = try await endpoint(h)
+        let running = try await h.factory.running()
+        #expect(try await h.store.complete(running.lease, summary: [:], now: h.clock.now()))
+        let job = try #require(try await claimDeliveryJobs(h).first)
+        return (endpoint, job, try #require(try await due(h, [job]).first))
+    }
+
+    @Test("every final transition, and only a final one, queues one delivery job per subscribed endpoint in its transaction", arguments: StoreKind.allCases)
     func outbox(kind: StoreKind) async throws {
         let h = try await Harness(kind)
-        let events = h.stores.webhooks
         let unsubscribed = try await h.factory.running()
         #expect(try await h.store.complete(unsubscribed.lease, summary: [:], now: h.clock.now()))
-        #expect(try await events.undispatchedEvents(limit: 10).isEmpty, "no endpoint, no event")
-        _ = try await Self.endpoint(h)
+        #expect(try await Self.claimDeliveryJobs(h).isEmpty, "no endpoint, no delivery")
+        let endpoint = try await Self.endpoint(h)
         _ = try await Self.endpoint(h, tenant: "someone-else")
 
         let completed = try await h.factory.running()
@@ -43,8 +60,6 @@ struct WebhookStoreTests {
         #expect(try await h.store.complete(completed.lease, summary: [:], now: h.clock.now()))
         let retried = try await h.factory.running(JobFactory.newJob(maxAttempts: 2))
         #expect(try await h.store.fail(retried.lease, failure: JobFailure(message: "again"), retryAt: h.clock.now().addingTimeInterval(3600), now: h.clock.now()))
-        #expect(try await events.undispatchedEvents(limit: 10).map(\.jobID) == [completed.job.id])
-
         let failed = try await h.factory.running()
         h.clock.advance(by: 1)
         #expect(try await h.store.fail(failed.lease, failure: JobFailure(message: "final"), retryAt: nil, now: h.clock.now()))
@@ -52,16 +67,24 @@ struct WebhookStoreTests {
         h.clock.advance(by: 1)
         _ = try await h.store.cancel(queued.id, now: h.clock.now())
 
-        let written = try await events.undispatchedEvents(limit: 10)
-        #expect(written.map(\.type) == [.jobCompleted, .jobFailed, .jobCancelled])
-        #expect(written.map(\.jobID) == [completed.job.id, failed.job.id, queued.id])
+        let jobs = try await Self.claimDeliveryJobs(h)
+        #expect(try await h.store.claim(worker: Harness.worker, limit: 10, leaseFor: 60, now: h.clock.now()).isEmpty, "the default queue has none")
+        let due = try await Self.due(h, jobs)
+        #expect(due.map(\.event.type) == [.jobCompleted, .jobFailed, .jobCancelled])
+        #expect(due.map(\.event.jobID) == [completed.job.id, failed.job.id, queued.id])
         let finished = try #require(try await h.store.job(completed.job.id)?.finishedAt)
-        #expect(written[0].occurredAt == finished && written[0].tenant == NewJob.defaultTenant)
-        #expect(written.allSatisfy { $0.id.hasPrefix("msg_") } && Set(written.map(\.id)).count == 3)
+        #expect(due[0].event.occurredAt == finished && due[0].event.tenant == NewJob.defaultTenant)
+        #expect(due.allSatisfy { $0.event.id.hasPrefix("msg_") && $0.delivery.id.hasPrefix("dlv_") })
+        #expect(Set(due.map(\.event.id)).count == 3)
+        #expect(due.allSatisfy {
+            $0.delivery.status == .pending && $0.delivery.attempts == 0 && $0.delivery.payload.isEmpty && $0.delivery.endpointID == endpoint.id
+                && $0.url == endpoint.url && $0.secret == endpoint.secret && !$0.endpointDeleted
+        })
+        #expect(jobs.allSatisfy { JobID(validating: $0.job.id.rawValue) != nil }, "delivery jobs have job ids the API accepts")
     }
 
-    @Test("dispatch fans out to the tenant's live subscribed endpoints, exactly once", arguments: StoreKind.allCases)
-    func dispatch(kind: StoreKind) async throws {
+    @Test("a job fans out to the tenant's live endpoints subscribed to its event; a delivery job's own end writes nothing", arguments: StoreKind.allCases)
+    func fanOut(kind: StoreKind) async throws {
         let h = try await Harness(kind)
         let store = h.stores.webhooks
         let all = try await Self.endpoint(h)
@@ -74,56 +97,53 @@ struct WebhookStoreTests {
 
         let running = try await h.factory.running()
         #expect(try await h.store.complete(running.lease, summary: [:], now: h.clock.now()))
-        let event = try #require(try await store.undispatchedEvents(limit: 10).first)
-        #expect(try await store.dispatch(event, payload: #"{"type":"job.completed"}"#, now: h.clock.now()) == 1)
-        #expect(try await store.dispatch(event, payload: "{}", now: h.clock.now()) == nil)
-        #expect(try await store.undispatchedEvents(limit: 10).isEmpty)
+        let jobs = try await Self.claimDeliveryJobs(h)
+        #expect(jobs.count == 1)
+        #expect(try await Self.due(h, jobs).map(\.delivery.endpointID) == [all.id])
+        #expect(try await store.deliveries(endpointID: failuresOnly.id, tenant: all.tenant, limit: 10, offset: 0).isEmpty)
 
-        let made = try await store.deliveries(endpointID: all.id, tenant: all.tenant, limit: 10, offset: 0)
-        #expect(made.count == 1)
-        #expect(made.first?.eventID == event.id && made.first?.status == .pending && made.first?.attempts == 0)
-        #expect(made.first?.payload == #"{"type":"job.completed"}"# && made.first?.id.hasPrefix("dlv_") == true)
+        // The delivery job failing for good announces nothing (no delivery of a delivery).
+        let lease = try #require(jobs.first).lease
+        #expect(try await h.store.fail(lease, failure: JobFailure(message: "HTTP 500", isRetryable: false), retryAt: nil, now: h.clock.now()))
+        #expect(try await Self.claimDeliveryJobs(h).isEmpty)
         #expect(try await store.deliveries(endpointID: failuresOnly.id, tenant: all.tenant, limit: 10, offset: 0).isEmpty)
     }
 
-    @Test("claimed deliveries stay locked; attempts move them to retry, success or failure", arguments: StoreKind.allCases)
+    @Test("attempts move a delivery to retry, success or failure; the first body settled is every attempt's", arguments: StoreKind.allCases)
     func attempts(kind: StoreKind) async throws {
         let h = try await Harness(kind)
         let store = h.stores.webhooks
-        let endpoint = try await Self.endpoint(h)
-        try await Self.completedAndDispatched(h, payload: "{}")
+        let (endpoint, _, due) = try await Self.completedAndQueued(h)
+        let id = due.delivery.id
 
-        let due = try await store.claimDueDeliveries(limit: 10, now: h.clock.now(), lockUntil: h.clock.now().addingTimeInterval(60))
-        let claimed = try #require(due.first)
-        #expect(due.count == 1 && claimed.url == endpoint.url && claimed.secret == endpoint.secret && !claimed.endpointDeleted)
-        #expect(try await store.claimDueDeliveries(limit: 10, now: h.clock.now(), lockUntil: h.clock.now()).isEmpty)
-
+        #expect(try await store.settlePayload(#"{"first":1}"#, deliveryID: id) == #"{"first":1}"#)
+        #expect(try await store.settlePayload(#"{"second":2}"#, deliveryID: id) == #"{"first":1}"#)
         let first = WebhookDeliveryAttempt(
             number: 1, attemptedAt: h.clock.now(), durationSeconds: 0.25, statusCode: 500, error: "HTTP 500", responseBody: "oops")
-        try await store.record(first, deliveryID: claimed.delivery.id, outcome: .retry(at: h.clock.now().addingTimeInterval(5)), now: h.clock.now())
-        h.clock.advance(by: 4)
-        #expect(try await store.claimDueDeliveries(limit: 10, now: h.clock.now(), lockUntil: h.clock.now().addingTimeInterval(60)).isEmpty)
-        h.clock.advance(by: 1)
-        let again = try #require(try await store.claimDueDeliveries(limit: 10, now: h.clock.now(), lockUntil: h.clock.now().addingTimeInterval(60)).first)
+        let retryAt = h.clock.now().addingTimeInterval(5)
+        try await store.record(first, deliveryID: id, outcome: .retry(at: retryAt), now: h.clock.now())
+        let again = try #require(try await store.dueDelivery(id: id))
         #expect(again.delivery.attempts == 1 && again.delivery.lastStatusCode == 500 && again.delivery.lastError == "HTTP 500")
+        #expect(again.delivery.status == .pending && again.delivery.nextAttemptAt == retryAt && again.delivery.payload == #"{"first":1}"#)
+        h.clock.advance(by: 5)
         let second = WebhookDeliveryAttempt(
             number: 2, attemptedAt: h.clock.now(), durationSeconds: 0.1, statusCode: 204, error: nil, responseBody: "")
-        try await store.record(second, deliveryID: again.delivery.id, outcome: .succeeded, now: h.clock.now())
+        try await store.record(second, deliveryID: id, outcome: .succeeded, now: h.clock.now())
 
-        let found = try #require(try await store.delivery(id: claimed.delivery.id, tenant: endpoint.tenant))
+        let found = try #require(try await store.delivery(id: id, tenant: endpoint.tenant))
         #expect(found.delivery.status == .succeeded && found.delivery.attempts == 2 && found.delivery.nextAttemptAt == nil)
         #expect(found.attempts == [first, second])
-        #expect(try await store.delivery(id: claimed.delivery.id, tenant: "someone-else") == nil)
-        #expect(try await store.claimDueDeliveries(limit: 10, now: h.clock.now().addingTimeInterval(3600), lockUntil: h.clock.now()).isEmpty)
+        #expect(try await store.delivery(id: id, tenant: "someone-else") == nil)
+        #expect(try await store.dueDelivery(id: "dlv_unknown") == nil)
     }
 
-    @Test("replay sends the same event again as a new delivery; a deleted endpoint gets none", arguments: StoreKind.allCases)
+    @Test("replay queues the same event again as a new delivery with its job; a deleted endpoint gets none", arguments: StoreKind.allCases)
     func replay(kind: StoreKind) async throws {
         let h = try await Harness(kind)
         let store = h.stores.webhooks
-        let endpoint = try await Self.endpoint(h)
-        try await Self.completedAndDispatched(h, payload: #"{"a":1}"#)
-        let original = try #require(try await store.deliveries(endpointID: endpoint.id, tenant: endpoint.tenant, limit: 1, offset: 0).first)
+        let (endpoint, _, due) = try await Self.completedAndQueued(h)
+        let original = due.delivery
+        _ = try await store.settlePayload(#"{"a":1}"#, deliveryID: original.id)
         try await store.record(
             WebhookDeliveryAttempt(number: 1, attemptedAt: h.clock.now(), durationSeconds: 0, statusCode: nil, error: "refused", responseBody: nil),
             deliveryID: original.id, outcome: .failed, now: h.clock.now())
@@ -133,12 +153,14 @@ struct WebhookStoreTests {
         #expect(replayed.id != original.id && replayed.replayOf == original.id && replayed.eventID == original.eventID)
         #expect(replayed.payload == #"{"a":1}"# && replayed.status == .pending && replayed.attempts == 0)
         #expect(try await store.deliveries(endpointID: endpoint.id, tenant: endpoint.tenant, limit: 10, offset: 0).map(\.id) == [replayed.id, original.id])
+        let replayJob = try #require(try await Self.claimDeliveryJobs(h).first)
+        #expect(replayJob.job.parameters["delivery_id"]?.stringValue == replayed.id)
         #expect(try await store.replay(deliveryID: original.id, tenant: "someone-else", now: h.clock.now()) == nil)
 
         #expect(try await store.deleteEndpoint(id: endpoint.id, tenant: endpoint.tenant, now: h.clock.now()))
         #expect(try await !store.deleteEndpoint(id: endpoint.id, tenant: endpoint.tenant, now: h.clock.now()))
         #expect(try await store.replay(deliveryID: original.id, tenant: endpoint.tenant, now: h.clock.now()) == nil)
-        let orphan = try #require(try await store.claimDueDeliveries(limit: 10, now: h.clock.now(), lockUntil: h.clock.now().addingTimeInterval(60)).first)
-        #expect(orphan.delivery.id == replayed.id && orphan.endpointDeleted)
+        #expect(try await Self.claimDeliveryJobs(h).isEmpty)
+        #expect(try await store.dueDelivery(id: replayed.id)?.endpointDeleted == true)
     }
 }

@@ -56,17 +56,18 @@ struct WebhookEndpointAPITests {
             let job = try await client.post("/api/pipelines", PipelineAPITests.createBody, headers: TestApp.bearer(json: true))
             let jobID = try #require(job.json["job"]?["id"]?.stringValue)
             #expect(try await client.execute(uri: "/api/pipelines/\(jobID)", method: .delete, headers: TestApp.bearer()).status == .ok)
-            // The sender runs in workers; here the test fans the event out the way it would.
-            let event = try #require(try await app.stores.webhooks.undispatchedEvents(limit: 10).first)
-            #expect(event.type == .jobCancelled && event.jobID.rawValue == jobID)
-            _ = try await app.stores.webhooks.dispatch(event, payload: #"{"type":"job.cancelled"}"#, now: Date())
-
+            // The cancel queued the delivery and its job; this API-only app runs no worker to send it.
             let log = try await client.get("/api/webhook-endpoints/\(endpointID)/deliveries")
             let delivery = try #require(log.json["deliveries"]?.arrayValue?.first)
-            #expect(delivery["event_type"] == "job.cancelled" && delivery["status"] == "pending" && delivery["event_id"]?.stringValue == event.id)
+            #expect(delivery["event_type"] == "job.cancelled" && delivery["status"] == "pending" && delivery["event_id"]?.stringValue?.hasPrefix("msg_") == true)
             let deliveryID = try #require(delivery["id"]?.stringValue)
+            let due = try #require(try await app.stores.webhooks.dueDelivery(id: deliveryID))
+            #expect(due.event.type == .jobCancelled && due.event.jobID.rawValue == jobID)
             let detail = try await client.get("/api/webhook-endpoints/\(endpointID)/deliveries/\(deliveryID)")
-            #expect(detail.json["payload"]?["type"] == "job.cancelled" && detail.json["attempt_log"] == [])
+            #expect(detail.json["payload"] == .null && detail.json["attempt_log"] == [], "no body before the first attempt")
+            _ = try await app.stores.webhooks.settlePayload(#"{"type":"job.cancelled"}"#, deliveryID: deliveryID)
+            let built = try await client.get("/api/webhook-endpoints/\(endpointID)/deliveries/\(deliveryID)")
+            #expect(built.json["payload"]?["type"] == "job.cancelled")
 
             let replay = try await client.post("/api/webhook-endpoints/\(endpointID)/deliveries/\(deliveryID)/replay", "", headers: TestApp.bearer())
             #expect(replay.status == .accepted && replay.json["delivery"]?["replay_of"]?.stringValue == deliveryID)

@@ -10,7 +10,7 @@ import ZixlyTesting
 /// index of running jobs, walking every entry left since the last vacuum.
 @Suite("PostgreSQL plans of the queue's statements")
 struct PostgresPlanTests {
-    @Test("lease checks go through the primary key and claims through the claim index, alone or together")
+    @Test("lease checks go through the primary key and claims through the claim index")
     func plans() async throws {
         let database = try await PostgresTestServer.freshDatabase()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -25,21 +25,24 @@ struct PostgresPlanTests {
                 try await connection.query("ANALYZE jobs", logger: database.logger)
                 try await connection.query("SET plan_cache_mode = force_generic_plan", logger: database.logger)
                 let statements: [(String, String, String, String)] = [
-                    ("complete", "text[], text[], int8[], text[], timestamptz", JobStatements.Complete.sql, "'{a}', '{w}', '{1}', '{\"{}\"}', now()"),
                     ("heartbeat", "timestamptz, int8, bool, text, text, text, int8", JobStatements.Heartbeat.sql, "now(), NULL, false, NULL, 'a', 'w', 1"),
-                    ("claim", "text, timestamptz, timestamptz, int8", JobStatements.Claim.sql, "'w', now(), now(), 8"),
                 ]
                 var plans: [String: String] = [:]
-                // Last, the query of `zixly_complete_and_claim_v1`, under the settings the function
-                // itself carries (read back from the catalog).
+                // Last, the query of `zixly_complete_and_claim_v2`, under the settings the function
+                // itself carries (both read back from the catalog).
                 var settings: [String] = []
                 let configuration = try await connection.query(
-                    "SELECT unnest(proconfig) FROM pg_proc WHERE proname = 'zixly_complete_and_claim_v1'", logger: database.logger)
+                    "SELECT unnest(proconfig) FROM pg_proc WHERE proname = 'zixly_complete_and_claim_v2'", logger: database.logger)
                 for try await setting in configuration.decode(String.self) { settings.append(setting) }
                 #expect(settings.contains("plan_cache_mode=force_generic_plan"), "\(settings)")
+                var source = ""
+                let body = try await connection.query(
+                    "SELECT prosrc FROM pg_proc WHERE proname = 'zixly_complete_and_claim_v2'", logger: database.logger)
+                for try await text in body.decode(String.self) { source = text }
+                let query = try #require(source.components(separatedBy: "RETURN QUERY").last?.components(separatedBy: ";").first)
                 let functionQuery = (
-                    "complete_and_claim", "text[], text[], int8[], text[], timestamptz, text, timestamptz, int8",
-                    PostgresMigrations.completeAndClaimQuery, "'{a}', '{w}', '{1}', '{\"{}\"}', now(), 'w', now(), 8")
+                    "complete_and_claim", "text[], text[], int8[], text[], timestamptz, text, timestamptz, int8, text",
+                    query, "'{a}', '{w}', '{1}', '{\"{}\"}', now(), 'w', now(), 8, 'default'")
                 for (index, (name, types, sql, arguments)) in (statements + [functionQuery]).enumerated() {
                     if index == statements.count {
                         for setting in settings {
@@ -55,12 +58,8 @@ struct PostgresPlanTests {
                 }
                 return plans
             }
-            for name in ["complete", "heartbeat"] {
-                let plan = try #require(plans[name])
-                #expect(plan.contains("jobs_pkey") && !plan.contains("jobs_lease_expiry"), "\(name):\n\(plan)")
-            }
-            let claim = try #require(plans["claim"])
-            #expect(claim.contains("jobs_claimable"), "\(claim)")
+            let heartbeat = try #require(plans["heartbeat"])
+            #expect(heartbeat.contains("jobs_pkey") && !heartbeat.contains("jobs_lease_expiry"), "\(heartbeat)")
             let both = try #require(plans["complete_and_claim"])
             #expect(both.contains("Index Scan using jobs_pkey on jobs") && both.contains("jobs_claimable"), "\(both)")
             #expect(!both.contains("jobs_lease_expiry") && !both.contains("Seq Scan") && !both.contains("Sort"), "\(both)")

@@ -31,7 +31,7 @@ public struct JobFactory: Sendable {
         _ job: NewJob = JobFactory.newJob(), worker: WorkerID = WorkerID("factory"), leaseFor: TimeInterval = 60
     ) async throws -> ClaimedJob {
         let queued = try await self.queued(job)
-        let claimed = try await store.claim(worker: worker, limit: 1, leaseFor: leaseFor, now: clock.now())
+        let claimed = try await store.claim(queue: job.queue, worker: worker, limit: 1, leaseFor: leaseFor, now: clock.now())
         guard let mine = claimed.first(where: { $0.job.id == queued.id }) else {
             throw FactoryError("job \(queued.id) was not claimable")
         }

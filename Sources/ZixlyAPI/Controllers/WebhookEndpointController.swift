@@ -79,7 +79,8 @@ struct WebhookEndpointController {
         else { throw APIError.notFound("delivery") }
         var json = Self.json(found.delivery)
         json = json.merging([
-            "payload": (try? JSONValue(jsonText: found.delivery.payload)) ?? .string(found.delivery.payload),
+            // Empty until the first attempt builds it from the job.
+            "payload": found.delivery.payload.isEmpty ? .null : (try? JSONValue(jsonText: found.delivery.payload)) ?? .string(found.delivery.payload),
             "attempt_log": .array(found.attempts.map(Self.json)),
         ])
         return json.response()

@@ -8,7 +8,7 @@ import ZixlyQueue
 import ZixlyTesting
 
 @Suite("Outbound webhooks delivered to a receiver that verifies with the reference library")
-struct WebhookDeliveryServiceTests {
+struct WebhookDeliveryTests {
     static let secret = WebhookSecret.generate().serialized
     /// The tests' receivers listen on loopback, which deliveries may reach only when allowed.
     static let loopbackAllowed = OutboundAddressPolicy(allowed: [CIDR("127.0.0.0/8")!])
@@ -32,7 +32,8 @@ struct WebhookDeliveryServiceTests {
         #expect(try receiver.requests(path: "/ok").count == 1)
     }
 
-    /// A finished job's event fanned out to endpoints at `paths` of `receiver` (plus `extra` URLs).
+    /// A finished job whose event the database fanned out to endpoints at `paths` of `receiver`
+    /// (plus `extra` URLs), each delivery with its job in the webhooks queue.
     struct Setup {
         let stores: TestStores
         let job: Job
@@ -56,21 +57,22 @@ struct WebhookDeliveryServiceTests {
         return Setup(stores: stores, job: try #require(try await stores.jobs.job(running.job.id)), endpoints: endpoints)
     }
 
-    static func service(_ stores: TestStores, schedule: [TimeInterval], timeout: Duration = .seconds(1)) -> WebhookDeliveryService {
-        var configuration = WebhookDeliveryService.Configuration()
+    static func worker(_ stores: TestStores, schedule: [TimeInterval], timeout: Duration = .seconds(1)) -> WebhookDeliveryWorker {
+        var configuration = WebhookDeliveryWorker.Configuration()
         configuration.retrySchedule = schedule
         configuration.requestTimeout = timeout
-        configuration.pollInterval = .milliseconds(20)
-        return WebhookDeliveryService(
-            store: stores.webhooks, jobs: stores.jobs, makeSender: { HTTPWebhookSender(timeout: timeout, userAgent: "Zixly-Webhooks/test", policy: Self.loopbackAllowed) },
-            configuration: configuration, logger: Logger(label: "test"))
+        configuration.pool.pollInterval = .milliseconds(20)
+        return WebhookDeliveryWorker(
+            jobs: stores.jobs, webhooks: stores.webhooks,
+            makeSender: { HTTPWebhookSender(timeout: $0, userAgent: "Zixly-Webhooks/test", policy: Self.loopbackAllowed) },
+            configuration: configuration, worker: WorkerID("webhooks-test"), logger: Logger(label: "test"))
     }
 
-    /// Runs the service until every delivery of `endpoints` is final (or `deadline` passes: a
+    /// Runs the worker until every delivery of `endpoints` is final (or `deadline` passes: a
     /// full suite on two loaded cores once took 44 s over a retry schedule that takes 5 s alone).
-    static func deliverAll(_ setup: Setup, service: WebhookDeliveryService, deadline: TimeInterval = 90) async throws -> [String: (delivery: WebhookDelivery, attempts: [WebhookDeliveryAttempt])] {
-        let task = Task { try await service.run() }
-        defer { task.cancel() }  // the service stops within a poll interval and shuts its sender down
+    static func deliverAll(_ setup: Setup, worker: WebhookDeliveryWorker, deadline: TimeInterval = 90) async throws -> [String: (delivery: WebhookDelivery, attempts: [WebhookDeliveryAttempt])] {
+        let task = Task { try await worker.run() }
+        defer { task.cancel() }  // the pool stops and the worker shuts its sender down
         let started = Date()
         while Date().timeIntervalSince(started) < deadline {
             var found: [String: (delivery: WebhookDelivery, attempts: [WebhookDeliveryAttempt])] = [:]
@@ -90,7 +92,7 @@ struct WebhookDeliveryServiceTests {
     func signedDelivery() async throws {
         let receiver = try WebhookReceiver(secret: Self.secret)
         let setup = try await Self.setUp(receiver: receiver, paths: ["/ok"])
-        let results = try await Self.deliverAll(setup, service: Self.service(setup.stores, schedule: [0.1]))
+        let results = try await Self.deliverAll(setup, worker: Self.worker(setup.stores, schedule: [0.1]))
         let ok = try #require(results["/ok"])
         #expect(ok.delivery.status == .succeeded && ok.delivery.attempts == 1 && ok.attempts.first?.statusCode == 204)
 
@@ -111,7 +113,7 @@ struct WebhookDeliveryServiceTests {
         let receiver = try WebhookReceiver(secret: Self.secret)
         let schedule: [TimeInterval] = [0.1, 0.2, 0.4, 0.8]
         let setup = try await Self.setUp(receiver: receiver, paths: ["/flaky", "/slow", "/gone"], extra: ["dead": "http://127.0.0.1:9/hook"])
-        let results = try await Self.deliverAll(setup, service: Self.service(setup.stores, schedule: schedule, timeout: .milliseconds(700)))
+        let results = try await Self.deliverAll(setup, worker: Self.worker(setup.stores, schedule: schedule, timeout: .milliseconds(700)))
 
         let flaky = try #require(results["/flaky"])
         #expect(flaky.delivery.status == .succeeded && flaky.attempts.map(\.statusCode) == [500, 500, 200])
@@ -128,14 +130,18 @@ struct WebhookDeliveryServiceTests {
             }
         }
         #expect(results["/slow"]?.attempts.allSatisfy { $0.statusCode == nil && $0.error == "timed out" } == true)
-        #expect(results["/gone"]?.attempts.allSatisfy { $0.statusCode == 410 } == true)
+        #expect(results["/gone"]?.attempts.allSatisfy { $0.statusCode == 410 } == true, "\(results["/gone"]?.attempts ?? [])")
         #expect(results["dead"]?.attempts.allSatisfy { $0.statusCode == nil && $0.error != nil } == true)
         // The slow endpoint held one slot, not the others: the flaky one was done before the slow
         // one's third attempt (sent in batches, they would have gone together).
         let slowThird = try #require(results["/slow"]?.attempts.dropFirst(2).first)
         #expect(try #require(flaky.attempts.last).attemptedAt < slowThird.attemptedAt)
         #expect(try receiver.requests().allSatisfy(\.verified))
-        // The job itself is untouched by any of it.
+        // The job itself is untouched by any of it; each delivery's job ended as its delivery did.
         #expect(try await setup.stores.jobs.job(setup.job.id)?.state == .completed)
+        let deliveryJobs = try await setup.stores.jobs.jobs(matching: JobFilter(jobType: "webhook.deliver"), page: PageRequest(limit: 10, offset: 0)).items
+        #expect(deliveryJobs.count == 4)
+        #expect(deliveryJobs.filter { $0.state == .completed }.count == 1 && deliveryJobs.filter { $0.state == .failed }.count == 3)
+        #expect(deliveryJobs.filter { $0.state == .failed }.allSatisfy { $0.attempt == schedule.count + 1 })
     }
 }
