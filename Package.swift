@@ -204,7 +204,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "ZixlyQueueTests",
-            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlyPostgres", "ZixlyTesting"],
+            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlyPostgres", "ZixlySQLite", "ZixlyTesting"],
             swiftSettings: strict),
         .testTarget(
             name: "ZixlyAPITests",

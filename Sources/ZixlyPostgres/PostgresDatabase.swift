@@ -83,9 +83,12 @@ public final class PostgresDatabase: Service, Sendable {
         }
     }
 
-    /// Applies pending migrations under an advisory lock, so replicas starting together apply
-    /// each migration once. Idempotent.
-    public func migrate() async throws {
+    /// Applies pending migrations (up to and including `last`, for tests of an upgrade) under an
+    /// advisory lock, so replicas starting together apply each migration once. Idempotent.
+    public func migrate(upTo last: String? = nil) async throws {
+        let all = PostgresMigrations.all
+        let end = last.flatMap { last in all.firstIndex { $0.identifier == last } }.map { $0 + 1 } ?? all.count
+        let migrations = all[..<end]
         try await withSingleConnection { connection in
             // Held until unlocked below, or until the connection closes if anything fails.
             try await connection.query("SELECT pg_advisory_lock(\(Self.migrationLock))", logger: logger)
@@ -93,7 +96,7 @@ public final class PostgresDatabase: Service, Sendable {
                 CREATE TABLE IF NOT EXISTS zixly_migrations (identifier TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                 """, logger: logger)
             let applied = try await Self.applied(on: connection, logger: logger)
-            for migration in PostgresMigrations.all where !applied.contains(migration.identifier) {
+            for migration in migrations where !applied.contains(migration.identifier) {
                 try await connection.withTransaction(logger: logger) { connection in
                     for statement in migration.sql {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)

@@ -47,9 +47,14 @@ public final class SQLiteDatabase: Sendable {
         }
     }
 
-    /// Applies pending migrations. Idempotent; safe from several processes (IMMEDIATE transactions).
-    public func migrate() throws {
-        try SQLiteMigrations.migrator.migrate(pool)
+    /// Applies pending migrations (up to and including `last`, for tests of an upgrade).
+    /// Idempotent; safe from several processes (IMMEDIATE transactions).
+    public func migrate(upTo last: String? = nil) throws {
+        if let last {
+            try SQLiteMigrations.migrator.migrate(pool, upTo: last)
+        } else {
+            try SQLiteMigrations.migrator.migrate(pool)
+        }
     }
 
     /// True when every known migration is applied (`/ready`).
