@@ -129,6 +129,48 @@ enum JobStatements {
         }
     }
 
+    /// Records failed attempts whose lease holds: queued again at their retry time, or failed
+    /// for good (those without one); each attempt joins the job's `attempt_errors`. Returns the
+    /// ids written. A worker's failure is one element; the rescuer's expired leases are many.
+    struct Fail: PostgresPreparedStatement {
+        static let name = "zixly_jobs_fail_v1"
+        static let sql = """
+            UPDATE jobs
+            SET state = CASE WHEN v.retry THEN 'queued' ELSE 'failed' END,
+                run_at = CASE WHEN v.retry THEN v.retry_at ELSE jobs.run_at END,
+                finished_at = CASE WHEN v.retry THEN NULL ELSE $7 END,
+                error_message = v.error, lease_owner = NULL, lease_expires_at = NULL,
+                attempt_errors = (jobs.attempt_errors::jsonb || jsonb_build_object(
+                    'attempt', jobs.attempt, 'started_at', extract(epoch FROM jobs.started_at)::float8, 'worker', jobs.lease_owner,
+                    'at', $8::float8, 'error', v.error))::text
+            FROM unnest($1::text[], $2::text[], $3::int8[], $4::bool[], $5::timestamptz[], $6::text[])
+                AS v(id, owner, attempt, retry, retry_at, error)
+            WHERE jobs.id = v.id AND jobs.lease_owner = v.owner AND jobs.attempt = v.attempt
+            RETURNING jobs.id
+            """
+        static let bindingDataTypes: [PostgresDataType] = [
+            .textArray, .textArray, .int8Array, .boolArray, .timestamptzArray, .textArray, .timestamptz, .float8,
+        ]
+        typealias Row = String
+        var failures: [AttemptFailure]
+        var now: Date
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 8)
+            bindings.append(failures.map(\.lease.jobID.rawValue))
+            bindings.append(failures.map(\.lease.worker.rawValue))
+            bindings.append(failures.map(\.lease.attempt))
+            bindings.append(failures.map { $0.retryAt != nil })
+            bindings.append(failures.map { $0.retryAt ?? now })
+            bindings.append(failures.map(\.message))
+            bindings.append(now)
+            bindings.append(now.timeIntervalSince1970)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
+    }
+
     /// Renews a lease, writing progress when given; returns whether a cancel was requested, or
     /// nothing when the lease is gone.
     struct Heartbeat: PostgresPreparedStatement {

@@ -8,38 +8,19 @@ extension PostgresJobStore {
         try await database.run {
             try await client.withTransaction(logger: logger) { connection -> RescueReport in
                 let expired = try await connection.query("""
-                    SELECT id, attempt, max_attempts FROM jobs
+                    SELECT id, lease_owner, attempt, max_attempts FROM jobs
                     WHERE state = 'running' AND lease_expires_at < \(now)
                     ORDER BY lease_expires_at LIMIT \(limit)
                     FOR UPDATE SKIP LOCKED
                     """, logger: logger)
-                var rows: [(String, Int, Int)] = []
-                for try await row in expired.decode((String, Int, Int).self) { rows.append(row) }
-                var report = RescueReport()
-                for (id, attempt, maxAttempts) in rows {
-                    if let retryAt = retryPolicy.retryAt(afterAttempt: attempt, maxAttempts: maxAttempts, now: now) {
-                        try await connection.query("""
-                            UPDATE jobs
-                            SET state = 'queued', run_at = \(retryAt), lease_owner = NULL, lease_expires_at = NULL,
-                                error_message = \(unescaped: LeaseExpiredErrors.retryingSQL),
-                                attempt_errors = (attempt_errors::jsonb || jsonb_build_object(\(unescaped: Self.attemptErrorColumns),
-                                    'at', \(now.timeIntervalSince1970)::float8, 'error', \(unescaped: LeaseExpiredErrors.retryingSQL)))::text
-                            WHERE id = \(id) AND lease_owner IS NOT NULL AND attempt = \(attempt)
-                            """, logger: logger)
-                        report.requeued.append(JobID(rawValue: id))
-                    } else {
-                        try await connection.query("""
-                            UPDATE jobs
-                            SET state = 'failed', finished_at = \(now), lease_owner = NULL, lease_expires_at = NULL,
-                                error_message = \(unescaped: LeaseExpiredErrors.lastAttemptSQL),
-                                attempt_errors = (attempt_errors::jsonb || jsonb_build_object(\(unescaped: Self.attemptErrorColumns),
-                                    'at', \(now.timeIntervalSince1970)::float8, 'error', \(unescaped: LeaseExpiredErrors.lastAttemptSQL)))::text
-                            WHERE id = \(id) AND lease_owner IS NOT NULL AND attempt = \(attempt)
-                            """, logger: logger)
-                        report.failed.append(JobID(rawValue: id))
-                    }
+                var failures: [AttemptFailure] = []
+                for try await (id, owner, attempt, maxAttempts) in expired.decode((String, String, Int, Int).self) {
+                    let lease = Lease(jobID: JobID(rawValue: id), worker: WorkerID(owner), attempt: attempt)
+                    failures.append(ExpiredLease(lease: lease, maxAttempts: maxAttempts).failure(retryPolicy: retryPolicy, now: now))
                 }
-                return report
+                guard !failures.isEmpty else { return RescueReport() }
+                let held = try await connection.execute(JobStatements.Fail(failures: failures, now: now), logger: logger).ids()
+                return RescueReport(failures, held: held)
             }
         }
     }

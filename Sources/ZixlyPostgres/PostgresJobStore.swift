@@ -76,28 +76,12 @@ public struct PostgresJobStore: JobStore {
         }
     }
 
-    public func fail(_ lease: Lease, failure: JobFailure, retryAt: Date?, now: Date) async throws -> Bool {
-        if let retryAt {
-            return try await changesOne("""
-                UPDATE jobs
-                SET state = 'queued', run_at = \(retryAt), error_message = \(failure.message), lease_owner = NULL, lease_expires_at = NULL,
-                    attempt_errors = (attempt_errors::jsonb || jsonb_build_object(
-                        \(unescaped: Self.attemptErrorColumns), 'at', \(now.timeIntervalSince1970)::float8, 'error', \(failure.message)::text))::text
-                WHERE id = \(lease.jobID.rawValue) AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt)
-                """)
+    public func fail(_ failures: [AttemptFailure], now: Date) async throws -> Set<JobID> {
+        guard !failures.isEmpty else { return [] }
+        return try await database.run {
+            try await client.execute(JobStatements.Fail(failures: failures, now: now), logger: logger).ids()
         }
-        return try await changesOne("""
-            UPDATE jobs
-            SET state = 'failed', finished_at = \(now), error_message = \(failure.message), lease_owner = NULL, lease_expires_at = NULL,
-                attempt_errors = (attempt_errors::jsonb || jsonb_build_object(
-                    \(unescaped: Self.attemptErrorColumns), 'at', \(now.timeIntervalSince1970)::float8, 'error', \(failure.message)::text))::text
-            WHERE id = \(lease.jobID.rawValue) AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt)
-            """)
     }
-
-    /// The entry of `attempt_errors` that the row itself gives (its values before the update):
-    /// attempt, start and worker; each UPDATE adds `at` and `error`.
-    static let attemptErrorColumns = "'attempt', attempt, 'started_at', extract(epoch FROM started_at)::float8, 'worker', lease_owner"
 
     public func acknowledgeCancel(_ lease: Lease, now: Date) async throws -> Bool {
         try await changesOne("""
@@ -142,6 +126,15 @@ public struct PostgresJobStore: JobStore {
 
     public func isReady() async -> Bool {
         await database.migrationsAreCurrent()
+    }
+}
+
+extension AsyncSequence where Element == String {
+    /// Every id a statement returned.
+    func ids() async throws -> Set<JobID> {
+        var ids: Set<JobID> = []
+        for try await id in self { ids.insert(JobID(rawValue: id)) }
+        return ids
     }
 }
 

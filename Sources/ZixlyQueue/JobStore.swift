@@ -12,7 +12,7 @@ import ZixlyCore
 /// - Producing: ``enqueue(_:now:)``
 /// - Working (fenced by ``Lease``): ``completeAndClaim(_:queue:worker:limit:leaseFor:now:)`` (with ``claim(queue:worker:limit:leaseFor:now:)``,
 ///   ``complete(_:now:)`` and ``complete(_:summary:now:)`` over it), ``heartbeat(_:progress:leaseFor:now:)``,
-///   ``fail(_:failure:retryAt:now:)``, ``acknowledgeCancel(_:now:)``, ``release(_:now:)``
+///   ``fail(_:now:)`` (with ``fail(_:failure:retryAt:now:)`` over it), ``acknowledgeCancel(_:now:)``, ``release(_:now:)``
 /// - Users: ``cancel(_:now:)``, ``retry(_:now:)``, ``job(_:)``, ``jobs(matching:page:)``
 /// - Maintenance: ``rescueExpired(limit:retryPolicy:now:)``, ``pruneFinished(before:limit:)``, ``countByState()``
 public protocol JobStore: Sendable {
@@ -36,9 +36,10 @@ public protocol JobStore: Sendable {
         _ completions: [Completion], queue: String, worker: WorkerID, limit: Int, leaseFor: TimeInterval, now: Date
     ) async throws -> CompletedAndClaimed
 
-    /// Records the failure. `retryAt != nil` → queued at `retryAt` (lease cleared);
-    /// nil → failed (dead-lettered, `finishedAt = now`). Fenced like `complete`.
-    func fail(_ lease: Lease, failure: JobFailure, retryAt: Date?, now: Date) async throws -> Bool
+    /// Records each failed attempt whose lease still holds, in one transaction: `retryAt != nil` →
+    /// queued at `retryAt` (lease cleared); nil → failed (dead-lettered, `finishedAt = now`).
+    /// The attempt joins the job's `attemptErrors`. Returns the ids whose lease held.
+    func fail(_ failures: [AttemptFailure], now: Date) async throws -> Set<JobID>
 
     /// running with a cancel request → cancelled, `finishedAt = now`. Fenced like `complete`.
     func acknowledgeCancel(_ lease: Lease, now: Date) async throws -> Bool
@@ -56,8 +57,9 @@ public protocol JobStore: Sendable {
     /// any other state → nil (and unknown ids → nil).
     func retry(_ id: JobID, now: Date) async throws -> Job?
 
-    /// running with `leaseExpiresAt < now` → queued at `retryPolicy.retryAt(...)` when attempts
-    /// remain, else failed. At most `limit` rows; the lease is cleared so the old holder is fenced out.
+    /// running with `leaseExpiresAt < now` → failed attempts (``ExpiredLease/failure(retryPolicy:now:)``),
+    /// written as ``fail(_:now:)`` writes them, in the transaction that found them. At most `limit`
+    /// rows; the lease is cleared so the old holder is fenced out.
     func rescueExpired(limit: Int, retryPolicy: RetryPolicy, now: Date) async throws -> RescueReport
 
     /// Deletes final jobs (and their results) finished before `before`, at most `limit`; returns how many.
@@ -95,6 +97,11 @@ extension JobStore {
         guard !completions.isEmpty else { return [] }
         return try await completeAndClaim(
             completions, queue: NewJob.defaultQueue, worker: WorkerID("none"), limit: 0, leaseFor: 0, now: now).held
+    }
+
+    /// Records one failed attempt if its lease holds (``fail(_:now:)``); false and no change otherwise.
+    public func fail(_ lease: Lease, failure: JobFailure, retryAt: Date?, now: Date) async throws -> Bool {
+        try await fail([AttemptFailure(lease: lease, message: failure.message, retryAt: retryAt)], now: now).contains(lease.jobID)
     }
 
     /// Completes one job if its lease holds; false and no change otherwise.

@@ -6,36 +6,17 @@ import ZixlyQueue
 extension SQLiteJobStore {
     public func rescueExpired(limit: Int, retryPolicy: RetryPolicy, now: Date) async throws -> RescueReport {
         try await database.write { db in
-            let expired = try Row.fetchAll(db, sql: """
-                SELECT id, attempt, max_attempts FROM jobs
+            let failures = try Row.fetchAll(db, sql: """
+                SELECT id, lease_owner, attempt, max_attempts FROM jobs
                 WHERE state = 'running' AND lease_expires_at < ?
                 ORDER BY lease_expires_at LIMIT ?
-                """, arguments: [now.unix, limit])
-            var report = RescueReport()
-            for row in expired {
-                let id: String = row["id"]
-                let attempt: Int = row["attempt"]
-                if let retryAt = retryPolicy.retryAt(afterAttempt: attempt, maxAttempts: row["max_attempts"], now: now) {
-                    try db.execute(sql: """
-                        UPDATE jobs
-                        SET state = 'queued', run_at = ?1, lease_owner = NULL, lease_expires_at = NULL,
-                            error_message = \(LeaseExpiredErrors.retryingSQL),
-                            \(Self.appendAttemptError(at: "?4", message: LeaseExpiredErrors.retryingSQL))
-                        WHERE id = ?2 AND state = 'running' AND attempt = ?3
-                        """, arguments: [retryAt.unix, id, attempt, now.unix])
-                    report.requeued.append(JobID(rawValue: id))
-                } else {
-                    try db.execute(sql: """
-                        UPDATE jobs
-                        SET state = 'failed', finished_at = ?1, lease_owner = NULL, lease_expires_at = NULL,
-                            error_message = \(LeaseExpiredErrors.lastAttemptSQL),
-                            \(Self.appendAttemptError(at: "?1", message: LeaseExpiredErrors.lastAttemptSQL))
-                        WHERE id = ?2 AND state = 'running' AND attempt = ?3
-                        """, arguments: [now.unix, id, attempt])
-                    report.failed.append(JobID(rawValue: id))
+                """, arguments: [now.unix, limit]).map { row in
+                    ExpiredLease(
+                        lease: Lease(jobID: JobID(rawValue: row["id"]), worker: WorkerID(row["lease_owner"]), attempt: row["attempt"]),
+                        maxAttempts: row["max_attempts"]
+                    ).failure(retryPolicy: retryPolicy, now: now)
                 }
-            }
-            return report
+            return RescueReport(failures, held: try Self.fail(db, failures, now: now))
         }
     }
 

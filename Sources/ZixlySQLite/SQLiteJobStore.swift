@@ -92,30 +92,30 @@ public struct SQLiteJobStore: JobStore {
         return held
     }
 
-    public func fail(_ lease: Lease, failure: JobFailure, retryAt: Date?, now: Date) async throws -> Bool {
-        if let retryAt {
-            return try await finish(lease, sql: """
-                UPDATE jobs
-                SET state = 'queued', run_at = ?2, error_message = ?1, lease_owner = NULL, lease_expires_at = NULL,
-                    \(Self.appendAttemptError(at: "?3", message: "?1"))
-                WHERE id = ?4 AND state = 'running' AND lease_owner = ?5 AND attempt = ?6
-                """, [failure.message, retryAt.unix, now.unix])
-        }
-        return try await finish(lease, sql: """
-            UPDATE jobs
-            SET state = 'failed', finished_at = ?3, error_message = ?1, lease_owner = NULL, lease_expires_at = NULL,
-                \(Self.appendAttemptError(at: "?3", message: "?1"))
-            WHERE id = ?4 AND state = 'running' AND lease_owner = ?5 AND attempt = ?6
-            """, [failure.message, nil, now.unix])
+    public func fail(_ failures: [AttemptFailure], now: Date) async throws -> Set<JobID> {
+        guard !failures.isEmpty else { return [] }
+        return try await database.write { db in try Self.fail(db, failures, now: now) }
     }
 
-    /// The SET clause that adds the current attempt to `attempt_errors`, from the row's values
-    /// before the update (its attempt, start and lease owner). `at` and `message` are SQL.
-    static func appendAttemptError(at: String, message: String) -> String {
-        """
-        attempt_errors = json_insert(attempt_errors, '$[' || json_array_length(attempt_errors) || ']', json_object(
-            'attempt', attempt, 'at', \(at), 'started_at', started_at, 'worker', lease_owner, 'error', \(message)))
-        """
+    /// Writes each failure whose lease holds, with one statement prepared once; returns those ids.
+    static func fail(_ db: Database, _ failures: [AttemptFailure], now: Date) throws -> Set<JobID> {
+        let statement = try db.makeStatement(sql: """
+            UPDATE jobs
+            SET state = CASE WHEN ?1 IS NULL THEN 'failed' ELSE 'queued' END, run_at = coalesce(?1, run_at),
+                finished_at = CASE WHEN ?1 IS NULL THEN ?3 END, error_message = ?2, lease_owner = NULL, lease_expires_at = NULL,
+                attempt_errors = json_insert(attempt_errors, '$[' || json_array_length(attempt_errors) || ']', json_object(
+                    'attempt', attempt, 'at', ?3, 'started_at', started_at, 'worker', lease_owner, 'error', ?2))
+            WHERE id = ?4 AND state = 'running' AND lease_owner = ?5 AND attempt = ?6
+            """)
+        var held: Set<JobID> = []
+        for failure in failures {
+            let lease = failure.lease
+            try statement.execute(arguments: [
+                failure.retryAt?.unix, failure.message, now.unix, lease.jobID.rawValue, lease.worker.rawValue, lease.attempt,
+            ])
+            if db.changesCount == 1 { held.insert(lease.jobID) }
+        }
+        return held
     }
 
     public func acknowledgeCancel(_ lease: Lease, now: Date) async throws -> Bool {
