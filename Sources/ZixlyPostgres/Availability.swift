@@ -156,36 +156,3 @@ final class FirstResult<T: Sendable>: Sendable {
         }
     }
 }
-
-/// Sends a burst of wake-ups as one: while a NOTIFY is on its way, further requests collapse
-/// into a single follow-up. A retry asks after its commit and does not wait for it. (New jobs
-/// notify from their INSERT's own transaction instead, ADR 0017.)
-final class CoalescedWakeup: Sendable {
-    private struct State {
-        var pending = false
-        var sending = false
-    }
-    private let state = Mutex(State())
-
-    func request(_ send: @escaping @Sendable () async -> Void) {
-        let start = state.withLock { state -> Bool in
-            state.pending = true
-            guard !state.sending else { return false }
-            state.sending = true
-            return true
-        }
-        guard start else { return }
-        Task {
-            while true {
-                state.withLock { $0.pending = false }
-                await send()
-                let again = state.withLock { state -> Bool in
-                    if state.pending { return true }
-                    state.sending = false
-                    return false
-                }
-                if !again { return }
-            }
-        }
-    }
-}

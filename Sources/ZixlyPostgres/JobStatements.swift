@@ -69,17 +69,6 @@ enum JobStatements {
         func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
     }
 
-    /// Wakes every worker listening on `PostgresWakeupListener.channel`.
-    struct Notify: PostgresPreparedStatement {
-        static let name = "zixly_jobs_notify_v1"
-        static let sql = "SELECT pg_notify('\(PostgresWakeupListener.channel)', '')"
-        static let bindingDataTypes: [PostgresDataType] = []
-        typealias Row = Void
-
-        func makeBindings() throws -> PostgresBindings { PostgresBindings() }
-        func decodeRow(_ row: PostgresRow) throws {}
-    }
-
     /// Completes the jobs whose lease holds, then claims up to `limit` jobs of `queue`, in one
     /// statement: one round trip and one commit for a worker's finished jobs and its next ones
     /// (with limit 0 it only completes). It calls `zixly_complete_and_claim_v2` (migration 0010),

@@ -17,8 +17,6 @@ public final class PostgresDatabase: Service, Sendable {
     /// Gives up on store operations past `operationTimeout` or while the server is gone.
     let watchdog: OperationWatchdog
     let availability = Availability()
-    /// `pg_notify('zixly_jobs')` after retries, coalesced (new jobs notify from their INSERT).
-    let wakeup = CoalescedWakeup()
 
     /// Advisory-lock key that serializes `migrate()` across replicas ("zixly" in ASCII).
     static let migrationLock: Int64 = 0x7A69_786C_79

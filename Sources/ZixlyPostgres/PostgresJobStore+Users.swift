@@ -30,15 +30,16 @@ extension PostgresJobStore {
 
     public func retry(_ id: JobID, now: Date) async throws -> Job? {
         try await database.run {
-            let job = try await client.query("""
-                UPDATE jobs
-                SET state = 'queued', run_at = \(now), attempt = 0, finished_at = NULL, cancel_requested = FALSE,
-                    progress_percent = NULL, progress_message = NULL, result_summary = NULL
-                WHERE id = \(id.rawValue) AND state IN ('failed', 'cancelled')
-                RETURNING *
+            // Wakes the workers at commit, as an insert does (`JobStatements.Insert`).
+            try await client.query("""
+                WITH retried AS (
+                    UPDATE jobs
+                    SET state = 'queued', run_at = \(now), attempt = 0, finished_at = NULL, cancel_requested = FALSE,
+                        progress_percent = NULL, progress_message = NULL, result_summary = NULL
+                    WHERE id = \(id.rawValue) AND state IN ('failed', 'cancelled')
+                    RETURNING *)
+                SELECT * FROM retried WHERE pg_notify('\(unescaped: PostgresWakeupListener.channel)', '')::text = ''
                 """, logger: logger).jobs().first
-            if job != nil { notifyWorkers() }
-            return job
         }
     }
 

@@ -110,20 +110,6 @@ public struct PostgresJobStore: JobStore {
         }
     }
 
-    /// Tells every listening process that work may be waiting (after a retry committed), without
-    /// waiting for it: wake-ups asked for while a NOTIFY is on its way go out as one. (New jobs
-    /// wake the workers from their INSERT's own transaction.)
-    func notifyWorkers() {
-        let database = database
-        database.wakeup.request {
-            do {
-                for try await _ in try await database.client.execute(JobStatements.Notify(), logger: database.logger) {}
-            } catch {
-                database.logger.debug("could not notify workers; they poll", metadata: ["error": "\(error)"])
-            }
-        }
-    }
-
     public func isReady() async -> Bool {
         await database.migrationsAreCurrent()
     }
