@@ -41,7 +41,7 @@ public actor InboundSigningSecrets {
     let configured: [WebhookSecret]
     let store: any SigningSecretStore
     let clock: any WallClock
-    let refreshInterval: TimeInterval
+    let refreshInterval: Duration
     let logger: Logger
     /// When the store was last read, and the added (newest first) then configured secrets, each
     /// with its expiry, decoded once per read.
@@ -63,7 +63,7 @@ public actor InboundSigningSecrets {
     }
 
     public init(
-        configured: [WebhookSecret], store: any SigningSecretStore, clock: any WallClock, refreshInterval: TimeInterval = 5,
+        configured: [WebhookSecret], store: any SigningSecretStore, clock: any WallClock, refreshInterval: Duration = .seconds(5),
         logger: Logger = Logger(label: "zixly")
     ) {
         self.configured = configured
@@ -143,7 +143,7 @@ public actor InboundSigningSecrets {
     /// The active secrets if the cache is fresh, else nil.
     private nonisolated func freshSecrets(now: Date) -> [WebhookSecret]? {
         cache.withLock { cache in
-            guard let loadedAt = cache.loadedAt, now.timeIntervalSince(loadedAt) < refreshInterval else { return nil }
+            guard let loadedAt = cache.loadedAt, now.timeIntervalSince(loadedAt) < refreshInterval.inSeconds else { return nil }
             return Self.active(cache.candidates, now: now)
         }
     }

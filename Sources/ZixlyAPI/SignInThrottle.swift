@@ -15,12 +15,12 @@ public final class SignInThrottle: Sendable {
         public var accountFreeFailures = 5
         /// Failures from one address before it is locked (`ZIXLY_LOGIN_ADDRESS_FAILURES`). Default 20.
         public var addressFreeFailures = 20
-        /// The first lock, in seconds. Default 1.
-        public var firstDelay: TimeInterval = 1
-        /// The longest lock, in seconds (`ZIXLY_LOGIN_MAX_DELAY_SECONDS`). Default 900 (15 min).
-        public var maxDelay: TimeInterval = 900
-        /// How long a key's failures are remembered after its last one, in seconds. Default 3,600.
-        public var forgetAfter: TimeInterval = 3600
+        /// The first lock. Default 1 s.
+        public var firstDelay: Duration = .seconds(1)
+        /// The longest lock (`ZIXLY_LOGIN_MAX_DELAY_SECONDS`). Default 15 min.
+        public var maxDelay: Duration = .seconds(900)
+        /// How long a key's failures are remembered after its last one. Default 1 h.
+        public var forgetAfter: Duration = .seconds(3600)
         /// Keys remembered at most. Default 10,000.
         public var maxTracked = 10_000
         public init() {}
@@ -65,13 +65,13 @@ public final class SignInThrottle: Sendable {
     public func recordFailure(_ attempt: Attempt, now: Date) {
         records.withLock { records in
             for (key, free) in attempt.keys {
-                var record = records[key].flatMap { now.timeIntervalSince($0.lastFailure) < configuration.forgetAfter ? $0 : nil }
+                var record = records[key].flatMap { now.timeIntervalSince($0.lastFailure) < configuration.forgetAfter.inSeconds ? $0 : nil }
                     ?? Record(lastFailure: now)
                 record.failures += 1
                 record.lastFailure = now
                 let excess = record.failures - configuration[keyPath: free]
                 if excess > 0 {
-                    let delay = min(configuration.maxDelay, configuration.firstDelay * pow(2, Double(min(excess - 1, 30))))
+                    let delay = min(configuration.maxDelay.inSeconds, configuration.firstDelay.inSeconds * pow(2, Double(min(excess - 1, 30))))
                     record.lockedUntil = now.addingTimeInterval(delay)
                 }
                 records[key] = record
@@ -91,7 +91,7 @@ public final class SignInThrottle: Sendable {
 
     /// Drops forgotten keys, then the stalest until a tenth of the room is free again.
     private func evict(_ records: inout [String: Record], now: Date) {
-        records = records.filter { now.timeIntervalSince($0.value.lastFailure) < configuration.forgetAfter }
+        records = records.filter { now.timeIntervalSince($0.value.lastFailure) < configuration.forgetAfter.inSeconds }
         let target = configuration.maxTracked * 9 / 10
         guard records.count > target else { return }
         let stalest = records.sorted { $0.value.lastFailure < $1.value.lastFailure }.prefix(records.count - target).map(\.key)

@@ -29,12 +29,12 @@ extension AppConfiguration {
             configuration.marketDataDirectory = URL(fileURLWithPath: directory)
         }
         if let concurrency = try reader.integer("ZIXLY_WORKER_CONCURRENCY", in: 1...256) { configuration.workerConcurrency = concurrency }
-        if let lease = try reader.integer("ZIXLY_LEASE_SECONDS", in: 3...86_400) { configuration.leaseSeconds = TimeInterval(lease) }
-        if let grace = try reader.integer("ZIXLY_SHUTDOWN_GRACE_SECONDS", in: 0...3600) { configuration.gracePeriodSeconds = grace }
-        if let interval = try reader.integer("ZIXLY_RESCUE_INTERVAL_SECONDS", in: 1...3600) { configuration.rescueIntervalSeconds = interval }
-        if let poll = try reader.integer("ZIXLY_POLL_INTERVAL_MS", in: 10...600_000) { configuration.pollIntervalSeconds = Double(poll) / 1000 }
+        if let lease = try reader.integer("ZIXLY_LEASE_SECONDS", in: 3...86_400) { configuration.lease = .seconds(lease) }
+        if let grace = try reader.integer("ZIXLY_SHUTDOWN_GRACE_SECONDS", in: 0...3600) { configuration.shutdownGrace = .seconds(grace) }
+        if let interval = try reader.integer("ZIXLY_RESCUE_INTERVAL_SECONDS", in: 1...3600) { configuration.rescueInterval = .seconds(interval) }
+        if let poll = try reader.integer("ZIXLY_POLL_INTERVAL_MS", in: 10...600_000) { configuration.pollInterval = .milliseconds(poll) }
         if let refresh = try reader.integer("ZIXLY_METRICS_REFRESH_MS", in: 100...3_600_000) {
-            configuration.metricsRefreshSeconds = Double(refresh) / 1000
+            configuration.metricsRefresh = .milliseconds(refresh)
         }
         configuration.email = try parseEmail(reader: reader)
         if let url = reader["ZIXLY_TRADING_API_URL"] {
@@ -42,10 +42,10 @@ extension AppConfiguration {
                 throw ConfigurationError("ZIXLY_TRADING_API_URL", "must be an http:// or https:// URL")
             }
             let poll = try reader.integer("ZIXLY_TRADING_API_POLL_MS", in: 50...600_000) ?? 2000
-            configuration.tradingAPI = .init(url: url, apiKey: try reader.secret("ZIXLY_TRADING_API_KEY"), pollIntervalSeconds: Double(poll) / 1000)
+            configuration.tradingAPI = .init(url: url, apiKey: try reader.secret("ZIXLY_TRADING_API_KEY"), pollInterval: .milliseconds(poll))
         }
         if let schedule = reader["ZIXLY_WEBHOOK_RETRY_SCHEDULE"] { configuration.webhookRetrySchedule = try parseRetrySchedule(schedule) }
-        if let timeout = try reader.integer("ZIXLY_WEBHOOK_TIMEOUT_SECONDS", in: 1...300) { configuration.webhookTimeoutSeconds = timeout }
+        if let timeout = try reader.integer("ZIXLY_WEBHOOK_TIMEOUT_SECONDS", in: 1...300) { configuration.webhookTimeout = .seconds(timeout) }
         if let level = reader["ZIXLY_LOG_LEVEL"] {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError("ZIXLY_LOG_LEVEL", "must be one of trace, debug, info, notice, warning, error, critical")
@@ -88,8 +88,8 @@ extension AppConfiguration {
         if let count = try reader.integer("ZIXLY_LOGIN_ACCOUNT_FAILURES", in: 1...10_000) { configuration.signInThrottle.accountFreeFailures = count }
         if let count = try reader.integer("ZIXLY_LOGIN_ADDRESS_FAILURES", in: 1...1_000_000) { configuration.signInThrottle.addressFreeFailures = count }
         if let seconds = try reader.integer("ZIXLY_LOGIN_MAX_DELAY_SECONDS", in: 1...86_400) {
-            configuration.signInThrottle.maxDelay = TimeInterval(seconds)
-            configuration.signInThrottle.firstDelay = min(configuration.signInThrottle.firstDelay, TimeInterval(seconds))
+            configuration.signInThrottle.maxDelay = .seconds(seconds)
+            configuration.signInThrottle.firstDelay = min(configuration.signInThrottle.firstDelay, .seconds(seconds))
         }
         if let trust = try reader.boolean("ZIXLY_TRUST_FORWARDED_FOR") { configuration.signIn.trustForwardedFor = trust }
         if let text = reader["ZIXLY_WEBHOOK_ALLOWED_CIDRS"] {
@@ -193,16 +193,16 @@ extension AppConfiguration {
 
     /// Comma-separated `whsec_…` secrets; the first signs, all verify.
     /// `5s,5m,30m,2h` (units ms, s, m, h; at least one delay, each at most a day).
-    public static func parseRetrySchedule(_ text: String) throws -> [TimeInterval] {
+    public static func parseRetrySchedule(_ text: String) throws -> [Duration] {
         let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        let delays = try text.split(separator: ",").map { part -> TimeInterval in
+        let delays = try text.split(separator: ",").map { part -> Duration in
             let part = part.trimmingCharacters(in: .whitespaces)
             guard let unit = units.first(where: { part.hasSuffix($0.suffix) && Double(part.dropLast($0.suffix.count)) != nil }),
                   let value = Double(part.dropLast(unit.suffix.count)), value >= 0, value * unit.seconds <= 86_400
             else {
                 throw ConfigurationError("ZIXLY_WEBHOOK_RETRY_SCHEDULE", "entry '\(part)' is not a delay like 500ms, 5s, 5m or 2h (at most 24h)")
             }
-            return value * unit.seconds
+            return .seconds(value * unit.seconds)
         }
         guard !delays.isEmpty else { throw ConfigurationError("ZIXLY_WEBHOOK_RETRY_SCHEDULE", "is empty") }
         // A delivery job may take 50 attempts (the migration that makes them says so): room for

@@ -31,20 +31,23 @@ public struct AppConfiguration: Sendable {
     /// nil = the bundled sample data.
     public var marketDataDirectory: URL?
     public var workerConcurrency = 2
-    public var leaseSeconds: TimeInterval = 60
-    public var gracePeriodSeconds = 25
-    public var rescueIntervalSeconds = 15
+    /// A job's lease, renewed every third of it (`ZIXLY_LEASE_SECONDS`). Default 60 s.
+    public var lease: Duration = .seconds(60)
+    /// How long running jobs may finish after shutdown starts (`ZIXLY_SHUTDOWN_GRACE_SECONDS`). Default 25 s.
+    public var shutdownGrace: Duration = .seconds(25)
+    /// Time between the rescuer's passes (`ZIXLY_RESCUE_INTERVAL_SECONDS`). Default 15 s.
+    public var rescueInterval: Duration = .seconds(15)
     /// How often an idle worker looks for jobs when nothing wakes it. Default 1 s.
-    public var pollIntervalSeconds = 1.0
+    public var pollInterval: Duration = .seconds(1)
     /// How often each process reads the queue's gauges from the store. Default 5 s.
-    public var metricsRefreshSeconds = 5.0
+    public var metricsRefresh: Duration = .seconds(5)
     /// Email on completion and final failure; nil = no email (`ZIXLY_SMTP_URL`, `ZIXLY_NOTIFY_EMAIL`).
     public var email: EmailSettings?
     /// Delays before each retry of an outbound webhook delivery (`ZIXLY_WEBHOOK_RETRY_SCHEDULE`);
     /// nil = 5s,5m,30m,2h,5h,10h.
-    public var webhookRetrySchedule: [TimeInterval]?
+    public var webhookRetrySchedule: [Duration]?
     /// Deadline of one outbound webhook request. Default 15 s.
-    public var webhookTimeoutSeconds = 15
+    public var webhookTimeout: Duration = .seconds(15)
     /// The external trading API sweeps may run on (`ZIXLY_TRADING_API_URL`); nil = built-in engine only.
     public var tradingAPI: TradingAPISettings?
     /// An OTLP/HTTP collector spans are exported to (`ZIXLY_OTLP_ENDPOINT`); nil = no tracing.
@@ -91,7 +94,7 @@ public struct AppConfiguration: Sendable {
     public struct TradingAPISettings: Sendable {
         public var url: String
         public var apiKey: String?
-        public var pollIntervalSeconds: Double
+        public var pollInterval: Duration
     }
 
     public enum Artifacts: Sendable {

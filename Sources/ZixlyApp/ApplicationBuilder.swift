@@ -71,30 +71,30 @@ public struct ApplicationBuilder: Sendable {
     func services(wakeups: WorkSignal, metrics: any MetricsFactory, logger: Logger) -> [any Service] {
         let queueMetrics = QueueMetrics(factory: metrics)
         let gauges = QueueGauges(
-            store: stores.jobs, metrics: queueMetrics, interval: .milliseconds(Int(configuration.metricsRefreshSeconds * 1000)),
+            store: stores.jobs, metrics: queueMetrics, interval: configuration.metricsRefresh,
             clock: clock, logger: logger)
         // The span exporter starts first and stops last, so it flushes what the others record.
         let tracingServices = tracing.service.map { [$0] } ?? []
-        guard role.runsWorker else { return tracingServices + stores.services + [gauges, HeapTrimmer()] }
+        guard role.runsWorker else { return tracingServices + stores.services + [gauges, HeapTrimmer(logger: logger)] }
         let retryPolicy = RetryPolicy.default
         var pool = WorkerPool.Configuration()
         pool.concurrency = configuration.workerConcurrency
-        pool.leaseDuration = configuration.leaseSeconds
-        pool.gracePeriod = .seconds(configuration.gracePeriodSeconds)
-        pool.pollInterval = .milliseconds(Int(configuration.pollIntervalSeconds * 1000))
+        pool.leaseDuration = configuration.lease
+        pool.gracePeriod = configuration.shutdownGrace
+        pool.pollInterval = configuration.pollInterval
         var rescue = JobRescuer.Configuration()
-        rescue.interval = .seconds(configuration.rescueIntervalSeconds)
+        rescue.interval = configuration.rescueInterval
         let external = configuration.tradingAPI.map { settings in
             ExternalSweepExecutor(
                 api: HTTPTradingAPI(configuration: .init(baseURL: settings.url, apiKey: settings.apiKey)), artifacts: stores.artifacts,
-                pollInterval: .milliseconds(Int(settings.pollIntervalSeconds * 1000)))
+                pollInterval: settings.pollInterval)
         }
         let pipeline = TradingSweepPipeline(
             marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock, external: external, metrics: metrics,
             tracer: tracing.tracer)
         let wakeupListener = stores.wakeupService.map { [$0(wakeups)] } ?? []
         queueMetrics.prepareRescuer()
-        return tracingServices + stores.services + [gauges, HeapTrimmer()] + wakeupListener + [
+        return tracingServices + stores.services + [gauges, HeapTrimmer(logger: logger)] + wakeupListener + [
             WorkerPool(
                 store: stores.jobs, handlers: [pipeline, NoopHandler()], retryPolicy: retryPolicy, configuration: pool, clock: clock,
                 worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, metrics: queueMetrics, tracer: tracing.tracer,
@@ -134,7 +134,7 @@ extension ApplicationBuilder {
     func webhookDeliveryWorker(pool: WorkerPool.Configuration, wakeups: WorkSignal, metrics: any MetricsFactory, logger: Logger) -> WebhookDeliveryWorker {
         var delivery = WebhookDeliveryWorker.Configuration()
         if let schedule = configuration.webhookRetrySchedule { delivery.retrySchedule = schedule }
-        delivery.requestTimeout = .seconds(configuration.webhookTimeoutSeconds)
+        delivery.requestTimeout = configuration.webhookTimeout
         delivery.pool = pool
         let (userAgent, policy) = ("Zixly-Webhooks/\(version)", configuration.outboundPolicy)
         return WebhookDeliveryWorker(

@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import ServiceLifecycle
+import ZixlyQueue
 
 #if canImport(Glibc)
 import Glibc
@@ -13,16 +15,15 @@ import Glibc
 public struct HeapTrimmer: Service {
     /// Default 10 s.
     public var interval: Duration = .seconds(10)
+    let logger: Logger
 
-    public init(interval: Duration = .seconds(10)) {
+    public init(interval: Duration = .seconds(10), logger: Logger) {
         self.interval = interval
+        self.logger = logger
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            Self.trim()
-        }
+        try await PeriodicService("heap trimmer", every: interval, logger: logger) { Self.trim() }.run()
     }
 
     /// glibc's `malloc_trim`, found at run time (Swift's Glibc module does not import malloc.h);

@@ -88,7 +88,7 @@ extension WorkerPool {
     /// request. One task per job does all of it (a task per concern cost more than a no-op job).
     /// Returns nil when cancelled (the job ended first), or why the job must stop.
     private func heartbeat(_ lease: Lease, control: JobControl, shutdown: Latch) async -> Outcome? {
-        let renewEvery = configuration.leaseDuration / 3
+        let renewEvery = configuration.leaseDuration.inSeconds / 3
         var lastRenewal = clock.now()
         var writtenVersion = 0
         var shutdownSeen: ContinuousClock.Instant?
@@ -110,7 +110,7 @@ extension WorkerPool {
                     }
                     continue
                 }
-                let result = try await store.heartbeat(lease, progress: progress, leaseFor: configuration.leaseDuration, now: now)
+                let result = try await store.heartbeat(lease, progress: progress, leaseFor: configuration.leaseDuration.inSeconds, now: now)
                 lastRenewal = now
                 writtenVersion = version
                 switch result {

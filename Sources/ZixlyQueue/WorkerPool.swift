@@ -19,7 +19,7 @@ public struct WorkerPool: Service {
         /// wait on the network, and counting them would hide a saturated worker). Default true.
         public var reportsLoad = true
         /// Lease length; renewed every third of it. Default 60 s.
-        public var leaseDuration: TimeInterval = 60
+        public var leaseDuration: Duration = .seconds(60)
         /// How often an idle slot looks for work when nothing wakes it. Default 1 s.
         public var pollInterval: Duration = .seconds(1)
         /// How often progress is written (and cancel requests are seen). Default 1 s.
@@ -137,7 +137,7 @@ public struct WorkerPool: Service {
                 let claimStarted = DefaultTracerClock.now
                 do {
                     let written = try await store.completeAndClaim(
-                        finished.map(\.completion), queue: configuration.queue, worker: worker, limit: free, leaseFor: configuration.leaseDuration, now: clock.now())
+                        finished.map(\.completion), queue: configuration.queue, worker: worker, limit: free, leaseFor: configuration.leaseDuration.inSeconds, now: clock.now())
                     finished.resolve(.success(written.held))
                     claimed = written.claimed
                 } catch {

@@ -17,5 +17,5 @@ struct Harness {
     static let worker = WorkerID("worker-a")
     static let otherWorker = WorkerID("worker-b")
     /// No jitter, so rescue and retry times are exact.
-    static let exactRetry = RetryPolicy(base: 2, maxDelay: 600, jitter: 0)
+    static let exactRetry = RetryPolicy(base: .seconds(2), maxDelay: .seconds(600), jitter: 0)
 }

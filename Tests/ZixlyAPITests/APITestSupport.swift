@@ -24,8 +24,8 @@ struct TestApp {
         stores = try await TestStores.make(.sqlite, busyTimeout: busyTimeout)
         var configuration = AppConfiguration()
         configuration.dataDirectory = stores.directory
-        configuration.leaseSeconds = 30
-        configuration.metricsRefreshSeconds = 0.1
+        configuration.lease = .seconds(30)
+        configuration.metricsRefresh = .milliseconds(100)
         configuration.outboundPolicy = OutboundAddressPolicy(allowed: [CIDR("127.0.0.0/8")!])  // the tests' local receivers
         configuration.passwordHasher.logN = Self.passwordCost
         configure(&configuration)

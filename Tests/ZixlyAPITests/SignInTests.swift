@@ -56,7 +56,7 @@ struct SignInTests {
         // Locks of 10 minutes: a loaded machine cannot outlast them between two requests.
         let app = try await TestApp {
             $0.signInThrottle.accountFreeFailures = 3
-            $0.signInThrottle.firstDelay = 600
+            $0.signInThrottle.firstDelay = .seconds(600)
         }
         _ = try await Self.addUser(app, "grace", password: "a long passphrase")
         try await app.test { client in

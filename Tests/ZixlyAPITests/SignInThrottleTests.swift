@@ -8,8 +8,8 @@ struct SignInThrottleTests {
         var configuration = SignInThrottle.Configuration()
         configuration.accountFreeFailures = account
         configuration.addressFreeFailures = address
-        configuration.firstDelay = 1
-        configuration.maxDelay = 8
+        configuration.firstDelay = .seconds(1)
+        configuration.maxDelay = .seconds(8)
         configuration.maxTracked = maxTracked
         return SignInThrottle(configuration: configuration)
     }

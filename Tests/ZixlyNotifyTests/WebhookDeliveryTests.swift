@@ -57,7 +57,7 @@ struct WebhookDeliveryTests {
         return Setup(stores: stores, job: try #require(try await stores.jobs.job(running.job.id)), endpoints: endpoints)
     }
 
-    static func worker(_ stores: TestStores, schedule: [TimeInterval], timeout: Duration = .seconds(1)) -> WebhookDeliveryWorker {
+    static func worker(_ stores: TestStores, schedule: [Duration], timeout: Duration = .seconds(1)) -> WebhookDeliveryWorker {
         var configuration = WebhookDeliveryWorker.Configuration()
         configuration.retrySchedule = schedule
         configuration.requestTimeout = timeout
@@ -92,7 +92,7 @@ struct WebhookDeliveryTests {
     func signedDelivery() async throws {
         let receiver = try WebhookReceiver(secret: Self.secret)
         let setup = try await Self.setUp(receiver: receiver, paths: ["/ok"])
-        let results = try await Self.deliverAll(setup, worker: Self.worker(setup.stores, schedule: [0.1]))
+        let results = try await Self.deliverAll(setup, worker: Self.worker(setup.stores, schedule: [.milliseconds(100)]))
         let ok = try #require(results["/ok"])
         #expect(ok.delivery.status == .succeeded && ok.delivery.attempts == 1 && ok.attempts.first?.statusCode == 204)
 
@@ -111,7 +111,7 @@ struct WebhookDeliveryTests {
     @Test("failures retry on increasing delays: a flaky endpoint succeeds, dead and slow ones give up after every attempt")
     func retries() async throws {
         let receiver = try WebhookReceiver(secret: Self.secret)
-        let schedule: [TimeInterval] = [0.1, 0.2, 0.4, 0.8]
+        let schedule: [Duration] = [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800)]
         let setup = try await Self.setUp(receiver: receiver, paths: ["/flaky", "/slow", "/gone"], extra: ["dead": "http://127.0.0.1:9/hook"])
         let results = try await Self.deliverAll(setup, worker: Self.worker(setup.stores, schedule: schedule, timeout: .milliseconds(700)))
 
@@ -126,7 +126,7 @@ struct WebhookDeliveryTests {
             // Each retry waited at least its scheduled delay after the attempt before it ended.
             for (index, pair) in zip(result.attempts, result.attempts.dropFirst()).enumerated() {
                 let gap = pair.1.attemptedAt.timeIntervalSince(pair.0.attemptedAt.addingTimeInterval(pair.0.durationSeconds))
-                #expect(gap >= schedule[index] - 0.01, "\(name): gap \(gap) before attempt \(index + 2)")
+                #expect(gap >= schedule[index].inSeconds - 0.01, "\(name): gap \(gap) before attempt \(index + 2)")
             }
         }
         #expect(results["/slow"]?.attempts.allSatisfy { $0.statusCode == nil && $0.error == "timed out" } == true)

@@ -30,7 +30,7 @@ struct MaintenanceServiceTests {
         let done = try await factory.running()
         _ = try await stores.jobs.complete(done.lease, summary: [:], now: clock.now())
         var configuration = JobPruner.Configuration()
-        configuration.retention = 3600
+        configuration.retention = .seconds(3600)
         let pruner = JobPruner(store: stores.jobs, configuration: configuration, clock: clock, logger: Logger(label: "test"))
         #expect(try await pruner.runOnce() == 0)
         clock.advance(by: 3601)
@@ -39,13 +39,23 @@ struct MaintenanceServiceTests {
 
     @Test("backoff doubles from the base, is capped, and jitter only shortens it")
     func backoff() {
-        let policy = RetryPolicy(base: 2, maxDelay: 10, jitter: 0.5)
-        #expect(policy.delay(afterAttempt: 1, unit: 0) == 2)
-        #expect(policy.delay(afterAttempt: 2, unit: 0) == 4)
-        #expect(policy.delay(afterAttempt: 5, unit: 0) == 10)
-        #expect(policy.delay(afterAttempt: 2, unit: 0.999) > 2 && policy.delay(afterAttempt: 2, unit: 0.999) < 4)
+        let policy = RetryPolicy(base: .seconds(2), maxDelay: .seconds(10), jitter: 0.5)
+        #expect(policy.delay(afterAttempt: 1, unit: 0) == .seconds(2))
+        #expect(policy.delay(afterAttempt: 2, unit: 0) == .seconds(4))
+        #expect(policy.delay(afterAttempt: 5, unit: 0) == .seconds(10))
+        #expect(policy.delay(afterAttempt: 2, unit: 0.999) > .seconds(2) && policy.delay(afterAttempt: 2, unit: 0.999) < .seconds(4))
         let now = Date()
         #expect(policy.retryAt(afterAttempt: 3, maxAttempts: 3, now: now) == nil)
         #expect(policy.retryAt(afterAttempt: 1, maxAttempts: 3, now: now)! > now)
+    }
+
+    @Test("a schedule gives its delays in turn and ends after its last")
+    func schedule() {
+        let policy = RetryPolicy(schedule: [.seconds(5), .seconds(300)])
+        let now = Date()
+        #expect(policy.retryAt(afterAttempt: 1, maxAttempts: 50, now: now) == now.addingTimeInterval(5))
+        #expect(policy.retryAt(afterAttempt: 2, maxAttempts: 50, now: now) == now.addingTimeInterval(300))
+        #expect(policy.retryAt(afterAttempt: 3, maxAttempts: 50, now: now) == nil, "no attempt after the schedule's last delay")
+        #expect(policy.retryAt(afterAttempt: 1, maxAttempts: 1, now: now) == nil, "nor after the job's last attempt")
     }
 }

@@ -83,7 +83,7 @@ struct WorkerPoolTests {
                 try await Task.sleep(for: .milliseconds(50))
             }
             return [:]
-        }, leaseDuration: 2.4)
+        }, leaseDuration: .milliseconds(2400))
         watch.store = harness.store
         try await withPool(harness) {
             let id = try await harness.enqueue()

@@ -17,7 +17,7 @@ public struct WebhookDeliveryHandler: JobHandler {
     public static let queue = "webhooks"
     /// Delays before the 2nd, 3rd, … attempt; a delivery fails for good after `count + 1`.
     /// 5 s, 5 min, 30 min, 2 h, 5 h, 10 h (7 attempts over about 18 h), as Svix spaces them.
-    public static let defaultSchedule: [TimeInterval] = [5, 300, 1800, 7200, 18000, 36000]
+    public static let defaultSchedule: [Duration] = [5, 300, 1800, 7200, 18000, 36000].map { .seconds($0) }
 
     public var jobType: String { Self.jobType }
     public var retryPolicy: RetryPolicy? { RetryPolicy(schedule: schedule) }
@@ -25,7 +25,7 @@ public struct WebhookDeliveryHandler: JobHandler {
     let store: any WebhookStore
     let jobs: any JobStore
     let sender: any WebhookSender
-    let schedule: [TimeInterval]
+    let schedule: [Duration]
     let clock: any WallClock
     let logger: Logger
     /// Where attempts are counted (`webhook_deliveries_total{outcome}`).
@@ -33,7 +33,7 @@ public struct WebhookDeliveryHandler: JobHandler {
     let tracer: any Tracer
 
     public init(
-        store: any WebhookStore, jobs: any JobStore, sender: any WebhookSender, schedule: [TimeInterval] = Self.defaultSchedule,
+        store: any WebhookStore, jobs: any JobStore, sender: any WebhookSender, schedule: [Duration] = Self.defaultSchedule,
         clock: any WallClock = SystemWallClock(), logger: Logger, metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         tracer: any Tracer = NoOpTracer()
     ) {

@@ -7,7 +7,7 @@ import ZixlyCore
 public struct JobPruner: Service {
     public struct Configuration: Sendable {
         /// Final jobs finished longer ago than this are deleted. Default 30 days.
-        public var retention: TimeInterval = 30 * 24 * 3600
+        public var retention: Duration = .seconds(30 * 24 * 3600)
         /// Time between passes. Default 1 h.
         public var interval: Duration = .seconds(3600)
         /// Rows per statement. Default 1000.
@@ -30,7 +30,7 @@ public struct JobPruner: Service {
     /// One pass; returns how many jobs were deleted.
     @discardableResult
     public func runOnce() async throws -> Int {
-        let cutoff = clock.now().addingTimeInterval(-configuration.retention)
+        let cutoff = clock.now().addingTimeInterval(-configuration.retention.inSeconds)
         var deleted = 0
         while true {
             let batch = try await store.pruneFinished(before: cutoff, limit: configuration.batchSize)
@@ -40,14 +40,9 @@ public struct JobPruner: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                let deleted = try await runOnce()
-                if deleted > 0 { logger.info("pruned finished jobs", metadata: ["deleted": "\(deleted)"]) }
-            } catch {
-                logger.error("pruner pass failed", metadata: ["error": "\(error)"])
-            }
-            try? await gracefulShutdownSleep(configuration.interval)
-        }
+        try await PeriodicService("pruner", every: configuration.interval, logger: logger) {
+            let deleted = try await runOnce()
+            if deleted > 0 { logger.info("pruned finished jobs", metadata: ["deleted": "\(deleted)"]) }
+        }.run()
     }
 }

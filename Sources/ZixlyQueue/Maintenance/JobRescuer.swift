@@ -47,26 +47,13 @@ public struct JobRescuer: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                let report = try await runOnce()
-                if !report.isEmpty {
-                    logger.warning("rescued jobs with expired leases", metadata: [
-                        "requeued": "\(report.requeued.map(\.rawValue))", "failed": "\(report.failed.map(\.rawValue))",
-                    ])
-                    onRescue(report)
-                }
-            } catch {
-                logger.error("rescuer pass failed", metadata: ["error": "\(error)"])
-            }
-            try? await gracefulShutdownSleep(configuration.interval)
-        }
-    }
-}
-
-/// Sleeps for `duration`, returning early (by throwing) on graceful shutdown or cancellation.
-func gracefulShutdownSleep(_ duration: Duration) async throws {
-    try await cancelWhenGracefulShutdown {
-        try await Task.sleep(for: duration)
+        try await PeriodicService("rescuer", every: configuration.interval, logger: logger) {
+            let report = try await runOnce()
+            guard !report.isEmpty else { return }
+            logger.warning("rescued jobs with expired leases", metadata: [
+                "requeued": "\(report.requeued.map(\.rawValue))", "failed": "\(report.failed.map(\.rawValue))",
+            ])
+            onRescue(report)
+        }.run()
     }
 }

@@ -41,9 +41,6 @@ public struct QueueGauges: Service {
     }
 
     public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await refresh()
-            try? await gracefulShutdownSleep(interval)
-        }
+        try await PeriodicService("queue gauges", every: interval, logger: logger) { await refresh() }.run()
     }
 }
