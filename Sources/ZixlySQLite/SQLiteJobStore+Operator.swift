@@ -3,6 +3,7 @@ import GRDB
 import ZixlyCore
 import ZixlyQueue
 
+/// What an operator does to jobs through the API and dashboard: look them up, list, cancel, retry.
 extension SQLiteJobStore {
     public func cancel(_ id: JobID, now: Date) async throws -> CancelResult {
         try await database.write { db in

@@ -3,6 +3,7 @@ import PostgresNIO
 import ZixlyCore
 import ZixlyQueue
 
+/// What an operator does to jobs through the API and dashboard: look them up, list, cancel, retry.
 extension PostgresJobStore {
     public func cancel(_ id: JobID, now: Date) async throws -> CancelResult {
         try await database.run {

@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import ServiceLifecycle
+import StandardWebhooks
+import ZixlyAPI
+import ZixlyCore
+import ZixlyDashboard
+import ZixlyNotify
+import ZixlyPipelines
+import ZixlyQueue
+import Tracing
+import ZixlyTelemetry
+
+extension ApplicationBuilder {
+    /// OTLP export when the configuration names a collector, as `zixly-<role>` (`zixly` for `up`).
+    public static func makeTracing(_ configuration: AppConfiguration, role: ServerRole, logger: Logger) throws -> TracingBackend {
+        guard let endpoint = configuration.otlpEndpoint else { return .disabled }
+        let name = role == .all ? "zixly" : "zixly-\(role.rawValue)"
+        return try TracingBackend.otlp(endpoint: endpoint, encoding: configuration.otlpEncoding, serviceName: name, logger: logger)
+    }
+
+    /// The notifiers the configuration asks for (email now), or nil.
+    func notifier(logger: Logger) -> (any Notifier)? {
+        guard let email = configuration.email else { return nil }
+        let startTLS: SMTPClient.StartTLS = switch email.startTLS {
+        case "required": .required
+        case "never": .never
+        default: .whenOffered
+        }
+        let client = SMTPClient(configuration: .init(
+            host: email.host, port: email.port, username: email.username, password: email.password, startTLS: startTLS,
+            trustedCertificatesFile: email.trustedCertificatesFile))
+        return EmailNotifier(client: client, from: email.from, recipients: email.recipients, logger: logger)
+    }
+
+    /// Runs the `webhooks` queue: the deliveries the database makes when a job ends, in any process.
+    func webhookDeliveryWorker(pool: WorkerPool.Configuration, wakeups: WorkSignal, metrics: any MetricsFactory, logger: Logger) -> WebhookDeliveryWorker {
+        var delivery = WebhookDeliveryWorker.Configuration()
+        if let schedule = configuration.webhookRetrySchedule { delivery.retrySchedule = schedule }
+        delivery.requestTimeout = configuration.webhookTimeout
+        delivery.pool = pool
+        let (userAgent, policy) = ("Zixly-Webhooks/\(version)", configuration.outboundPolicy)
+        return WebhookDeliveryWorker(
+            jobs: stores.jobs, webhooks: stores.webhooks,
+            makeSender: { HTTPWebhookSender(timeout: $0, userAgent: userAgent, policy: policy) }, configuration: delivery,
+            clock: clock, worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, metrics: metrics, tracer: tracing.tracer)
+    }
+
+    /// Passes worker events to the test hook, wakes the webhook pool when a job ends here (its
+    /// deliveries were queued with its final state), and sends email for final outcomes in the
+    /// background, so a slow or dead relay never holds a worker or fails a job.
+    func workerEvents(logger: Logger, wakeups: WorkSignal) -> @Sendable (WorkerPool.Event) -> Void {
+        let hook = onWorkerEvent
+        let notifier = notifier(logger: logger)
+        let store = stores.jobs
+        let tracer = tracing.tracer
+        return { event in
+            hook(event)
+            let finished: JobID? = switch event {
+            case .completed(let id), .failed(let id, willRetry: false), .cancelled(let id): id
+            default: nil
+            }
+            guard let finished else { return }
+            wakeups.notify()
+            guard let notifier else { return }
+            if case .cancelled = event { return }
+            Task {  // inherits the job's span context: the email's span joins the job's trace
+                guard let job = try? await store.job(finished) else { return }
+                await tracer.withSpan("notify.email", ofKind: .client) { span in
+                    span.attributes["zixly.job_id"] = job.id.rawValue
+                    await notifier.jobFinished(job)
+                }
+            }
+        }
+    }
+}
