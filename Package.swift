@@ -40,7 +40,9 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         // Domain value types and the I/O-free seams (ArtifactStore, ResultStore, Notifier).
-        .target(name: "ZixlyCore", dependencies: ["SweepEngine"], swiftSettings: strict),
+        .target(name: "ZixlyCore", swiftSettings: strict),
+        // The sweep as the platform stores and shows it: results, statistics, their store.
+        .target(name: "ZixlySweeps", dependencies: ["ZixlyCore", "SweepEngine"], swiftSettings: strict),
         // The queue: JobStore protocol, JobQueue facade, WorkerPool, RetryPolicy, maintenance services.
         .target(
             name: "ZixlyQueue",
@@ -55,13 +57,13 @@ let package = Package(
         // The embedded store: SQLite through GRDB (WAL, BEGIN IMMEDIATE).
         .target(
             name: "ZixlySQLite",
-            dependencies: ["ZixlyCore", "ZixlyQueue", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlySweeps", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         // The production store: PostgreSQL through PostgresNIO (FOR UPDATE SKIP LOCKED).
         .target(
             name: "ZixlyPostgres",
             dependencies: [
-                "ZixlyCore", "ZixlyQueue",
+                "ZixlyCore", "ZixlyQueue", "ZixlySweeps",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,7 +101,7 @@ let package = Package(
         .target(
             name: "ZixlyPipelines",
             dependencies: [
-                "ZixlyCore", "ZixlyQueue", "SweepEngine",
+                "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "SweepEngine",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -113,7 +115,7 @@ let package = Package(
         .target(
             name: "ZixlyAPI",
             dependencies: [
-                "ZixlyCore", "ZixlyQueue", "ZixlyPipelines", "StandardWebhooks", "SweepEngine",
+                "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlyPipelines", "StandardWebhooks", "SweepEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
@@ -129,7 +131,7 @@ let package = Package(
         .target(
             name: "ZixlyDashboard",
             dependencies: [
-                "ZixlyCore", "ZixlyQueue", "ZixlyPipelines", "ZixlyAPI", "SweepEngine",
+                "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlyPipelines", "ZixlyAPI", "SweepEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -159,7 +161,7 @@ let package = Package(
         .target(
             name: "ZixlyApp",
             dependencies: [
-                "ZixlyCore", "ZixlyQueue", "ZixlySQLite", "ZixlyPostgres", "ZixlyArtifacts", "ZixlyNotify", "ZixlyPipelines", "ZixlyAPI",
+                "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlySQLite", "ZixlyPostgres", "ZixlyArtifacts", "ZixlyNotify", "ZixlyPipelines", "ZixlyAPI",
                 "ZixlyDashboard", "ZixlyTelemetry", "StandardWebhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -186,7 +188,7 @@ let package = Package(
         // Test support: temp stores, job factory, manual clock.
         .target(
             name: "ZixlyTesting",
-            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlySQLite", "ZixlyPostgres"],
+            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlySQLite", "ZixlyPostgres"],
             path: "Tests/ZixlyTesting",
             swiftSettings: strict),
         .testTarget(name: "SweepEngineTests", dependencies: ["SweepEngine"], swiftSettings: strict),
@@ -200,7 +202,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "JobStoreConformanceTests",
-            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlyTesting", "SweepEngine"],
+            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlyTesting", "SweepEngine"],
             swiftSettings: strict),
         .testTarget(
             name: "ZixlyQueueTests",
@@ -209,7 +211,7 @@ let package = Package(
         .testTarget(
             name: "ZixlyAPITests",
             dependencies: [
-                "ZixlyApp", "ZixlyCore", "ZixlyQueue", "ZixlyTesting", "StandardWebhooks", "ZixlyDashboard", "SweepEngine",
+                "ZixlyApp", "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlyTesting", "StandardWebhooks", "ZixlyDashboard", "SweepEngine",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

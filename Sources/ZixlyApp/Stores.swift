@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import ZixlyArtifacts
 import ZixlyCore
+import ZixlySweeps
 import ZixlyPostgres
 import ZixlyQueue
 import ZixlySQLite

@@ -3,6 +3,7 @@ import Hummingbird
 import SweepEngine
 import ZixlyAPI
 import ZixlyCore
+import ZixlySweeps
 import ZixlyPipelines
 
 extension DashboardController {

@@ -1,6 +1,7 @@
 import Foundation
 import SweepEngine
 import ZixlyCore
+import ZixlySweeps
 
 /// The stored forms of one finished sweep: the full artifact JSON and the job's summary.
 struct SweepReport {

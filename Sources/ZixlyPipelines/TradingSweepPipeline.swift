@@ -5,6 +5,7 @@ import Metrics
 import Tracing
 import SweepEngine
 import ZixlyCore
+import ZixlySweeps
 import ZixlyQueue
 
 /// The `trading-sweep` job: load the ticker's prices, sweep the grid, store the rows in

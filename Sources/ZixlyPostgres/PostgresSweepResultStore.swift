@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import SweepEngine
 import ZixlyCore
+import ZixlySweeps
 
 /// `sweep_runs` and `trading_sweep_results` in PostgreSQL.
 public struct PostgresSweepResultStore: SweepResultStore {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SweepEngine
 import ZixlyCore
+import ZixlySweeps
 
 /// `sweep_runs` and `trading_sweep_results` in the embedded database.
 public struct SQLiteSweepResultStore: SweepResultStore {

@@ -2,6 +2,7 @@ import Foundation
 import SweepEngine
 import Testing
 import ZixlyCore
+import ZixlySweeps
 import ZixlyQueue
 import ZixlyTesting
 

@@ -2,6 +2,7 @@ import Foundation
 import SweepEngine
 import Testing
 import ZixlyCore
+import ZixlySweeps
 import ZixlyDashboard
 
 /// The server-drawn heatmap: one cell per combination at its (fast, slow) place, coloured from

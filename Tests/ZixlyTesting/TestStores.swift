@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ZixlyCore
+import ZixlySweeps
 import ZixlyPostgres
 import ZixlyQueue
 import ZixlySQLite

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import ZixlyCore
+import ZixlySweeps
 import ZixlyPipelines
 import ZixlyQueue
 

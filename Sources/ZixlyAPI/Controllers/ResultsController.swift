@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SweepEngine
 import ZixlyCore
+import ZixlySweeps
 import ZixlyQueue
 
 /// A job's sweep results (JSON or CSV) and its result artifact.

@@ -5,6 +5,7 @@ import Metrics
 import Tracing
 import StandardWebhooks
 import ZixlyCore
+import ZixlySweeps
 import ZixlyPipelines
 import ZixlyQueue
 

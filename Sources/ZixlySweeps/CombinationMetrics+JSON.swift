@@ -1,4 +1,5 @@
 import SweepEngine
+import ZixlyCore
 
 extension CombinationMetrics {
     /// The API's snake_case object. Non-finite numbers (an infinite Sharpe, a NaN win rate) become

@@ -1,5 +1,6 @@
 import Foundation
 import SweepEngine
+import ZixlyCore
 
 /// Summary figures over a sweep's rows (the results endpoint's `statistics`).
 public struct SweepStatistics: Sendable, Equatable, Codable {

@@ -1,5 +1,6 @@
 import Foundation
 import SweepEngine
+import ZixlyCore
 
 /// One execution of a trading sweep (a job has one per successful attempt).
 public struct SweepRun: Sendable, Equatable, Codable {
