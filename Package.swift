@@ -1,7 +1,16 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+/// The compiler as a reviewer: `any` spelled out, every module a file uses imported by that file,
+/// imports internal unless a public declaration needs them, complete concurrency checking (the
+/// Swift 6 language mode's default, stated), and no warning left standing.
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableExperimentalFeature("StrictConcurrency=complete"),
+]
 
 let package = Package(
     name: "zixly",

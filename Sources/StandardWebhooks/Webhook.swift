@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// Signs and verifies webhooks by the Standard Webhooks scheme (https://www.standardwebhooks.com):
 /// headers `webhook-id`, `webhook-timestamp` (Unix seconds), `webhook-signature`

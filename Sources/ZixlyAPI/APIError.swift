@@ -1,7 +1,7 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
-import ZixlyCore
+public import HTTPTypes
+public import Hummingbird
+public import ZixlyCore
 
 /// An error the client can act on, rendered as DESIGN §3's shape:
 /// `{"error": "<short message>", "details": <optional>, "timestamp": "<ISO-8601>"}`.

@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 
 /// The whole HTTP surface: errors rendered uniformly, API keys read, then every controller.
 /// (Middleware is added before routes: Hummingbird applies it only to routes registered after it.)

@@ -1,11 +1,11 @@
 import Foundation
-import Metrics
-import Tracing
+public import Metrics
+public import Tracing
 import StandardWebhooks
-import ZixlyCore
-import ZixlySweeps
-import ZixlyPipelines
-import ZixlyQueue
+public import ZixlyCore
+public import ZixlySweeps
+public import ZixlyPipelines
+public import ZixlyQueue
 
 /// Everything the HTTP layer talks to, chosen by the composition root.
 public struct APIServices: Sendable {

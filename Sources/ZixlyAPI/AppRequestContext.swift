@@ -1,5 +1,5 @@
-import Hummingbird
-import ZixlyCore
+public import Hummingbird
+public import ZixlyCore
 
 /// Who made a request, once the API key checked out.
 public struct Principal: Sendable, Equatable {

@@ -1,8 +1,8 @@
-import Foundation
-import Logging
-import StandardWebhooks
+public import Foundation
+public import Logging
+public import StandardWebhooks
 import Synchronization
-import ZixlyCore
+public import ZixlyCore
 
 /// The secrets inbound webhooks are verified with: the configured ones (`ZIXLY_WEBHOOK_SECRETS`
 /// or `secrets.json`) and those added at run time, minus every one retired and past its expiry.
@@ -162,7 +162,7 @@ public actor InboundSigningSecrets {
     /// After a signature matched nothing: the secrets read again if the cache is over a second
     /// old (a secret added on another replica), else nil.
     private func refreshedAfterMiss(now: Date) async throws -> [WebhookSecret]? {
-        guard let loadedAt = cache.withLock { $0.loadedAt }, now.timeIntervalSince(loadedAt) >= 1 else { return nil }
+        guard let loadedAt = cache.withLock({ $0.loadedAt }), now.timeIntervalSince(loadedAt) >= 1 else { return nil }
         try await reload(now: now)
         return activeSecrets(now: now)
     }

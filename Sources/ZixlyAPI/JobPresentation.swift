@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
-import ZixlyCore
+public import Hummingbird
+public import ZixlyCore
 
 /// How a job looks in JSON: `Job.json` (ZixlyCore), shared with outbound webhook payloads.
 enum JobPresentation {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import StandardWebhooks
-import ZixlyCore
+public import ZixlyCore
 
 /// Making API keys and webhook endpoints, with the same rules and messages for the REST API and
 /// the dashboard. Each secret is returned once, to be shown once.

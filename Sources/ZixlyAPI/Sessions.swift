@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 import ZixlyCore
 
 /// Browser sessions for the dashboard, as signed cookies: who signed in (a user's id, or the hash

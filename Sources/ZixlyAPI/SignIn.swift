@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
-import ZixlyCore
+public import Hummingbird
+public import ZixlyCore
 
 /// Signing in to the dashboard, hardened against being used on the server: throttled per account
 /// and per address (429 with `Retry-After`), passwords checked on `PasswordHasher`'s bounded pool,

@@ -1,5 +1,6 @@
-import Foundation
+public import Foundation
 import Synchronization
+import ZixlyCore
 
 /// Failed sign-ins, counted per account (user name) and per client address, in this process.
 /// After `freeFailures` failures a key is locked for `firstDelay`, doubling with each further

@@ -1,8 +1,9 @@
 import Foundation
 import ZixlyTelemetry
 import Logging
-import StandardWebhooks
+public import StandardWebhooks
 import ZixlyCore
+import ZixlyAPI
 
 extension AppConfiguration {
     /// Reads the `ZIXLY_*` variables (and `*_FILE` for secrets) from `environment`.

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import Logging
+public import Logging
 import Metrics
 import ServiceLifecycle
 import StandardWebhooks
@@ -11,7 +11,7 @@ import ZixlyNotify
 import ZixlyPipelines
 import ZixlyQueue
 import Tracing
-import ZixlyTelemetry
+public import ZixlyTelemetry
 
 extension ApplicationBuilder {
     /// OTLP export when the configuration names a collector, as `zixly-<role>` (`zixly` for `up`).

@@ -1,17 +1,17 @@
 import Foundation
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import Metrics
 import ServiceLifecycle
-import StandardWebhooks
+public import StandardWebhooks
 import ZixlyAPI
-import ZixlyCore
+public import ZixlyCore
 import ZixlyDashboard
 import ZixlyNotify
-import ZixlyPipelines
-import ZixlyQueue
+public import ZixlyPipelines
+public import ZixlyQueue
 import Tracing
-import ZixlyTelemetry
+public import ZixlyTelemetry
 
 /// Assembles a serving process: stores, HTTP router, worker pool and maintenance, by role.
 public struct ApplicationBuilder: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 import ZixlyTelemetry
 
 /// One JSON object per line on standard error: `time`, `level`, `message`, `logger`, then the

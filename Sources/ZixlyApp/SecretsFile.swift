@@ -1,9 +1,9 @@
-import Foundation
+public import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
-import StandardWebhooks
+public import StandardWebhooks
 import ZixlyAPI
 
 /// The secrets `zixly up` generates on first start, kept in `<data-dir>/secrets.json`

@@ -1,11 +1,11 @@
 import Foundation
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import ZixlyArtifacts
-import ZixlyCore
-import ZixlySweeps
+public import ZixlyCore
+public import ZixlySweeps
 import ZixlyPostgres
-import ZixlyQueue
+public import ZixlyQueue
 import ZixlySQLite
 
 /// The concrete stores picked from the configuration: the only place that names them.

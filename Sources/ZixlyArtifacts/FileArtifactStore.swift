@@ -1,5 +1,5 @@
-import Foundation
-import ZixlyCore
+public import Foundation
+public import ZixlyCore
 
 /// Artifacts as files under a root folder (`file://<data-dir>/artifacts`). Writes go to a
 /// temporary file first and are renamed into place, so a reader never sees half a file.

@@ -1,8 +1,8 @@
 import AsyncHTTPClient
-import Foundation
+public import Foundation
 import NIOCore
 import NIOHTTP1
-import ZixlyCore
+public import ZixlyCore
 
 /// Artifacts in an S3-compatible bucket (AWS, MinIO, moto), signed with SigV4 on AsyncHTTPClient.
 /// Keys live under `prefix`; `endpoint` selects a non-AWS server (path-style addressing by default).

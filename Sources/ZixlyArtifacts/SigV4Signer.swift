@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// AWS Signature Version 4 for S3 requests (header and presigned-URL forms), pure: no I/O.
 /// Checked against botocore's signer on the same requests (Tests/ZixlyArtifactsTests).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What an API key may do. Each role includes the ones before it.
 public enum Role: String, Sendable, Codable, CaseIterable, Comparable {

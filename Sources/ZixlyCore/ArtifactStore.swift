@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where large results live (files by default, S3 in production). Keys are `/`-separated
 /// relative paths such as `results/{jobId}/{sweepRunId}.json`.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One failed attempt of a job, kept in the job's history (as River's `errors` and Oban's
 /// `errors`): which attempt, when it started and ended, on which worker, and why it failed.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension Job {
     /// How a job looks in JSON (DESIGN §3), in API responses and webhook payloads alike:

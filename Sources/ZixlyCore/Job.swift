@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A job's identity: a random UUID in lower-case text form.
 public struct JobID: Sendable, Hashable, Codable, CustomStringConvertible, RawRepresentable {

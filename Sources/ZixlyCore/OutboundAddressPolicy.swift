@@ -131,7 +131,7 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
             var address = in6_addr()
             withUnsafeMutableBytes(of: &address) { $0.copyBytes(from: bytes) }
             inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count))
-            return String(cString: buffer)
+            return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What an outbound webhook can be subscribed to: a job reaching a final state.
 public enum WebhookEventType: String, Sendable, Codable, CaseIterable, Comparable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An inbound webhook signing secret as the database keeps it: one added at run time (its
 /// `whsec_` text), or a configured one that was retired at run time (its fingerprint only).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A person who signs in to the dashboard with a user name and password (an admin makes them).
 public struct UserAccount: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where queue logic gets "now" from. Inject `SystemWallClock` in production and a manual clock
 /// in tests; no queue code calls `Date()` itself.

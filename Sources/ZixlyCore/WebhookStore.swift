@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Endpoints, the event outbox and deliveries, in the job database.
 public protocol WebhookStore: Sendable {

@@ -5,6 +5,7 @@ import ZixlyAPI
 import ZixlyCore
 import ZixlySweeps
 import ZixlyPipelines
+import ZixlyQueue
 
 extension DashboardController {
     /// Result rows on one page of a job.

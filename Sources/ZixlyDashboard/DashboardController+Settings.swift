@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import ZixlyAPI
 import ZixlyCore
+import ZixlyQueue
+import StandardWebhooks
 
 extension DashboardController {
     /// Admins: API keys (create, shown once; revoke), outbound webhook endpoints (add, shown once;

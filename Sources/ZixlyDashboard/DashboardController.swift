@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import SweepEngine
-import ZixlyAPI
+public import ZixlyAPI
 import ZixlyCore
 import ZixlyPipelines
 import ZixlyQueue

@@ -1,7 +1,7 @@
 import Foundation
-import SweepEngine
+public import SweepEngine
 import ZixlyCore
-import ZixlySweeps
+public import ZixlySweeps
 
 /// A metric over the (fast, slow) grid as an SVG heatmap, drawn on the server: one cell per
 /// combination (per bin of neighbouring combinations beyond 60 × 60), coloured from the metric's worst (red) through its middle (yellow) to its best

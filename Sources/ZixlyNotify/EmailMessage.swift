@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A plain-text email, rendered as RFC 5322 with MIME headers (UTF-8 subject as an encoded word,
 /// base64 body, so no 8BITMIME extension is needed).

@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import ZixlyCore
+public import Logging
+public import ZixlyCore
 
 /// Emails the outcome of trading sweeps (DESIGN §7): "✅ Trading Sweep Complete - {ticker} - Best
 /// Result" with the best combination, or "❌ Trading Sweep Failed - {ticker}" with the error.

@@ -1,5 +1,5 @@
-import Foundation
-import SweepEngine
+public import Foundation
+public import SweepEngine
 
 /// A folder of `<TICKER>.csv` price files (`ZIXLY_MARKET_DATA_DIR`, or the bundled samples).
 public struct MarketDataDirectory: Sendable {

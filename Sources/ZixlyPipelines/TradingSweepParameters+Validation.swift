@@ -1,6 +1,6 @@
 import Foundation
 import SweepEngine
-import ZixlyCore
+public import ZixlyCore
 
 extension TradingSweepParameters {
     /// Validates a request body. `hasData` says whether a ticker has market data; `available`

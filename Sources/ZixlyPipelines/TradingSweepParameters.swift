@@ -1,6 +1,6 @@
 import Foundation
-import SweepEngine
-import ZixlyCore
+public import SweepEngine
+public import ZixlyCore
 
 /// A trading-sweep request as the webhook and API accept it (DESIGN §3), validated.
 public struct TradingSweepParameters: Sendable, Equatable {

@@ -1,12 +1,12 @@
 import Dispatch
 import Foundation
 import Logging
-import Metrics
-import Tracing
+public import Metrics
+public import Tracing
 import SweepEngine
-import ZixlyCore
-import ZixlySweeps
-import ZixlyQueue
+public import ZixlyCore
+public import ZixlySweeps
+public import ZixlyQueue
 
 /// The `trading-sweep` job: load the ticker's prices, sweep the grid, store the rows in
 /// `trading_sweep_results` and the full JSON at `results/{jobId}/{sweepRunId}.json`.

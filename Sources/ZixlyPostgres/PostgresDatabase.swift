@@ -1,10 +1,10 @@
 import Foundation
-import Logging
+public import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
-import PostgresNIO
-import ServiceLifecycle
+public import PostgresNIO
+public import ServiceLifecycle
 import ZixlyCore
 
 /// A PostgreSQL database reached through a connection pool. Its `run()` (the pool and the

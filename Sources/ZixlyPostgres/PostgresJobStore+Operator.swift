@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PostgresNIO
-import ZixlyCore
+public import ZixlyCore
 import ZixlyQueue
 
 /// What an operator does to jobs through the API and dashboard: look them up, list, cancel, retry.

@@ -1,8 +1,8 @@
-import Foundation
+public import Foundation
 import Logging
 import PostgresNIO
-import ZixlyCore
-import ZixlyQueue
+public import ZixlyCore
+public import ZixlyQueue
 
 /// The production `JobStore`: claims with `FOR UPDATE SKIP LOCKED`, every worker write fenced
 /// by the lease, each method one transaction (or one statement, which is its own transaction).

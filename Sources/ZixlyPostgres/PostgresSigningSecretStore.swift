@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import Logging
 import PostgresNIO
-import ZixlyCore
+public import ZixlyCore
 
 public struct PostgresSigningSecretStore: SigningSecretStore {
     let database: PostgresDatabase

@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import PostgresNIO
-import SweepEngine
-import ZixlyCore
-import ZixlySweeps
+public import SweepEngine
+public import ZixlyCore
+public import ZixlySweeps
 
 /// `sweep_runs` and `trading_sweep_results` in PostgreSQL.
 public struct PostgresSweepResultStore: SweepResultStore {

@@ -1,7 +1,7 @@
 import Logging
 import PostgresNIO
-import ServiceLifecycle
-import ZixlyQueue
+public import ServiceLifecycle
+public import ZixlyQueue
 
 /// LISTENs on `zixly_jobs` and wakes this process's idle workers when any process enqueues or
 /// retries a job (the store NOTIFYs after each commit), so a new job is claimed within

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import Logging
 import PostgresNIO
-import ZixlyCore
+public import ZixlyCore
 
 /// Outbound webhook endpoints, the job-event outbox and deliveries in PostgreSQL. The database
 /// makes events, deliveries and their `webhook.deliver` jobs (migration 0010's triggers).

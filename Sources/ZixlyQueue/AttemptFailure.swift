@@ -1,5 +1,5 @@
-import Foundation
-import ZixlyCore
+public import Foundation
+public import ZixlyCore
 
 /// A failed attempt to record under its lease: queued again at `retryAt`, or failed for good
 /// (dead-lettered) when `retryAt` is nil. A worker's failures and the rescuer's expired leases

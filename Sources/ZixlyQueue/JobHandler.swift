@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-import ZixlyCore
+public import ZixlyCore
 
 /// Runs one kind of job. The worker pool calls `run` for each claimed job of `jobType`.
 public protocol JobHandler: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
-import Tracing
-import ZixlyCore
+public import Tracing
+public import ZixlyCore
 
 /// What producers and the API use: the store, the clock, and the in-process wake-up, so an
 /// enqueue in `zixly up` reaches an idle worker at once.

@@ -1,5 +1,5 @@
-import Foundation
-import ZixlyCore
+public import Foundation
+public import ZixlyCore
 
 /// The durable queue: one table whose rows are both the job record and the queue entry.
 /// Every method is one transaction; no transaction escapes to callers. `now` is the instant the

@@ -1,5 +1,5 @@
 import Foundation
-import ZixlyCore
+public import ZixlyCore
 
 /// `job_type: "noop"`: does nothing and completes. For smoke tests of a deployment and for the
 /// queue benchmark, where it measures the queue's own cost per job (as River's and Oban's do).

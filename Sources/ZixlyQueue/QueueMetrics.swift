@@ -1,6 +1,6 @@
 import Foundation
-import Metrics
-import ZixlyCore
+public import Metrics
+public import ZixlyCore
 
 /// The queue's metrics through swift-metrics, on the factory the process chose (no global
 /// bootstrap: each application, and each test, has its own).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import ZixlyCore
 
 /// When a failed attempt runs again. Either exponential backoff with jitter: delay after attempt

@@ -1,4 +1,4 @@
-import Tracing
+public import Tracing
 import ZixlyCore
 
 /// A job carries the W3C `traceparent` of the span that enqueued it, so the worker's spans join

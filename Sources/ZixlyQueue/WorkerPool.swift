@@ -1,9 +1,9 @@
 import Foundation
-import Logging
+public import Logging
 import Synchronization
-import ServiceLifecycle
-import Tracing
-import ZixlyCore
+public import ServiceLifecycle
+public import Tracing
+public import ZixlyCore
 
 /// Claims jobs and runs them, `concurrency` at a time, each under a lease kept alive by a
 /// heartbeat. On graceful shutdown it stops claiming, lets running jobs finish for up to

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
-import ZixlyCore
-import ZixlyQueue
+public import ZixlyCore
+public import ZixlyQueue
 
 extension SQLiteJobStore {
     public func rescueExpired(limit: Int, retryPolicy: RetryPolicy, now: Date) async throws -> RescueReport {

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import GRDB
-import ZixlyCore
-import ZixlyQueue
+public import ZixlyCore
+public import ZixlyQueue
 
 /// The embedded `JobStore`: every method is one IMMEDIATE transaction on the shared SQLite file,
 /// so claims from several workers (threads or processes) never overlap.

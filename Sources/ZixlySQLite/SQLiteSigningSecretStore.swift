@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import ZixlyCore
+public import ZixlyCore
 
 public struct SQLiteSigningSecretStore: SigningSecretStore {
     let database: SQLiteDatabase

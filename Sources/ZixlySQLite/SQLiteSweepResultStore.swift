@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
-import SweepEngine
-import ZixlyCore
-import ZixlySweeps
+public import SweepEngine
+public import ZixlyCore
+public import ZixlySweeps
 
 /// `sweep_runs` and `trading_sweep_results` in the embedded database.
 public struct SQLiteSweepResultStore: SweepResultStore {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import GRDB
-import ZixlyCore
+public import ZixlyCore
 
 /// Outbound webhook endpoints, the job-event outbox and deliveries in the embedded database. The
 /// database makes events, deliveries and their `webhook.deliver` jobs (migration 0009's triggers).

@@ -1,5 +1,5 @@
-import SweepEngine
-import ZixlyCore
+public import SweepEngine
+public import ZixlyCore
 
 extension CombinationMetrics {
     /// The API's snake_case object. Non-finite numbers (an infinite Sharpe, a NaN win rate) become

@@ -1,6 +1,6 @@
-import Foundation
-import SweepEngine
-import ZixlyCore
+public import Foundation
+public import SweepEngine
+public import ZixlyCore
 
 /// One execution of a trading sweep (a job has one per successful attempt).
 public struct SweepRun: Sendable, Equatable, Codable {

@@ -1,6 +1,6 @@
 import Foundation
-import SweepEngine
-import ZixlyCore
+public import SweepEngine
+public import ZixlyCore
 
 /// Summary figures over a sweep's rows (the results endpoint's `statistics`).
 public struct SweepStatistics: Sendable, Equatable, Codable {

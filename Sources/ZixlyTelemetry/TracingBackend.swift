@@ -1,7 +1,7 @@
-import Logging
+public import Logging
 import OTel
-import ServiceLifecycle
-import Tracing
+public import ServiceLifecycle
+public import Tracing
 
 /// Where spans go: OTLP over HTTP when `ZIXLY_OTLP_ENDPOINT` is set (with the service that batches
 /// and exports them), else nowhere. The tracer is handed to components; nothing is bootstrapped

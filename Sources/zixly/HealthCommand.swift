@@ -1,6 +1,8 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import NIOHTTP1
+import NIOCore
 
 /// `zixly health`: exit 0 when a local `zixly` answers `/health` with 200, for container
 /// health checks in images without curl. Tries `--url`, else `ZIXLY_PORT`, else the API's 8080

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import Hummingbird
 import ZixlyApp
+import UnixSignals
+import StandardWebhooks
 
 /// Flags every serving command shares; each overrides its environment variable.
 struct ServeOptions: ParsableArguments {

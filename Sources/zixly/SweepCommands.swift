@@ -3,6 +3,7 @@ import Foundation
 import StandardWebhooks
 import SweepEngine
 import ZixlyCore
+import ZixlySweeps
 
 struct SweepCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StandardWebhooks
 import ZixlyCore
+import NIOHTTP1
 
 struct SweepSubmit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -9,6 +9,7 @@ import ZixlyApp
 import ZixlyArtifacts
 import ZixlyCore
 import ZixlyTesting
+import ZixlyAPI
 
 /// The production application (same `ApplicationBuilder` as `zixly up`) on a fresh SQLite store.
 struct TestApp {

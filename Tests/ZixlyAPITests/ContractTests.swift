@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import ZixlyCore
+import ZixlyApp
 
 /// The API answers what its description says: bodies of the wrong JSON type are 400, unknown
 /// methods on known paths 405 with `Allow`.

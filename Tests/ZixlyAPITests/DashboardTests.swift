@@ -7,6 +7,8 @@ import Testing
 import ZixlyAPI
 import ZixlyCore
 import ZixlyTesting
+import ZixlyQueue
+import ZixlyApp
 
 /// The dashboard through the production router: signing in, sessions that cannot be forged,
 /// CSRF on every form, roles, escaping, and the sweep from form to heatmap.

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import ZixlyCore
+import ZixlyApp
 
 /// Webhook ids and API idempotency keys cannot be confused, stretched or reused for other work.
 @Suite("Idempotency keys")

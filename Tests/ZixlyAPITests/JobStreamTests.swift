@@ -5,6 +5,9 @@ import NIOCore
 import Testing
 import ZixlyCore
 import ZixlyTesting
+import ZixlyQueue
+import ZixlyApp
+import NIOHTTP1
 
 /// The listing's event stream over a real connection, read event by event.
 @Suite("GET /api/pipelines/events")

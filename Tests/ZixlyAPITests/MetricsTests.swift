@@ -4,6 +4,8 @@ import HummingbirdTesting
 import Testing
 import ZixlyCore
 import ZixlyTesting
+import ZixlyQueue
+import ZixlyApp
 
 /// `/metrics` after real traffic: every series DESIGN §6 names moves when it should, labels stay
 /// bounded, and the process figures are the process's own.

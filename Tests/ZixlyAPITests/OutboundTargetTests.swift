@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import ZixlyCore
+import ZixlyApp
 
 /// Outbound endpoints cannot point Zixly at its own network (SSRF), nor carry smuggled bytes.
 @Suite("Outbound webhook targets")

@@ -1,5 +1,6 @@
 import Testing
 import ZixlyAPI
+import Foundation
 
 @Suite("Password hashes")
 struct PasswordsTests {

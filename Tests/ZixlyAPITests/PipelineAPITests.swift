@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 import ZixlyCore
 import ZixlyTesting
+import ZixlyApp
 
 @Suite("/api/pipelines and /api/keys")
 struct PipelineAPITests {

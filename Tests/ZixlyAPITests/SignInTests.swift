@@ -6,6 +6,7 @@ import Testing
 import ZixlyAPI
 import ZixlyCore
 import ZixlyTesting
+import ZixlyApp
 
 /// Signing in cannot be turned against the server or its users: throttled, same-origin only,
 /// weak hashes upgraded, sessions ended server-side.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZixlyAPI
+import HTTPTypes
 
 @Suite("Sign-in throttle and password hasher")
 struct SignInThrottleTests {

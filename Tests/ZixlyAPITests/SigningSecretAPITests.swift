@@ -6,6 +6,7 @@ import StandardWebhooks
 import Testing
 import ZixlyCore
 import ZixlyTesting
+import ZixlyApp
 
 @Suite("/api/webhook-signing-secrets")
 struct SigningSecretAPITests {

@@ -4,6 +4,8 @@ import HummingbirdTesting
 import Testing
 import ZixlyCore
 import ZixlyTesting
+import ZixlyQueue
+import ZixlyApp
 
 /// Webhook → queue → worker (inside the app) → results in the database and the artifact store.
 @Suite("A trading sweep end to end in one process")

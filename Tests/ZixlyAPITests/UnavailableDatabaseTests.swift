@@ -7,6 +7,7 @@ import ZixlyTesting
 
 #if canImport(Glibc)
 import Glibc
+import ZixlyApp
 #endif
 
 @Suite("A database that cannot answer")

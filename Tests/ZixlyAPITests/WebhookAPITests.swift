@@ -4,6 +4,9 @@ import HummingbirdTesting
 import Testing
 import ZixlyCore
 import ZixlyTesting
+import ZixlyQueue
+import StandardWebhooks
+import ZixlyApp
 
 @Suite("POST /webhook/trading-sweep")
 struct WebhookAPITests {

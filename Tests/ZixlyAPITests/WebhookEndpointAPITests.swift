@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 import ZixlyCore
 import ZixlyTesting
+import ZixlyApp
 
 @Suite("/api/webhook-endpoints")
 struct WebhookEndpointAPITests {

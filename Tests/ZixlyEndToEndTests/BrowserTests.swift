@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZixlyCore
 import ZixlyTesting
+import NIOHTTP1
 
 /// The dashboard in a real browser: Debian's chromium, driven by Selenium (PyPI), against a real
 /// `zixly up`. Screenshots of every page go to `test-artifacts/screenshots` (printed by

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZixlyCore
 import ZixlyTesting
+import NIOHTTP1
 
 /// `executor: "external"` against a fake of the original's trading API, run by a real `zixly up`.
 @Suite("external trading API executor", .serialized)

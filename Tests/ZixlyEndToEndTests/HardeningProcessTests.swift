@@ -5,6 +5,7 @@ import StandardWebhooks
 import Testing
 import ZixlyCore
 import ZixlyTesting
+import NIOHTTP1
 
 /// The hardening that the router tests prove, once more through a real `zixly up` whose secrets
 /// come from files: idempotency namespaces and caps, login CSRF, and server-side sign-out.

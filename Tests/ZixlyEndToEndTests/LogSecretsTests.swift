@@ -3,6 +3,7 @@ import StandardWebhooks
 import Testing
 import ZixlyCore
 import ZixlyTesting
+import NIOHTTP1
 
 /// No secret reaches the logs, at the most verbose level and through the error paths that are
 /// most tempted to print one: a refused signature, a wrong API key, an SMTP login refused, an

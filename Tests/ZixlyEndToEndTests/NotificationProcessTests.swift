@@ -5,6 +5,7 @@ import ZixlyTesting
 
 #if canImport(Glibc)
 import Glibc
+import NIOHTTP1
 #endif
 
 @Suite("zixly notifies by email and signed webhooks", .serialized)

@@ -7,6 +7,7 @@ import ZixlyTesting
 
 #if canImport(Glibc)
 import Glibc
+import NIOHTTP1
 #endif
 
 /// What Prometheus and Grafana read, checked against a real `zixly up` that has run a job: every

@@ -6,6 +6,7 @@ import ZixlyTesting
 
 #if canImport(Glibc)
 import Glibc
+import NIOHTTP1
 #endif
 
 /// Real `zixly` processes on one SQLite file: duplicates under load, SIGKILL, SIGTERM.

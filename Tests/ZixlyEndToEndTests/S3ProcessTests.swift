@@ -7,6 +7,8 @@ import ZixlyTesting
 
 #if canImport(Glibc)
 import Glibc
+import NIOHTTP1
+import NIOCore
 #endif
 
 /// `zixly up` with its artifacts in an S3 bucket (moto's server).

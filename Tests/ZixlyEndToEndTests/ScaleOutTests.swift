@@ -6,6 +6,7 @@ import ZixlyTesting
 
 #if canImport(Glibc)
 import Glibc
+import NIOHTTP1
 #endif
 
 /// 1 API + 3 workers on a PostgreSQL server of the test's own, under chaos: a worker killed with

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZixlyCore
 import ZixlyTesting
+import NIOHTTP1
 
 /// Slow, idle and surplus connections against a real `zixly up` over real sockets: each is closed
 /// within its limit and the server goes on serving everyone else.

@@ -3,6 +3,7 @@ import StandardWebhooks
 import Testing
 import ZixlyCore
 import ZixlyTesting
+import NIOHTTP1
 
 /// Spans exported by a real `zixly up` to an OTLP/HTTP receiver of the test's own.
 @Suite("Traces of a running zixly", .serialized)

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import ZixlyCore
 @testable import ZixlyPostgres
+import AsyncAlgorithms
 
 /// The watchdog that bounds PostgreSQL store operations, driven round by round with made-up
 /// instants (no loop, no sleeping on the limit).

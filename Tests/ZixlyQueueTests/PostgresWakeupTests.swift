@@ -36,7 +36,6 @@ struct PostgresWakeupTests {
         let signal = WorkSignal()
         let listener = PostgresWakeupListener(database: database, wakeups: signal)
         let clock = ManualClock(Date())
-        let factory = JobFactory(store: store, clock: clock)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
             group.addTask { try await listener.run() }

@@ -1,6 +1,6 @@
-import Foundation
-import ZixlyCore
-import ZixlyQueue
+public import Foundation
+public import ZixlyCore
+public import ZixlyQueue
 
 /// Puts jobs into a given state through the store's own API (no backdoor), River-testfactory style.
 public struct JobFactory: Sendable {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import Synchronization
-import ZixlyCore
+public import ZixlyCore
 
 /// A wall clock that moves only when a test moves it.
 public final class ManualClock: WallClock {

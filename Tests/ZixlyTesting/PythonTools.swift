@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The project's `.venv` (made by `scripts/test.sh`), with the PyPI packages a test needs
 /// installed on demand, and a way to run a Python script to its end.

@@ -1,10 +1,10 @@
-import Foundation
+public import Foundation
 import Logging
-import ZixlyCore
-import ZixlySweeps
-import ZixlyPostgres
-import ZixlyQueue
-import ZixlySQLite
+public import ZixlyCore
+public import ZixlySweeps
+public import ZixlyPostgres
+public import ZixlyQueue
+public import ZixlySQLite
 
 /// The backends the conformance suite runs against: every test takes `StoreKind.allCases`.
 public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ZixlyCore
+import ZixlyQueue
 
 /// Unauthenticated operations endpoints: liveness, readiness, metrics, the API description.
 struct OpsController {

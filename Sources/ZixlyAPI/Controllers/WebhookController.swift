@@ -8,6 +8,8 @@ import ZixlyCore
 import ZixlySweeps
 import ZixlyPipelines
 import ZixlyQueue
+import Logging
+import SweepEngine
 
 /// `/webhook/*`: Standard-Webhooks-signed triggers, compatible with the original receiver.
 struct WebhookController {

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
-import ZixlyCore
+public import ZixlyCore
 
 /// Reads `Authorization: Bearer <key>` and sets the request's principal. The bootstrap admin key
 /// comes from configuration; other keys are looked up by their SHA-256 in the key store.

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import ZixlyCore
 
 /// Signs a request in from its dashboard session cookie when it carries no API key. A session

@@ -1,10 +1,10 @@
 import Foundation
-import Logging
-import Metrics
+public import Logging
+public import Metrics
 import StandardWebhooks
-import Tracing
-import ZixlyCore
-import ZixlyQueue
+public import Tracing
+public import ZixlyCore
+public import ZixlyQueue
 
 /// Sends one outbound webhook delivery per `webhook.deliver` job (the database queues one with
 /// each delivery it makes): builds the body once, signs it, posts it and records the attempt.

@@ -1,10 +1,10 @@
 import Foundation
-import Logging
-import Metrics
-import ServiceLifecycle
-import Tracing
-import ZixlyCore
-import ZixlyQueue
+public import Logging
+public import Metrics
+public import ServiceLifecycle
+public import Tracing
+public import ZixlyCore
+public import ZixlyQueue
 
 /// Runs the `webhooks` queue: a worker pool of its own, whose one handler sends deliveries, so
 /// a slow or dead endpoint holds a delivery slot, never a sweep's, and never fails a job. It

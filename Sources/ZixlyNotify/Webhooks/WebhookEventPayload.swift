@@ -1,5 +1,5 @@
 import Foundation
-import ZixlyCore
+public import ZixlyCore
 
 /// The body of an outbound webhook, in the Standard Webhooks shape:
 /// `{"type": "job.completed", "timestamp": "…", "data": <the job as the API shows it>}`.

@@ -3,7 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
-import ZixlyCore
+public import ZixlyCore
 
 /// What came back from one POST of a webhook.
 public struct WebhookResponse: Sendable, Equatable {

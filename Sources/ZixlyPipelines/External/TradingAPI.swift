@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import ZixlyCore
+public import ZixlyCore
 
 /// The original Zixly's external trading API, as a sweep executor sees it:
 /// `POST /api/v1/strategy/sweep` → `{job_id}`, `GET /api/v1/jobs/{id}` → `{status, progress?, error?}`,

@@ -1,7 +1,7 @@
 import Foundation
-import Logging
-import ServiceLifecycle
-import ZixlyCore
+public import Logging
+public import ServiceLifecycle
+public import ZixlyCore
 
 /// Deletes final jobs (and their result rows) older than the retention period.
 public struct JobPruner: Service {

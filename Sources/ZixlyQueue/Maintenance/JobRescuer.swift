@@ -1,7 +1,7 @@
 import Foundation
-import Logging
-import ServiceLifecycle
-import ZixlyCore
+public import Logging
+public import ServiceLifecycle
+public import ZixlyCore
 
 /// Returns jobs whose worker stopped renewing its lease to the queue (or fails them when their
 /// attempts are spent), so no job stays running forever. Safe on every node: one fenced statement.

@@ -1,5 +1,5 @@
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 
 /// Runs `tick` at once and then every `interval`, until graceful shutdown or cancellation. A
 /// tick that throws is logged and the next one runs on time: one failed pass never stops the

@@ -1,7 +1,7 @@
 import Foundation
-import Logging
-import ServiceLifecycle
-import ZixlyCore
+public import Logging
+public import ServiceLifecycle
+public import ZixlyCore
 
 /// Reads the queue's state from the store at an interval and publishes it as gauges (jobs per
 /// status, oldest queued age, jobs past their lease, whether the database answers). Every
