@@ -170,7 +170,8 @@ let package = Package(
         .target(
             name: "ZixlyApp",
             dependencies: [
-                "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlySQLite", "ZixlyPostgres", "ZixlyArtifacts", "ZixlyNotify", "ZixlyPipelines", "ZixlyAPI",
+                "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlySQLite", "ZixlyPostgres", "ZixlyArtifacts", "ZixlyNotify", "ZixlyPipelines",
+                "ZixlyAPI",
                 "ZixlyDashboard", "ZixlyTelemetry", "StandardWebhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

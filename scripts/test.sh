@@ -57,7 +57,11 @@ trap 'su postgres -c "$pg_bin/pg_ctl -D $pg_data -m immediate stop" >/dev/null 2
 export ZIXLY_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
 log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on port $pg_port"
 
-# --- Build and test --------------------------------------------------------------------------
+# --- Format, build and test -------------------------------------------------------------------
+# The formatter as a reviewer: .swift-format is the style; `swift format -i -r Sources Tests
+# Package.swift` applies it.
+log "swift format lint (.swift-format)"
+swift format lint --strict --parallel -r Sources Tests Package.swift
 log "building (debug, with tests)"
 swift build --build-tests
 

@@ -26,7 +26,8 @@ struct Backtester {
         var peak = Self.initialCash
         let feeRate = costs.feeRate
         let slippage = costs.slippageRate
-        let values = scratch.values, returns = scratch.returns
+        let values = scratch.values
+        let returns = scratch.returns
         for bar in 0..<closes.count {
             let close = closes[bar]
             let a = fast.value(at: bar)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The Deflated Sharpe Ratio (Bailey & López de Prado, 2014): the probability that the selected
@@ -30,7 +30,8 @@ public enum DeflatedSharpe {
     }
 
     /// The formula itself, from summary figures (the paper's notation: SR*, N, V[SRₙ], T, γ₃, γ₄).
-    public static func ratio(sharpe: Double, trialCount: Int, trialVariance: Double, observations: Int, skewness: Double, kurtosis: Double) -> Double {
+    public static func ratio(sharpe: Double, trialCount: Int, trialVariance: Double, observations: Int, skewness: Double, kurtosis: Double) -> Double
+    {
         let threshold = expectedMaximumSharpe(trialCount: trialCount, trialVariance: trialVariance)
         let variance = 1 - skewness * sharpe + (kurtosis - 1) / 4 * sharpe * sharpe
         guard variance > 0, variance.isFinite, observations > 1 else { return .nan }
@@ -40,7 +41,8 @@ public enum DeflatedSharpe {
     /// SR₀: the expected maximum of N per-bar Sharpe ratios with variance V and mean 0 (0 when N < 2).
     static func expectedMaximumSharpe(trialCount: Int, trialVariance: Double) -> Double {
         guard trialCount > 1 else { return 0 }
-        let n = Double(trialCount), gamma = eulerMascheroni
+        let n = Double(trialCount)
+        let gamma = eulerMascheroni
         return trialVariance.squareRoot()
             * ((1 - gamma) * inverseNormalCDF(1 - 1 / n) + gamma * inverseNormalCDF(1 - 1 / (n * M_E)))
     }
@@ -49,7 +51,9 @@ public enum DeflatedSharpe {
     static func moments(_ values: [Double]) -> (skewness: Double, kurtosis: Double) {
         let n = Double(values.count)
         let mean = values.reduce(0, +) / n
-        var m2 = 0.0, m3 = 0.0, m4 = 0.0
+        var m2 = 0.0
+        var m3 = 0.0
+        var m4 = 0.0
         for value in values {
             let d = value - mean
             let d2 = d * d
@@ -57,7 +61,9 @@ public enum DeflatedSharpe {
             m3 += d2 * d
             m4 += d2 * d2
         }
-        m2 /= n; m3 /= n; m4 /= n
+        m2 /= n
+        m3 /= n
+        m4 /= n
         guard m2 > 0 else { return (0, 3) }
         return (m3 / pow(m2, 1.5), m4 / (m2 * m2))
     }
@@ -71,9 +77,15 @@ public enum DeflatedSharpe {
     /// (relative error below 1e-15).
     public static func inverseNormalCDF(_ p: Double) -> Double {
         guard p > 0, p < 1 else { return p <= 0 ? -.infinity : .infinity }
-        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
+        let a = [
+            -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01,
+            2.506628277459239e+00,
+        ]
         let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01]
-        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
+        let c = [
+            -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00,
+            2.938163982698783e+00,
+        ]
         let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
         let low = 0.02425
         var x: Double
@@ -81,8 +93,10 @@ public enum DeflatedSharpe {
             let q = (-2 * log(p)).squareRoot()
             x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
         } else if p <= 1 - low {
-            let q = p - 0.5, r = q * q
-            x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+            let q = p - 0.5
+            let r = q * q
+            x =
+                (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
                 / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
         } else {
             let q = (-2 * log(1 - p)).squareRoot()

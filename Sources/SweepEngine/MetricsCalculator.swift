@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Turns one simulation (its running sums, trade tally and per-bar returns) into the metrics row.
@@ -24,17 +24,19 @@ enum MetricsCalculator {
         let annualization = Backtester.barsPerYear.squareRoot()
         let sharpe = std == 0 ? .infinity : mean / std * annualization
         let downsideDeviation = (tally.downsideSquares / bars).squareRoot()
-        let sortino = downsideDeviation == 0
+        let sortino =
+            downsideDeviation == 0
             ? .infinity : mean * Backtester.barsPerYear / (downsideDeviation * annualization)
 
         let finalRatio = scratch.values[count - 1] / Backtester.initialCash
         let maxDrawdownPct = -100 * tally.worstDrawdown
-        let winRate = tally.closedTrades == 0
+        let winRate =
+            tally.closedTrades == 0
             ? Double.nan : 100 * Double(tally.winningTrades) / Double(tally.closedTrades)
         let profitFactor: Double =
-            if tally.closedTrades == 0 || (tally.grossProfit == 0 && tally.grossLoss == 0) { .nan }
-            else if tally.grossLoss == 0 { .infinity }
-            else { tally.grossProfit / -tally.grossLoss }
+            if tally.closedTrades == 0 || (tally.grossProfit == 0 && tally.grossLoss == 0) { .nan } else if tally.grossLoss == 0 { .infinity } else {
+                tally.grossProfit / -tally.grossLoss
+            }
         return CombinationMetrics(
             fastPeriod: fast,
             slowPeriod: slow,

@@ -88,7 +88,8 @@ private struct CSVPriceParser {
     }
 
     private func trimmed(_ range: Range<Int>) -> Range<Int> {
-        var lower = range.lowerBound, upper = range.upperBound
+        var lower = range.lowerBound
+        var upper = range.upperBound
         while lower < upper && (bytes[lower] == Self.space || bytes[lower] == Self.tab) { lower += 1 }
         while upper > lower && (bytes[upper - 1] == Self.space || bytes[upper - 1] == Self.tab) { upper -= 1 }
         return lower..<upper

@@ -25,7 +25,8 @@ struct SignalLines: Sendable {
         if windows.count * series.count * MemoryLayout<Double>.stride <= memoryBudget {
             var averages: [Int: [Double]] = [:]
             for window in windows {
-                averages[window] = strategy == .sma
+                averages[window] =
+                    strategy == .sma
                     ? Indicators.sma(series.closes, window: window) : Indicators.ema(series.closes, window: window)
             }
             storage = .stored(averages)
@@ -62,10 +63,11 @@ struct SignalLines: Sendable {
     }
 
     func makeScratch() -> Scratch {
-        let needsLines: Bool = switch storage {
-        case .perPair: true
-        case .stored, .prefixSums: strategy == .macd
-        }
+        let needsLines: Bool =
+            switch storage {
+            case .perPair: true
+            case .stored, .prefixSums: strategy == .macd
+            }
         return Scratch(bars: closes.count, lineBuffers: needsLines)
     }
 
@@ -86,7 +88,8 @@ struct SignalLines: Sendable {
                     scratch: scratch)
             }
         case .stored(let averages):
-            let fast = averages[pair.fast]!, slow = averages[pair.slow]!
+            let fast = averages[pair.fast]!
+            let slow = averages[pair.slow]!
             return fast.withUnsafeBufferPointer { fast in
                 slow.withUnsafeBufferPointer { slow in
                     compare(fast, slow, backtester: backtester, scratch: scratch)
@@ -101,7 +104,9 @@ struct SignalLines: Sendable {
 
     /// Crossover of the two averages, or for MACD of MACD and its signal line (which replace
     /// the averages in the scratch buffers).
-    private func compare(_ fast: UnsafeBufferPointer<Double>, _ slow: UnsafeBufferPointer<Double>, backtester: Backtester, scratch: Scratch) -> TradeTally {
+    private func compare(_ fast: UnsafeBufferPointer<Double>, _ slow: UnsafeBufferPointer<Double>, backtester: Backtester, scratch: Scratch)
+        -> TradeTally
+    {
         guard strategy == .macd else {
             return backtester.run(fast: StoredLine(values: fast), slow: StoredLine(values: slow), scratch: scratch)
         }

@@ -2,7 +2,7 @@ import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What to sweep: a strategy over a grid, with costs and the ranking threshold.
@@ -110,14 +110,18 @@ public enum Sweep {
     static func deflatedSharpe(of best: CombinationMetrics, curve: [Double], among rows: [CombinationMetrics]) -> Double {
         let perBar = Backtester.barsPerYear.squareRoot()
         var previous = Backtester.initialCash
-        let returns = curve.map { value in defer { previous = value }; return value / previous - 1 }
+        let returns = curve.map { value in
+            defer { previous = value }
+            return value / previous - 1
+        }
         return DeflatedSharpe.ratio(sharpe: best.sharpeRatio / perBar, trialSharpes: rows.map { $0.sharpeRatio / perBar }, returns: returns)
     }
 
     /// Ranked rows (isRanked) by score descending, then fast, then slow.
     static func rank(_ rows: [CombinationMetrics]) -> [Int] {
         rows.indices.filter { rows[$0].isRanked }.sorted { lhs, rhs in
-            let a = rows[lhs], b = rows[rhs]
+            let a = rows[lhs]
+            let b = rows[rhs]
             if a.score != b.score { return a.score > b.score }
             return (a.fastPeriod, a.slowPeriod) < (b.fastPeriod, b.slowPeriod)
         }
@@ -143,9 +147,9 @@ public enum Sweep {
 enum System {
     static var coreCount: Int {
         #if canImport(Glibc)
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+            return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else
-        return 4
+            return 4
         #endif
     }
 }

@@ -1,11 +1,11 @@
 import Foundation
 public import Metrics
-public import Tracing
 import StandardWebhooks
+public import Tracing
 public import ZixlyCore
-public import ZixlySweeps
 public import ZixlyPipelines
 public import ZixlyQueue
+public import ZixlySweeps
 
 /// Everything the HTTP layer talks to, chosen by the composition root.
 public struct APIServices: Sendable {
@@ -43,7 +43,8 @@ public struct APIServices: Sendable {
 
     public init(
         queue: JobQueue, results: any SweepResultStore, artifacts: any ArtifactStore, apiKeys: any APIKeyStore,
-        webhookEndpoints: any WebhookStore, users: any UserStore, marketData: MarketDataDirectory, signingSecrets: InboundSigningSecrets, adminAPIKey: String, version: String,
+        webhookEndpoints: any WebhookStore, users: any UserStore, marketData: MarketDataDirectory, signingSecrets: InboundSigningSecrets,
+        adminAPIKey: String, version: String,
         externalSweeps: Bool = false, metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         metricsExposition: @escaping @Sendable () -> String = { "" }, tracer: any Tracer = NoOpTracer()
     ) {

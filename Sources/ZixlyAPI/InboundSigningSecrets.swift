@@ -153,7 +153,7 @@ public actor InboundSigningSecrets {
         if let fresh = freshSecrets(now: now) { return fresh }
         do {
             try await reload(now: now)
-        } catch where cache.withLock({ $0.loadedAt != nil }) {
+        } catch  where cache.withLock({ $0.loadedAt != nil }) {
             logger.warning("webhook signing secrets not refreshed; using the last ones read", metadata: ["error": "\(error)"])
         }
         return activeSecrets(now: now)

@@ -50,8 +50,8 @@ public enum Passwords {
         init?(_ stored: String) {
             let parts = stored.split(separator: "$")
             guard parts.count == 6, parts[0] == "scrypt", let logN = Int(parts[1]), let r = Int(parts[2]), let p = Int(parts[3]),
-                  (10...20).contains(logN), (1...16).contains(r), (1...4).contains(p),
-                  let salt = Data(base64Encoded: String(parts[4])), Data(base64Encoded: String(parts[5])) != nil
+                (10...20).contains(logN), (1...16).contains(r), (1...4).contains(p),
+                let salt = Data(base64Encoded: String(parts[4])), Data(base64Encoded: String(parts[5])) != nil
             else { return nil }
             (self.logN, self.r, self.p, self.salt, self.hash) = (logN, r, p, salt, String(parts[5]))
         }

@@ -7,7 +7,9 @@ public import ZixlyCore
 public enum Provisioning {
     /// A key named `name` (1–100 characters) with `role` (viewer, editor, admin) for `tenant`.
     /// - Throws: `APIError` 400 naming each bad field.
-    public static func apiKey(name: String, role: String?, tenant: String, store: any APIKeyStore, now: Date) async throws -> (key: APIKey, secret: String) {
+    public static func apiKey(name: String, role: String?, tenant: String, store: any APIKeyStore, now: Date) async throws -> (
+        key: APIKey, secret: String
+    ) {
         var fields: [String: String] = [:]
         if name.isEmpty || name.count > 100 { fields["name"] = "is required, 1 to 100 characters" }
         let parsedRole = role.flatMap(Role.init(rawValue:))
@@ -56,12 +58,13 @@ public enum Provisioning {
             return "must not contain spaces, control characters or non-ASCII characters (percent-encode them)"
         }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              ["http", "https"].contains(scheme)
+            ["http", "https"].contains(scheme)
         else { return "must be an http:// or https:// URL" }
         guard components.user == nil, components.password == nil else { return "must not carry a user name or password (user-info)" }
         guard let host = components.host, !host.isEmpty else { return "must name a host" }
         if let rule = policy.refusal(forHost: host) {
-            return "must not target \(rule): outbound webhooks never reach internal networks (an operator can allow a range with ZIXLY_WEBHOOK_ALLOWED_CIDRS)"
+            return
+                "must not target \(rule): outbound webhooks never reach internal networks (an operator can allow a range with ZIXLY_WEBHOOK_ALLOWED_CIDRS)"
         }
         return nil
     }

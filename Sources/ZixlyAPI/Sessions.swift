@@ -41,9 +41,9 @@ public struct Sessions: Sendable {
     func verify(_ cookie: String, now: Date) -> Session? {
         let parts = cookie.split(separator: ".")
         guard parts.count == 2, let payload = Data(base64URL: String(parts[0])), let mac = Data(base64URL: String(parts[1])),
-              HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key),
-              let session = try? JSONDecoder().decode(Session.self, from: payload),
-              Double(session.expires) > now.timeIntervalSince1970
+            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key),
+            let session = try? JSONDecoder().decode(Session.self, from: payload),
+            Double(session.expires) > now.timeIntervalSince1970
         else { return nil }
         return session
     }
@@ -61,9 +61,13 @@ public struct Sessions: Sendable {
         }
 
         init?(_ text: String) {
-            if text.hasPrefix("key:") { self = .apiKey(hash: String(text.dropFirst(4))) }
-            else if text.hasPrefix("user:") { self = .user(id: String(text.dropFirst(5))) }
-            else { return nil }
+            if text.hasPrefix("key:") {
+                self = .apiKey(hash: String(text.dropFirst(4)))
+            } else if text.hasPrefix("user:") {
+                self = .user(id: String(text.dropFirst(5)))
+            } else {
+                return nil
+            }
         }
     }
 

@@ -67,7 +67,7 @@ public struct SignIn: Sendable {
         case .password(let username, let password):
             let found = try await users.user(named: username)
             guard case .match(let rehashed) = try await hasher.verify(password, against: found?.passwordHash, beforeHashing: beforeHashing),
-                  let found
+                let found
             else { return nil }
             if let rehashed { _ = try await users.setPasswordHash(rehashed, userID: found.user.id) }
             return .user(id: found.user.id)
@@ -91,7 +91,7 @@ public struct SignIn: Sendable {
     /// The client's address: the socket's peer, or the last `X-Forwarded-For` entry behind a trusted proxy.
     public func clientAddress(_ request: Request, context: AppRequestContext) -> String {
         guard configuration.trustForwardedFor, let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
-              let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
         else { return context.peerAddress }
         return String(last.prefix(64))
     }
@@ -108,7 +108,7 @@ public struct SignIn: Sendable {
         guard let origin = request.headers[.origin] else { return }
         let hosts = [request.head.authority, request.headers[HTTPField.Name("X-Forwarded-Host")!]].compactMap { $0?.lowercased() }
         guard let url = URLComponents(string: origin), let host = url.host?.lowercased(), ["http", "https"].contains(url.scheme ?? ""),
-              hosts.contains(where: { Self.sameAuthority($0, host: host, port: url.port, scheme: url.scheme ?? "http") })
+            hosts.contains(where: { Self.sameAuthority($0, host: host, port: url.port, scheme: url.scheme ?? "http") })
         else {
             throw APIError(.forbidden, "sign-in from another origin (\(origin.prefix(200))) is refused; open the sign-in page of this server")
         }

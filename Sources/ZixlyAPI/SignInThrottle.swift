@@ -66,7 +66,8 @@ public final class SignInThrottle: Sendable {
     public func recordFailure(_ attempt: Attempt, now: Date) {
         records.withLock { records in
             for (key, free) in attempt.keys {
-                var record = records[key].flatMap { now.timeIntervalSince($0.lastFailure) < configuration.forgetAfter.inSeconds ? $0 : nil }
+                var record =
+                    records[key].flatMap { now.timeIntervalSince($0.lastFailure) < configuration.forgetAfter.inSeconds ? $0 : nil }
                     ?? Record(lastFailure: now)
                 record.failures += 1
                 record.lastFailure = now

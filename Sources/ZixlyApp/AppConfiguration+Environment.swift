@@ -1,9 +1,9 @@
 import Foundation
-import ZixlyTelemetry
 import Logging
 public import StandardWebhooks
-import ZixlyCore
 import ZixlyAPI
+import ZixlyCore
+import ZixlyTelemetry
 
 extension AppConfiguration {
     /// Reads the `ZIXLY_*` variables (and `*_FILE` for secrets) from `environment`.
@@ -72,7 +72,9 @@ extension AppConfiguration {
             configuration.otlpEncoding = parsed
         }
         if let executor = reader["ZIXLY_EXECUTOR"] {
-            guard let parsed = Executor(rawValue: executor.lowercased()) else { throw ConfigurationError("ZIXLY_EXECUTOR", "must be nio or dispatch") }
+            guard let parsed = Executor(rawValue: executor.lowercased()) else {
+                throw ConfigurationError("ZIXLY_EXECUTOR", "must be nio or dispatch")
+            }
             configuration.executor = parsed
         }
         try readAbuseLimits(reader, into: &configuration)
@@ -81,13 +83,19 @@ extension AppConfiguration {
 
     /// The HTTP server's limits and the sign-in throttle (docs/security.md).
     static func readAbuseLimits(_ reader: EnvironmentReader, into configuration: inout AppConfiguration) throws {
-        if let seconds = try reader.integer("ZIXLY_HTTP_HEADER_TIMEOUT_SECONDS", in: 1...300) { configuration.httpLimits.headerTimeout = .seconds(seconds) }
-        if let seconds = try reader.integer("ZIXLY_HTTP_IDLE_TIMEOUT_SECONDS", in: 1...3600) { configuration.httpLimits.idleTimeout = .seconds(seconds) }
+        if let seconds = try reader.integer("ZIXLY_HTTP_HEADER_TIMEOUT_SECONDS", in: 1...300) {
+            configuration.httpLimits.headerTimeout = .seconds(seconds)
+        }
+        if let seconds = try reader.integer("ZIXLY_HTTP_IDLE_TIMEOUT_SECONDS", in: 1...3600) {
+            configuration.httpLimits.idleTimeout = .seconds(seconds)
+        }
         if let count = try reader.integer("ZIXLY_HTTP_MAX_CONNECTIONS", in: 1...1_000_000) { configuration.httpLimits.maxConnections = count }
         if let count = try reader.integer("ZIXLY_PASSWORD_HASHERS", in: 1...64) { configuration.passwordHasher.concurrency = count }
         if let logN = try reader.integer("ZIXLY_PASSWORD_COST", in: 12...20) { configuration.passwordHasher.logN = logN }
         if let count = try reader.integer("ZIXLY_LOGIN_ACCOUNT_FAILURES", in: 1...10_000) { configuration.signInThrottle.accountFreeFailures = count }
-        if let count = try reader.integer("ZIXLY_LOGIN_ADDRESS_FAILURES", in: 1...1_000_000) { configuration.signInThrottle.addressFreeFailures = count }
+        if let count = try reader.integer("ZIXLY_LOGIN_ADDRESS_FAILURES", in: 1...1_000_000) {
+            configuration.signInThrottle.addressFreeFailures = count
+        }
         if let seconds = try reader.integer("ZIXLY_LOGIN_MAX_DELAY_SECONDS", in: 1...86_400) {
             configuration.signInThrottle.maxDelay = .seconds(seconds)
             configuration.signInThrottle.firstDelay = min(configuration.signInThrottle.firstDelay, .seconds(seconds))
@@ -171,7 +179,9 @@ extension AppConfiguration {
     /// (port 587 by default) with `ZIXLY_NOTIFY_EMAIL` (comma-separated), `ZIXLY_SMTP_FROM`, `ZIXLY_SMTP_CA_FILE`.
     static func parseEmail(reader: EnvironmentReader) throws -> EmailSettings? {
         let url = try reader.secret("ZIXLY_SMTP_URL")
-        let recipients = (reader["ZIXLY_NOTIFY_EMAIL"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let recipients = (reader["ZIXLY_NOTIFY_EMAIL"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         guard let url else {
             if !recipients.isEmpty { throw ConfigurationError("ZIXLY_SMTP_URL", "is required when ZIXLY_NOTIFY_EMAIL is set") }
             return nil
@@ -199,7 +209,7 @@ extension AppConfiguration {
         let delays = try text.split(separator: ",").map { part -> Duration in
             let part = part.trimmingCharacters(in: .whitespaces)
             guard let unit = units.first(where: { part.hasSuffix($0.suffix) && Double(part.dropLast($0.suffix.count)) != nil }),
-                  let value = Double(part.dropLast(unit.suffix.count)), value >= 0, value * unit.seconds <= 86_400
+                let value = Double(part.dropLast(unit.suffix.count)), value >= 0, value * unit.seconds <= 86_400
             else {
                 throw ConfigurationError("ZIXLY_WEBHOOK_RETRY_SCHEDULE", "entry '\(part)' is not a delay like 500ms, 5s, 5m or 2h (at most 24h)")
             }

@@ -1,9 +1,9 @@
 public import Foundation
 public import Logging
-public import ZixlyTelemetry
 public import StandardWebhooks
 public import ZixlyAPI
 public import ZixlyCore
+public import ZixlyTelemetry
 
 /// Everything a serving command needs, from the environment (12-factor) with flags on top.
 /// Every secret can also come from `NAME_FILE`, a file holding it (Kubernetes, Docker secrets).

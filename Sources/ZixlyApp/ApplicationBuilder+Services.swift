@@ -4,13 +4,13 @@ public import Logging
 import Metrics
 import ServiceLifecycle
 import StandardWebhooks
+import Tracing
 import ZixlyAPI
 import ZixlyCore
 import ZixlyDashboard
 import ZixlyNotify
 import ZixlyPipelines
 import ZixlyQueue
-import Tracing
 public import ZixlyTelemetry
 
 extension ApplicationBuilder {
@@ -24,19 +24,23 @@ extension ApplicationBuilder {
     /// The notifiers the configuration asks for (email now), or nil.
     func notifier(logger: Logger) -> (any Notifier)? {
         guard let email = configuration.email else { return nil }
-        let startTLS: SMTPClient.StartTLS = switch email.startTLS {
-        case "required": .required
-        case "never": .never
-        default: .whenOffered
-        }
-        let client = SMTPClient(configuration: .init(
-            host: email.host, port: email.port, username: email.username, password: email.password, startTLS: startTLS,
-            trustedCertificatesFile: email.trustedCertificatesFile))
+        let startTLS: SMTPClient.StartTLS =
+            switch email.startTLS {
+            case "required": .required
+            case "never": .never
+            default: .whenOffered
+            }
+        let client = SMTPClient(
+            configuration: .init(
+                host: email.host, port: email.port, username: email.username, password: email.password, startTLS: startTLS,
+                trustedCertificatesFile: email.trustedCertificatesFile))
         return EmailNotifier(client: client, from: email.from, recipients: email.recipients, logger: logger)
     }
 
     /// Runs the `webhooks` queue: the deliveries the database makes when a job ends, in any process.
-    func webhookDeliveryWorker(pool: WorkerPool.Configuration, wakeups: WorkSignal, metrics: any MetricsFactory, logger: Logger) -> WebhookDeliveryWorker {
+    func webhookDeliveryWorker(pool: WorkerPool.Configuration, wakeups: WorkSignal, metrics: any MetricsFactory, logger: Logger)
+        -> WebhookDeliveryWorker
+    {
         var delivery = WebhookDeliveryWorker.Configuration()
         if let schedule = configuration.webhookRetrySchedule { delivery.retrySchedule = schedule }
         delivery.requestTimeout = configuration.webhookTimeout
@@ -58,10 +62,11 @@ extension ApplicationBuilder {
         let tracer = tracing.tracer
         return { event in
             hook(event)
-            let finished: JobID? = switch event {
-            case .completed(let id), .failed(let id, willRetry: false), .cancelled(let id): id
-            default: nil
-            }
+            let finished: JobID? =
+                switch event {
+                case .completed(let id), .failed(let id, willRetry: false), .cancelled(let id): id
+                default: nil
+                }
             guard let finished else { return }
             wakeups.notify()
             guard let notifier else { return }

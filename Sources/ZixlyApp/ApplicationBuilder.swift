@@ -4,13 +4,13 @@ public import Logging
 import Metrics
 import ServiceLifecycle
 public import StandardWebhooks
+import Tracing
 import ZixlyAPI
 public import ZixlyCore
 import ZixlyDashboard
 import ZixlyNotify
 public import ZixlyPipelines
 public import ZixlyQueue
-import Tracing
 public import ZixlyTelemetry
 
 /// Assembles a serving process: stores, HTTP router, worker pool and maintenance, by role.

@@ -17,4 +17,3 @@ extension AppConfiguration.Executor {
         return NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 }
-

@@ -41,15 +41,18 @@ final class RequestHeadHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// A parse error is answered here (Hummingbird would send a bare 400 with no body).
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let parse = error as? HTTPParserError else { return context.fireErrorCaught(error) }
-        let (status, message): (HTTPResponse.Status, String) = switch parse {
-        case .headerOverflow: (.requestHeaderFieldsTooLarge, "request headers are larger than 64 KiB")
-        case .invalidMethod: (.badRequest, "malformed HTTP request: unknown method")
-        default: (.badRequest, "malformed HTTP request: \(parse)")
-        }
+        let (status, message): (HTTPResponse.Status, String) =
+            switch parse {
+            case .headerOverflow: (.requestHeaderFieldsTooLarge, "request headers are larger than 64 KiB")
+            case .invalidMethod: (.badRequest, "malformed HTTP request: unknown method")
+            default: (.badRequest, "malformed HTTP request: \(parse)")
+            }
         let body = ByteBuffer(string: #"{"error":"\#(message)","timestamp":"\#(Self.timestamp())"}"#)
-        let head = HTTPResponse(status: status, headerFields: [
-            .contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes), .connection: "close",
-        ])
+        let head = HTTPResponse(
+            status: status,
+            headerFields: [
+                .contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes), .connection: "close",
+            ])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
         let channel = context.channel
@@ -69,7 +72,8 @@ final class OverCapacityHandler: ChannelInboundHandler, RemovableChannelHandler 
     typealias OutboundOut = ByteBuffer
 
     static let body = #"{"error":"too many connections; try again shortly"}"#
-    static let response = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+    static let response =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
         + "Content-Length: \(body.utf8.count)\r\nRetry-After: 1\r\nConnection: close\r\n\r\n" + body
     private var answered = false
 

@@ -1,10 +1,10 @@
 public import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#endif
 public import StandardWebhooks
 import ZixlyAPI
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The secrets `zixly up` generates on first start, kept in `<data-dir>/secrets.json`
 /// (mode 0600). Values from the environment always win over the file.
@@ -16,6 +16,8 @@ public struct SecretsFile: Sendable {
 
     public static func url(in dataDirectory: URL) -> URL { dataDirectory.appendingPathComponent("secrets.json") }
 
+    /// The file's fields, named as the file names them.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     private struct Stored: Codable {
         var webhook_secrets: [String]
         var admin_api_key: String

@@ -3,10 +3,10 @@ public import Logging
 public import ServiceLifecycle
 import ZixlyArtifacts
 public import ZixlyCore
-public import ZixlySweeps
 import ZixlyPostgres
 public import ZixlyQueue
 import ZixlySQLite
+public import ZixlySweeps
 
 /// The concrete stores picked from the configuration: the only place that names them.
 public struct Stores: Sendable {
@@ -28,7 +28,8 @@ public struct Stores: Sendable {
 
     public init(
         jobs: any JobStore, results: any SweepResultStore, apiKeys: any APIKeyStore, webhooks: any WebhookStore, users: any UserStore,
-        signingSecrets: any SigningSecretStore, artifacts: any ArtifactStore, services: [any Service] = [], wakeupService: (@Sendable (WorkSignal) -> any Service)? = nil
+        signingSecrets: any SigningSecretStore, artifacts: any ArtifactStore, services: [any Service] = [],
+        wakeupService: (@Sendable (WorkSignal) -> any Service)? = nil
     ) {
         self.jobs = jobs
         self.results = results
@@ -49,14 +50,16 @@ public struct Stores: Sendable {
         case .files(let root):
             artifacts = FileArtifactStore(root: root)
         case .s3(let bucket, let prefix, let endpoint, let region, let credentials):
-            let provider: any AWSCredentialProvider = switch credentials {
-            case .keys(let accessKeyID, let secretAccessKey, let sessionToken):
-                SigV4Signer.Credentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken)
-            case .webIdentity(let roleARN, let tokenFile, let sessionName, let stsEndpoint):
-                WebIdentityCredentials(
-                    roleARN: roleARN, tokenFile: URL(fileURLWithPath: tokenFile), sessionName: sessionName, region: region, endpoint: stsEndpoint)
-            }
-            let store = S3ArtifactStore(configuration: .init(bucket: bucket, prefix: prefix, region: region, endpoint: endpoint, credentials: provider))
+            let provider: any AWSCredentialProvider =
+                switch credentials {
+                case .keys(let accessKeyID, let secretAccessKey, let sessionToken):
+                    SigV4Signer.Credentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken)
+                case .webIdentity(let roleARN, let tokenFile, let sessionName, let stsEndpoint):
+                    WebIdentityCredentials(
+                        roleARN: roleARN, tokenFile: URL(fileURLWithPath: tokenFile), sessionName: sessionName, region: region, endpoint: stsEndpoint)
+                }
+            let store = S3ArtifactStore(
+                configuration: .init(bucket: bucket, prefix: prefix, region: region, endpoint: endpoint, credentials: provider))
             do {
                 _ = try await store.list(prefix: "results/.start-up-check")
             } catch {
@@ -81,7 +84,8 @@ public struct Stores: Sendable {
             return Stores(
                 jobs: PostgresJobStore(database: database), results: PostgresSweepResultStore(database: database),
                 apiKeys: PostgresAPIKeyStore(database: database), webhooks: PostgresWebhookStore(database: database),
-                users: PostgresUserStore(database: database), signingSecrets: PostgresSigningSecretStore(database: database), artifacts: artifacts, services: [database],
+                users: PostgresUserStore(database: database), signingSecrets: PostgresSigningSecretStore(database: database), artifacts: artifacts,
+                services: [database],
                 wakeupService: { PostgresWakeupListener(database: database, wakeups: $0) })
         case .sqlite(let path):
             let database: SQLiteDatabase

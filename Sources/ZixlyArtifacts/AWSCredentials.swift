@@ -76,10 +76,11 @@ public actor WebIdentityCredentials: AWSCredentialProvider {
             throw WebIdentityError("AssumeRoleWithWebIdentity for \(roleARN) refused: \(code) \(message)")
         }
         guard let key = S3XML.values(of: "AccessKeyId", in: xml).first,
-              let secret = S3XML.values(of: "SecretAccessKey", in: xml).first,
-              let expiration = S3XML.values(of: "Expiration", in: xml).first.flatMap(Self.date)
+            let secret = S3XML.values(of: "SecretAccessKey", in: xml).first,
+            let expiration = S3XML.values(of: "Expiration", in: xml).first.flatMap(Self.date)
         else { throw WebIdentityError("AssumeRoleWithWebIdentity for \(roleARN) answered without credentials") }
-        let credentials = SigV4Signer.Credentials(accessKeyID: key, secretAccessKey: secret, sessionToken: S3XML.values(of: "SessionToken", in: xml).first)
+        let credentials = SigV4Signer.Credentials(
+            accessKeyID: key, secretAccessKey: secret, sessionToken: S3XML.values(of: "SessionToken", in: xml).first)
         return (credentials, expiration)
     }
 

@@ -19,7 +19,9 @@ public struct S3ArtifactStore: ArtifactStore {
         /// Fixed keys, or `WebIdentityCredentials` (IRSA).
         public var credentials: any AWSCredentialProvider
 
-        public init(bucket: String, prefix: String = "", region: String, endpoint: URL? = nil, pathStyle: Bool? = nil, credentials: any AWSCredentialProvider) {
+        public init(
+            bucket: String, prefix: String = "", region: String, endpoint: URL? = nil, pathStyle: Bool? = nil, credentials: any AWSCredentialProvider
+        ) {
             self.bucket = bucket
             self.prefix = prefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
             self.region = region
@@ -50,9 +52,13 @@ public struct S3ArtifactStore: ArtifactStore {
 
     /// Creates the bucket (for emulators and first-time setup); an existing bucket of ours is fine.
     public func createBucket() async throws {
-        let body = configuration.region == "us-east-1" ? Data() : Data("""
-            <CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>\(configuration.region)</LocationConstraint></CreateBucketConfiguration>
-            """.utf8)
+        let body =
+            configuration.region == "us-east-1"
+            ? Data()
+            : Data(
+                """
+                <CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>\(configuration.region)</LocationConstraint></CreateBucketConfiguration>
+                """.utf8)
         _ = try await send("PUT", bucketURL(), body: body, expecting: [200, 409])
     }
 
@@ -148,7 +154,8 @@ public struct S3Error: Error, CustomStringConvertible {
     public var message: String
 
     public var description: String {
-        let hint = ["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied"].contains(code)
+        let hint =
+            ["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied"].contains(code)
             ? " (check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION)" : ""
         return "S3 \(operation) failed: \(status) \(code) \(message)\(hint)"
     }

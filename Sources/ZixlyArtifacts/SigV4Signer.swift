@@ -42,7 +42,8 @@ public struct SigV4Signer: Sendable {
         ].joined(separator: "\n")
         let signature = signature(canonicalRequest: canonical, amzDate: amzDate, day: day)
         var result = signed
-        result["authorization"] = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(day)), SignedHeaders=\(signedHeaders), Signature=\(signature)"
+        result["authorization"] =
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope(day)), SignedHeaders=\(signedHeaders), Signature=\(signature)"
         return result
     }
 

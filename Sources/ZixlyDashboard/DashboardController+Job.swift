@@ -3,9 +3,9 @@ import Hummingbird
 import SweepEngine
 import ZixlyAPI
 import ZixlyCore
-import ZixlySweeps
 import ZixlyPipelines
 import ZixlyQueue
+import ZixlySweeps
 
 extension DashboardController {
     /// Result rows on one page of a job.
@@ -82,10 +82,12 @@ extension DashboardController {
                 ] as [String: Any]
             },
             "rows": top.map { row in
-                ["cells": [
-                    "\(row.fastPeriod)", "\(row.slowPeriod)", number(row.score), number(row.sharpeRatio), number(row.totalReturnPct),
-                    number(row.maxDrawdownPct), number(row.winRatePct), number(row.profitFactor), "\(row.totalTrades)",
-                ]]
+                [
+                    "cells": [
+                        "\(row.fastPeriod)", "\(row.slowPeriod)", number(row.score), number(row.sharpeRatio), number(row.totalReturnPct),
+                        number(row.maxDrawdownPct), number(row.winRatePct), number(row.profitFactor), "\(row.totalTrades)",
+                    ]
+                ]
             },
         ]
     }
@@ -94,10 +96,10 @@ extension DashboardController {
     /// market data (milliseconds, where reading the stored artifact would mean parsing every row).
     private func equityChart(_ job: Job, best: CombinationMetrics?) async -> String? {
         guard let best,
-              let parameters = try? TradingSweepParameters(
+            let parameters = try? TradingSweepParameters(
                 validating: job.parameters, hasData: services.marketData.hasData(for:), available: [], externalConfigured: true),
-              parameters.executor == .builtin,
-              let series = try? await services.marketData.loadSeries(for: parameters.ticker)
+            parameters.executor == .builtin,
+            let series = try? await services.marketData.loadSeries(for: parameters.ticker)
         else { return nil }
         let curve = Sweep.equityCurve(series, strategy: parameters.strategy, fast: best.fastPeriod, slow: best.slowPeriod, costs: parameters.costs)
         return EquityChart().svg(dates: series.dates, strategy: curve, buyAndHold: Sweep.buyAndHoldCurve(series))

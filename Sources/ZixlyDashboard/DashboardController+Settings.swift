@@ -1,9 +1,9 @@
 import Foundation
 import Hummingbird
+import StandardWebhooks
 import ZixlyAPI
 import ZixlyCore
 import ZixlyQueue
-import StandardWebhooks
 
 extension DashboardController {
     /// Admins: API keys (create, shown once; revoke), outbound webhook endpoints (add, shown once;
@@ -24,7 +24,8 @@ extension DashboardController {
 
     @Sendable func settings(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
-        return try await settingsPage(principal, context: context, extra: ["notice": Self.settingsNotice(request.uri.queryParameters.get("notice")) ?? false])
+        return try await settingsPage(
+            principal, context: context, extra: ["notice": Self.settingsNotice(request.uri.queryParameters.get("notice")) ?? false])
     }
 
     /// A user name (3–64 of a–z, 0–9, `.`, `_`, `-`), a password of 12 characters or more
@@ -50,13 +51,14 @@ extension DashboardController {
             }
             errors["username"] = "is taken"
         }
-        return try await settingsPage(principal, context: context, extra: ["error": "The user was not added.", "errors": errors], status: .badRequest)
+        return try await settingsPage(
+            principal, context: context, extra: ["error": "The user was not added.", "errors": errors], status: .badRequest)
     }
 
     @Sendable func disableUser(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
         guard let id = context.parameters.get("userID"),
-              try await services.users.disable(id: id, tenant: principal.tenant, now: services.queue.clock.now())
+            try await services.users.disable(id: id, tenant: principal.tenant, now: services.queue.clock.now())
         else { throw APIError.notFound("user") }
         return Pages.redirect("/settings?notice=user-disabled#users")
     }
@@ -68,9 +70,11 @@ extension DashboardController {
             let (key, secret) = try await Provisioning.apiKey(
                 name: (form["name"] ?? "").trimmingCharacters(in: .whitespaces), role: form["role"], tenant: principal.tenant,
                 store: services.apiKeys, now: services.queue.clock.now())
-            return try await settingsPage(principal, context: context, extra: [
-                "newKey": ["name": key.name, "role": key.role.rawValue, "secret": secret],
-            ])
+            return try await settingsPage(
+                principal, context: context,
+                extra: [
+                    "newKey": ["name": key.name, "role": key.role.rawValue, "secret": secret]
+                ])
         } catch let error as APIError {
             return try await settingsPage(principal, context: context, extra: Self.problem(error), status: .badRequest)
         }
@@ -93,9 +97,11 @@ extension DashboardController {
                 url: (form["url"] ?? "").trimmingCharacters(in: .whitespaces), events: events,
                 description: form["description"] ?? "", tenant: principal.tenant, store: services.webhookEndpoints,
                 now: services.queue.clock.now(), policy: services.outboundPolicy)
-            return try await settingsPage(principal, context: context, extra: [
-                "newEndpoint": ["url": endpoint.url, "secret": endpoint.secret],
-            ])
+            return try await settingsPage(
+                principal, context: context,
+                extra: [
+                    "newEndpoint": ["url": endpoint.url, "secret": endpoint.secret]
+                ])
         } catch let error as APIError {
             return try await settingsPage(principal, context: context, extra: Self.problem(error), status: .badRequest)
         }
@@ -104,7 +110,7 @@ extension DashboardController {
     @Sendable func deleteEndpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
         guard let id = context.parameters.get("endpointID"),
-              try await services.webhookEndpoints.deleteEndpoint(id: id, tenant: principal.tenant, now: services.queue.clock.now())
+            try await services.webhookEndpoints.deleteEndpoint(id: id, tenant: principal.tenant, now: services.queue.clock.now())
         else { throw APIError.notFound("webhook endpoint") }
         return Pages.redirect("/settings?notice=endpoint-deleted#endpoints")
     }
@@ -112,7 +118,7 @@ extension DashboardController {
     @Sendable func endpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
         guard let id = context.parameters.get("endpointID"),
-              let endpoint = try await services.webhookEndpoints.endpoint(id: id, tenant: principal.tenant)
+            let endpoint = try await services.webhookEndpoints.endpoint(id: id, tenant: principal.tenant)
         else { throw APIError.notFound("webhook endpoint") }
         let deliveries = try await services.webhookEndpoints.deliveries(endpointID: endpoint.id, tenant: principal.tenant, limit: 50, offset: 0)
         let values: [String: Any] = [
@@ -132,9 +138,9 @@ extension DashboardController {
     @Sendable func replay(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
         guard let endpointID = context.parameters.get("endpointID"), let id = context.parameters.get("deliveryID"),
-              let original = try await services.webhookEndpoints.delivery(id: id, tenant: principal.tenant),
-              original.delivery.endpointID == endpointID,
-              try await services.webhookEndpoints.replay(deliveryID: id, tenant: principal.tenant, now: services.queue.clock.now()) != nil
+            let original = try await services.webhookEndpoints.delivery(id: id, tenant: principal.tenant),
+            original.delivery.endpointID == endpointID,
+            try await services.webhookEndpoints.replay(deliveryID: id, tenant: principal.tenant, now: services.queue.clock.now()) != nil
         else { throw APIError.notFound("delivery") }
         return Pages.redirect("/settings/endpoints/\(endpointID)?notice=replayed")
     }
@@ -145,9 +151,11 @@ extension DashboardController {
         guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
         let form = FormFields(try await request.body.collect(upTo: 64 << 10))
         guard let grace = Self.grace(form["retire_others"], keepAllowed: true) else {
-            return try await settingsPage(principal, context: context, extra: [
-                "error": "The secret was not added.", "errors": ["retire_others": "choose keep, now, 1 hour or 24 hours"],
-            ], status: .badRequest)
+            return try await settingsPage(
+                principal, context: context,
+                extra: [
+                    "error": "The secret was not added.", "errors": ["retire_others": "choose keep, now, 1 hour or 24 hours"],
+                ], status: .badRequest)
         }
         let secret = try await services.signingSecrets.add(retiringOthersAfter: grace.seconds)
         var shown: [String: Any] = ["secret": secret.serialized, "fingerprint": secret.fingerprint, "retiring": false]
@@ -159,7 +167,8 @@ extension DashboardController {
         guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
         let form = FormFields(try await request.body.collect(upTo: 64 << 10))
         guard let grace = Self.grace(form["after"], keepAllowed: false), let seconds = grace.seconds else {
-            return try await settingsPage(principal, context: context, extra: ["error": "Choose when the secret stops verifying."], status: .badRequest)
+            return try await settingsPage(
+                principal, context: context, extra: ["error": "Choose when the secret stops verifying."], status: .badRequest)
         }
         do {
             try await Provisioning.retireSigningSecret(

@@ -10,8 +10,13 @@ extension DashboardController {
     /// The sweep form, filled with a small default grid.
     @Sendable func triggerPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = context.principal else { return Pages.redirect("/login") }
-        guard principal.role >= .editor else { throw APIError(.forbidden, "triggering a sweep needs the editor role; you have \(principal.role.rawValue)") }
-        let form = ["ticker": "GOOG", "strategy_type": "SMA", "fast_from": "5", "fast_to": "50", "slow_from": "20", "slow_to": "200", "step": "5", "min_trades": "10"]
+        guard principal.role >= .editor else {
+            throw APIError(.forbidden, "triggering a sweep needs the editor role; you have \(principal.role.rawValue)")
+        }
+        let form = [
+            "ticker": "GOOG", "strategy_type": "SMA", "fast_from": "5", "fast_to": "50", "slow_from": "20", "slow_to": "200", "step": "5",
+            "min_trades": "10",
+        ]
         return triggerForm(form, errors: [:], context: context)
     }
 
@@ -19,7 +24,9 @@ extension DashboardController {
     /// re-renders with the count, "Start the sweep" queues it and opens the job.
     @Sendable func trigger(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = context.principal else { return Pages.redirect("/login") }
-        guard principal.role >= .editor else { throw APIError(.forbidden, "triggering a sweep needs the editor role; you have \(principal.role.rawValue)") }
+        guard principal.role >= .editor else {
+            throw APIError(.forbidden, "triggering a sweep needs the editor role; you have \(principal.role.rawValue)")
+        }
         let fields = FormFields(try await request.body.collect(upTo: 64 << 10))
         var form: [String: String] = [:]
         for name in ["ticker", "strategy_type", "fast_from", "fast_to", "slow_from", "slow_to", "step", "min_trades"] {
@@ -39,8 +46,9 @@ extension DashboardController {
         if fields["action"] == "preview" {
             return triggerForm(form, errors: [:], context: context, combinations: parameters.grid.combinationCount)
         }
-        let result = try await services.queue.enqueue(NewJob(
-            tenant: principal.tenant, jobType: TradingSweepPipeline.jobType, parameters: parameters.json))
+        let result = try await services.queue.enqueue(
+            NewJob(
+                tenant: principal.tenant, jobType: TradingSweepPipeline.jobType, parameters: parameters.json))
         return Pages.redirect("/jobs/\(result.job.id.rawValue)?notice=queued")
     }
 
@@ -76,7 +84,9 @@ extension DashboardController {
             "errors": shown,
             "error": errors.isEmpty ? false : "The sweep was not started: correct the fields marked below.",
             "tickers": services.marketData.availableTickers().map { ["value": $0, "selected": $0 == form["ticker"]?.uppercased()] },
-            "strategies": Strategy.allCases.map { ["value": $0.rawValue.uppercased(), "selected": $0.rawValue.uppercased() == form["strategy_type"]?.uppercased()] },
+            "strategies": Strategy.allCases.map {
+                ["value": $0.rawValue.uppercased(), "selected": $0.rawValue.uppercased() == form["strategy_type"]?.uppercased()]
+            },
             "combinations": combinations.map { "\($0) combinations" } ?? "",
         ]
         return pages.render("trigger", title: "Trigger a sweep", values, context: context, status: status)

@@ -49,16 +49,20 @@ public struct DashboardController: Sendable {
         let address = signIn.clientAddress(request, context: context)
         let subject: Sessions.Subject
         if !username.isEmpty {
-            guard let found = try await signIn.authenticate(.password(username: String(username.prefix(200)), password: form["password"] ?? ""), address: address)
+            guard
+                let found = try await signIn.authenticate(
+                    .password(username: String(username.prefix(200)), password: form["password"] ?? ""), address: address)
             else {
                 return pages.render(
-                    "login", title: "Sign in", ["error": "Wrong user name or password.", "username": username], context: context, status: .unauthorized)
+                    "login", title: "Sign in", ["error": "Wrong user name or password.", "username": username], context: context,
+                    status: .unauthorized)
             }
             subject = found
         } else {
             let key = (form["api_key"] ?? "").trimmingCharacters(in: .whitespaces)
             guard let found = try await signIn.authenticate(.apiKey(key), address: address) else {
-                return pages.render("login", title: "Sign in", ["error": "That API key is not valid (or was revoked)."], context: context, status: .unauthorized)
+                return pages.render(
+                    "login", title: "Sign in", ["error": "That API key is not valid (or was revoked)."], context: context, status: .unauthorized)
             }
             subject = found
         }
@@ -168,4 +172,3 @@ public struct DashboardController: Sendable {
         request.uri.scheme == .https || request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
     }
 }
-

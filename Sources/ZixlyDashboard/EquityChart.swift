@@ -30,17 +30,22 @@ public struct EquityChart: Sendable {
         func path(_ series: [Double], _ y: (Double) -> Double) -> String {
             thinned(series).map { index in String(format: "%.1f,%.1f", x(index), y(series[index])) }.joined(separator: " ")
         }
-        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" class="equity" role="img" viewBox="0 0 \#(width) \#(height)" "#
+        var svg =
+            #"<svg xmlns="http://www.w3.org/2000/svg" class="equity" role="img" viewBox="0 0 \#(width) \#(height)" "#
             + #"width="\#(width)" height="\#(height)" aria-label="equity of the best combination against buy and hold, and its drawdown">"#
-        svg += ##"<polyline class="buy-and-hold" fill="none" stroke="#8c959f" stroke-width="1.2" points="\##(path(Array(buyAndHold.prefix(count)), yEquity))"/>"##
-        svg += ##"<polyline class="strategy" fill="none" stroke="#1f6feb" stroke-width="1.6" points="\##(path(Array(strategy.prefix(count)), yEquity))"/>"##
+        svg +=
+            ##"<polyline class="buy-and-hold" fill="none" stroke="#8c959f" stroke-width="1.2" points="\##(path(Array(buyAndHold.prefix(count)), yEquity))"/>"##
+        svg +=
+            ##"<polyline class="strategy" fill="none" stroke="#1f6feb" stroke-width="1.6" points="\##(path(Array(strategy.prefix(count)), yEquity))"/>"##
         let area = path(drawdown, yDrawdown)
-        svg += ##"<polygon class="drawdown" fill="#cf222e" fill-opacity="0.35" points="\##(left),\##(drawdownTop) \##(area) \##(left + plotWidth),\##(drawdownTop)"/>"##
+        svg +=
+            ##"<polygon class="drawdown" fill="#cf222e" fill-opacity="0.35" points="\##(left),\##(drawdownTop) \##(area) \##(left + plotWidth),\##(drawdownTop)"/>"##
         // Labels: value range, the drawdown's depth, the first and last dates, and the legend.
         svg += #"<text x="\#(left - 6)" y="\#(top + 10)" text-anchor="end" class="axis">\#(Self.format(high))</text>"#
         svg += #"<text x="\#(left - 6)" y="\#(top + equityHeight)" text-anchor="end" class="axis">\#(Self.format(low))</text>"#
         svg += #"<text x="\#(left - 6)" y="\#(drawdownTop + 10)" text-anchor="end" class="axis">0%</text>"#
-        svg += #"<text x="\#(left - 6)" y="\#(drawdownTop + drawdownHeight)" text-anchor="end" class="axis">\#(String(format: "%.1f%%", deepest * 100))</text>"#
+        svg +=
+            #"<text x="\#(left - 6)" y="\#(drawdownTop + drawdownHeight)" text-anchor="end" class="axis">\#(String(format: "%.1f%%", deepest * 100))</text>"#
         svg += #"<text x="\#(left)" y="\#(height - 6)" class="axis">\#(Self.escape(dates[0]))</text>"#
         svg += #"<text x="\#(left + plotWidth)" y="\#(height - 6)" text-anchor="end" class="axis">\#(Self.escape(dates[count - 1]))</text>"#
         svg += ##"<text x="\##(left + 8)" y="\##(top + 14)" class="axis" fill="#1f6feb">— best combination</text>"##

@@ -67,13 +67,16 @@ public struct Heatmap: Sendable {
         // Cells large enough to see on a small grid, small enough to fit a large one in ~520 px.
         let cell = max(3, min(36, 520 / max(fastBins.count, slowBins.count)))
         let (left, top) = (56, 8)
-        let plotWidth = fastBins.count * cell, plotHeight = slowBins.count * cell
+        let plotWidth = fastBins.count * cell
+        let plotHeight = slowBins.count * cell
         let width = max(left + plotWidth + 16, 340)
         let height = top + plotHeight + 78
-        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 \#(width) \#(height)" "#
+        var svg =
+            #"<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 \#(width) \#(height)" "#
             + #"width="\#(width)" height="\#(height)" aria-label="\#(metric.rawValue) by fast and slow period">"#
         let (lowColour, highColour) = lowerIsBetter ? (Self.colour(1), Self.colour(0)) : (Self.colour(0), Self.colour(1))
-        svg += #"<defs><linearGradient id="scale"><stop offset="0" stop-color="\#(lowColour)"/><stop offset="0.5" stop-color="\#(Self.colour(0.5))"/>"#
+        svg +=
+            #"<defs><linearGradient id="scale"><stop offset="0" stop-color="\#(lowColour)"/><stop offset="0.5" stop-color="\#(Self.colour(0.5))"/>"#
             + #"<stop offset="1" stop-color="\#(highColour)"/></linearGradient></defs>"#
         for key in drawOrder {
             guard let content = cells[key] else { continue }
@@ -81,10 +84,12 @@ public struct Heatmap: Sendable {
             let metricValue = content.value
             let position = high > low ? (metricValue - low) / (high - low) : 0.5
             let fill = metricValue.isFinite ? Self.colour(lowerIsBetter ? 1 - position : position) : "#9e9e9e"
-            let label = content.count == 1
+            let label =
+                content.count == 1
                 ? "fast \(fastBins.label(x)), slow \(slowBins.label(y)): \(metric.rawValue) \(Self.format(metricValue))"
                 : "fast \(fastBins.label(x)), slow \(slowBins.label(y)): best \(metric.rawValue) \(Self.format(metricValue)) of \(content.count)"
-            svg += #"<rect class="cell" x="\#(left + x * cell)" y="\#(top + (slowBins.count - 1 - y) * cell)" width="\#(cell)" height="\#(cell)" fill="\#(fill)">"#
+            svg +=
+                #"<rect class="cell" x="\#(left + x * cell)" y="\#(top + (slowBins.count - 1 - y) * cell)" width="\#(cell)" height="\#(cell)" fill="\#(fill)">"#
                 + "<title>\(label)</title></rect>"
         }
         let bottom = top + plotHeight
@@ -94,7 +99,8 @@ public struct Heatmap: Sendable {
         svg += #"<text x="\#(left + plotWidth / 2)" y="\#(bottom + 28)" text-anchor="middle" class="axis">fast period</text>"#
         svg += #"<text x="\#(left - 4)" y="\#(bottom)" text-anchor="end" class="axis">\#(firstSlow)</text>"#
         svg += #"<text x="\#(left - 4)" y="\#(top + 10)" text-anchor="end" class="axis">\#(lastSlow)</text>"#
-        svg += #"<text x="14" y="\#(top + plotHeight / 2)" text-anchor="middle" class="axis" transform="rotate(-90 14 \#(top + plotHeight / 2))">slow period</text>"#
+        svg +=
+            #"<text x="14" y="\#(top + plotHeight / 2)" text-anchor="middle" class="axis" transform="rotate(-90 14 \#(top + plotHeight / 2))">slow period</text>"#
         // Legend: the colour scale with the lowest and highest values.
         let legendY = bottom + 42
         svg += #"<text x="\#(left)" y="\#(legendY + 10)" class="axis">\#(Self.format(low))</text>"#
@@ -126,7 +132,8 @@ public struct Heatmap: Sendable {
 
         /// `12` for a bin of one period, `12–15` for a wider one.
         func label(_ bin: Int) -> String {
-            let first = periods[bin * size], last = periods[min(periods.count, (bin + 1) * size) - 1]
+            let first = periods[bin * size]
+            let last = periods[min(periods.count, (bin + 1) * size) - 1]
             return first == last ? "\(first)" : "\(first)–\(last)"
         }
     }

@@ -21,17 +21,22 @@ enum JobTimeline {
                 entries.append(Entry(kind: .info, text: "Attempt \(failure.attempt) started \(JobView.time(started))\(on(failure.worker))"))
             }
             let took = failure.startedAt.map { " after \(JobView.duration(failure.at.timeIntervalSince($0)))" } ?? ""
-            entries.append(Entry(kind: .failure, text: "Attempt \(failure.attempt) failed \(JobView.time(failure.at))\(took)", detail: failure.message))
+            entries.append(
+                Entry(kind: .failure, text: "Attempt \(failure.attempt) failed \(JobView.time(failure.at))\(took)", detail: failure.message))
         }
         let latestIsRecorded = job.attemptErrors.last.map { $0.attempt == job.attempt && $0.startedAt == job.startedAt } ?? false
         if let started = job.startedAt, job.attempt > 0, !latestIsRecorded {
-            entries.append(Entry(kind: .info, text: "Attempt \(job.attempt) of \(job.maxAttempts) started \(JobView.time(started))\(on(job.leaseOwner))"))
+            entries.append(
+                Entry(kind: .info, text: "Attempt \(job.attempt) of \(job.maxAttempts) started \(JobView.time(started))\(on(job.leaseOwner))"))
         }
         switch job.state {
         case .completed:
             entries.append(Entry(kind: .success, text: "Completed \(JobView.time(job.finishedAt ?? job.runAt))"))
         case .failed:
-            entries.append(Entry(kind: .failure, text: "Failed for good \(JobView.time(job.finishedAt ?? job.runAt)) after \(job.attempt) of \(job.maxAttempts) attempts"))
+            entries.append(
+                Entry(
+                    kind: .failure,
+                    text: "Failed for good \(JobView.time(job.finishedAt ?? job.runAt)) after \(job.attempt) of \(job.maxAttempts) attempts"))
         case .cancelled:
             entries.append(Entry(kind: .info, text: "Cancelled \(JobView.time(job.finishedAt ?? job.runAt))"))
         case .queued where job.attempt > 0:

@@ -44,7 +44,7 @@ final class SMTPSession: Sendable {
         case .required where !offersTLS:
             throw SMTPError(step: "STARTTLS", reply: "the server does not offer STARTTLS, and it is required")
         case .required,  // offered: the case above threw otherwise
-             .whenOffered where offersTLS:
+            .whenOffered where offersTLS:
             try await command("STARTTLS", expect: 220)
             try await upgradeToTLS()
             capabilities = try await hello()

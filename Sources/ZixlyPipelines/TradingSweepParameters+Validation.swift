@@ -12,7 +12,9 @@ extension TradingSweepParameters {
     ) throws(ValidationErrors) {
         guard case .object(let object) = body else { throw ValidationErrors(fields: ["body": "must be a JSON object"]) }
         var errors: [String: String] = [:]
-        let allowed: Set = ["ticker", "fast_range", "slow_range", "step", "min_trades", "strategy_type", "config_path", "fees_bps", "slippage_bps", "executor"]
+        let allowed: Set = [
+            "ticker", "fast_range", "slow_range", "step", "min_trades", "strategy_type", "config_path", "fees_bps", "slippage_bps", "executor",
+        ]
         for key in object.keys where !allowed.contains(key) {
             errors[key] = "unknown field"
         }
@@ -59,7 +61,9 @@ extension TradingSweepParameters {
         switch object["strategy_type"] {
         case nil, .null?: break
         case .string(let text):
-            if let parsed = Strategy(rawValue: text.lowercased()) { strategy = parsed } else {
+            if let parsed = Strategy(rawValue: text.lowercased()) {
+                strategy = parsed
+            } else {
                 errors["strategy_type"] = "must be one of SMA, EMA, MACD"
             }
         default: errors["strategy_type"] = "must be one of SMA, EMA, MACD"

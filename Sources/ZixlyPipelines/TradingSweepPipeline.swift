@@ -2,11 +2,11 @@ import Dispatch
 import Foundation
 import Logging
 public import Metrics
-public import Tracing
 import SweepEngine
+public import Tracing
 public import ZixlyCore
-public import ZixlySweeps
 public import ZixlyQueue
+public import ZixlySweeps
 
 /// The `trading-sweep` job: load the ticker's prices, sweep the grid, store the rows in
 /// `trading_sweep_results` and the full JSON at `results/{jobId}/{sweepRunId}.json`.

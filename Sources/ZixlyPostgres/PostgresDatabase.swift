@@ -90,7 +90,8 @@ public final class PostgresDatabase: Service, Sendable {
         try await withSingleConnection { connection in
             // Held until unlocked below, or until the connection closes if anything fails.
             try await connection.query("SELECT pg_advisory_lock(\(Self.migrationLock))", logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 CREATE TABLE IF NOT EXISTS zixly_migrations (identifier TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                 """, logger: logger)
             let applied = try await Self.applied(on: connection, logger: logger)

@@ -7,7 +7,8 @@ extension PostgresJobStore {
     public func rescueExpired(limit: Int, retryPolicy: RetryPolicy, now: Date) async throws -> RescueReport {
         try await database.run {
             try await client.withTransaction(logger: logger) { connection -> RescueReport in
-                let expired = try await connection.query("""
+                let expired = try await connection.query(
+                    """
                     SELECT id, lease_owner, attempt, max_attempts FROM jobs
                     WHERE state = 'running' AND lease_expires_at < \(now)
                     ORDER BY lease_expires_at LIMIT \(limit)
@@ -27,7 +28,8 @@ extension PostgresJobStore {
 
     public func pruneFinished(before: Date, limit: Int) async throws -> Int {
         try await database.run {
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 DELETE FROM jobs WHERE id IN (
                     SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < \(before)
                     ORDER BY finished_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)

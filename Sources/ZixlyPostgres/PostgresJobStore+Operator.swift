@@ -12,14 +12,16 @@ extension PostgresJobStore {
                 var state: String?
                 for try await value in states.decode(String.self) { state = value }
                 guard let state else { return .notFound }
-                let job = try await connection.query("""
+                let job = try await connection.query(
+                    """
                     UPDATE jobs
                     SET state = CASE state WHEN 'queued' THEN 'cancelled' ELSE state END,
                         finished_at = CASE state WHEN 'queued' THEN \(now) ELSE finished_at END,
                         cancel_requested = CASE WHEN state IN ('queued', 'running') THEN TRUE ELSE cancel_requested END
                     WHERE id = \(id.rawValue)
                     RETURNING *
-                    """, logger: logger).jobs()[0]
+                    """, logger: logger
+                ).jobs()[0]
                 switch state {
                 case "queued": return .cancelled(job)
                 case "running": return .cancelRequested(job)
@@ -32,7 +34,8 @@ extension PostgresJobStore {
     public func retry(_ id: JobID, now: Date) async throws -> Job? {
         try await database.run {
             // Wakes the workers at commit, as an insert does (`JobStatements.Insert`).
-            try await client.query("""
+            try await client.query(
+                """
                 WITH retried AS (
                     UPDATE jobs
                     SET state = 'queued', run_at = \(now), attempt = 0, finished_at = NULL, cancel_requested = FALSE,
@@ -40,7 +43,8 @@ extension PostgresJobStore {
                     WHERE id = \(id.rawValue) AND state IN ('failed', 'cancelled')
                     RETURNING *)
                 SELECT * FROM retried WHERE pg_notify('\(unescaped: PostgresWakeupListener.channel)', '')::text = ''
-                """, logger: logger).jobs().first
+                """, logger: logger
+            ).jobs().first
         }
     }
 
@@ -52,20 +56,25 @@ extension PostgresJobStore {
 
     public func jobs(matching filter: JobFilter, page: PageRequest) async throws -> Page<Job> {
         try await database.run {
-            let state = filter.state?.rawValue, jobType = filter.jobType, tenant = filter.tenant
-            let counts = try await client.query("""
+            let state = filter.state?.rawValue
+            let jobType = filter.jobType
+            let tenant = filter.tenant
+            let counts = try await client.query(
+                """
                 SELECT count(*)::BIGINT FROM jobs
                 WHERE (\(state)::TEXT IS NULL OR state = \(state)) AND (\(jobType)::TEXT IS NULL OR job_type = \(jobType))
                   AND (\(tenant)::TEXT IS NULL OR tenant = \(tenant))
                 """, logger: logger)
             var total = 0
             for try await count in counts.decode(Int.self) { total = count }
-            let items = try await client.query("""
+            let items = try await client.query(
+                """
                 SELECT * FROM jobs
                 WHERE (\(state)::TEXT IS NULL OR state = \(state)) AND (\(jobType)::TEXT IS NULL OR job_type = \(jobType))
                   AND (\(tenant)::TEXT IS NULL OR tenant = \(tenant))
                 ORDER BY created_at DESC, id DESC LIMIT \(page.limit) OFFSET \(page.offset)
-                """, logger: logger).jobs()
+                """, logger: logger
+            ).jobs()
             return Page(items: items, total: total, request: page)
         }
     }

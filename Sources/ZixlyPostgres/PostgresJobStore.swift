@@ -43,9 +43,11 @@ public struct PostgresJobStore: JobStore {
         let created = rounded.queued(at: now.postgresPrecision)
         if try await inserts.submit(created) { return .created(created) }
         return try await database.run {
-            let existing = try await client.query("""
+            let existing = try await client.query(
+                """
                 SELECT * FROM jobs WHERE tenant = \(job.tenant) AND idempotency_key = \(job.idempotencyKey)
-                """, logger: logger).jobs()
+                """, logger: logger
+            ).jobs()
             guard let first = existing.first else { throw CorruptPostgresRow(column: "jobs.idempotency_key", value: job.idempotencyKey ?? "") }
             return .duplicate(first)
         }
@@ -84,7 +86,8 @@ public struct PostgresJobStore: JobStore {
     }
 
     public func acknowledgeCancel(_ lease: Lease, now: Date) async throws -> Bool {
-        try await changesOne("""
+        try await changesOne(
+            """
             UPDATE jobs
             SET state = 'cancelled', finished_at = \(now), lease_owner = NULL, lease_expires_at = NULL
             WHERE cancel_requested AND id = \(lease.jobID.rawValue)
@@ -93,7 +96,8 @@ public struct PostgresJobStore: JobStore {
     }
 
     public func release(_ lease: Lease, now: Date) async throws -> Bool {
-        try await changesOne("""
+        try await changesOne(
+            """
             UPDATE jobs
             SET state = 'queued', run_at = \(now), attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL
             WHERE id = \(lease.jobID.rawValue) AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt)

@@ -13,7 +13,8 @@ public struct PostgresSigningSecretStore: SigningSecretStore {
 
     public func signingSecrets() async throws -> [StoredSigningSecret] {
         try await database.run {
-            let rows = try await database.client.query("""
+            let rows = try await database.client.query(
+                """
                 SELECT fingerprint, secret, created_at, expires_at FROM webhook_signing_secrets ORDER BY created_at, fingerprint
                 """, logger: logger)
             var secrets: [StoredSigningSecret] = []
@@ -27,18 +28,21 @@ public struct PostgresSigningSecretStore: SigningSecretStore {
     public func addSigningSecret(_ secret: StoredSigningSecret) async throws -> Bool {
         try await database.run {
             var added = false
-            for try await _ in try await database.client.query("""
+            for try await _ in try await database.client.query(
+                """
                 INSERT INTO webhook_signing_secrets (fingerprint, secret, created_at, expires_at)
                 VALUES (\(secret.fingerprint), \(secret.secret), \(secret.createdAt), \(secret.expiresAt))
                 ON CONFLICT (fingerprint) DO NOTHING RETURNING 1
-                """, logger: logger) { added = true }
+                """, logger: logger)
+            { added = true }
             return added
         }
     }
 
     public func retireSigningSecret(fingerprint: String, expiresAt: Date, now: Date) async throws {
         _ = try await database.run {
-            try await database.client.query("""
+            try await database.client.query(
+                """
                 INSERT INTO webhook_signing_secrets (fingerprint, secret, created_at, expires_at) VALUES (\(fingerprint), NULL, \(now), \(expiresAt))
                 ON CONFLICT (fingerprint) DO UPDATE
                 SET expires_at = least(coalesce(webhook_signing_secrets.expires_at, excluded.expires_at), excluded.expires_at)

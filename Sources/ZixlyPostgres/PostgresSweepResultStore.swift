@@ -20,7 +20,8 @@ public struct PostgresSweepResultStore: SweepResultStore {
     public func save(_ run: SweepRun, rows: [CombinationMetrics], under lease: Lease) async throws -> Bool {
         try await database.run {
             try await database.client.withTransaction(logger: logger) { connection -> Bool in
-                let holding = try await connection.query("""
+                let holding = try await connection.query(
+                    """
                     SELECT 1 FROM jobs WHERE id = \(lease.jobID.rawValue)
                       AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt) FOR UPDATE
                     """, logger: logger)
@@ -28,7 +29,8 @@ public struct PostgresSweepResultStore: SweepResultStore {
                 for try await _ in holding { holds = true }
                 guard holds else { return false }
                 try await connection.query("DELETE FROM sweep_runs WHERE job_id = \(run.jobID.rawValue)", logger: logger)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO sweep_runs (sweep_run_id, job_id, ticker, strategy, total_combinations, ranked_combinations,
                                             execution_time_seconds, artifact_key, created_at, statistics)
                     VALUES (\(run.sweepRunID), \(run.jobID.rawValue), \(run.ticker), \(run.strategy.rawValue), \(run.totalCombinations),
@@ -53,8 +55,10 @@ public struct PostgresSweepResultStore: SweepResultStore {
             bindings.append(run.jobID.rawValue)
             bindings.append(row.fastPeriod)
             bindings.append(row.slowPeriod)
-            for value in [row.score, row.sharpeRatio, row.sortinoRatio, row.totalReturnPct, row.annualizedReturn,
-                          row.maxDrawdownPct, row.winRatePct, row.profitFactor] {
+            for value in [
+                row.score, row.sharpeRatio, row.sortinoRatio, row.totalReturnPct, row.annualizedReturn,
+                row.maxDrawdownPct, row.winRatePct, row.profitFactor,
+            ] {
                 bindings.append(value.isNaN ? nil : value)
             }
             bindings.append(row.totalTrades)
@@ -64,17 +68,19 @@ public struct PostgresSweepResultStore: SweepResultStore {
             bindings.append(row.isRanked)
             tuples.append("(" + (first + 1...first + 17).map { "$\($0)" }.joined(separator: ", ") + ")")
         }
-        return PostgresQuery(unsafeSQL: """
-            INSERT INTO trading_sweep_results (sweep_run_id, job_id, fast_period, slow_period, score, sharpe_ratio,
-                sortino_ratio, total_return_pct, annualized_return, max_drawdown_pct, win_rate_pct, profit_factor,
-                total_trades, closed_trades, trades_per_month, avg_trade_duration, is_ranked)
-            VALUES \(tuples.joined(separator: ", "))
-            """, binds: bindings)
+        return PostgresQuery(
+            unsafeSQL: """
+                INSERT INTO trading_sweep_results (sweep_run_id, job_id, fast_period, slow_period, score, sharpe_ratio,
+                    sortino_ratio, total_return_pct, annualized_return, max_drawdown_pct, win_rate_pct, profit_factor,
+                    total_trades, closed_trades, trades_per_month, avg_trade_duration, is_ranked)
+                VALUES \(tuples.joined(separator: ", "))
+                """, binds: bindings)
     }
 
     public func latestRun(for job: JobID) async throws -> SweepRun? {
         try await database.run {
-            let rows = try await database.client.query("""
+            let rows = try await database.client.query(
+                """
                 SELECT * FROM sweep_runs WHERE job_id = \(job.rawValue) ORDER BY created_at DESC LIMIT 1
                 """, logger: logger)
             for try await row in rows {

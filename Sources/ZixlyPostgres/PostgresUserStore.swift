@@ -14,11 +14,13 @@ public struct PostgresUserStore: UserStore {
     public func create(_ user: UserAccount, passwordHash: String) async throws -> Bool {
         try await database.run {
             var created = false
-            for try await _ in try await database.client.query("""
+            for try await _ in try await database.client.query(
+                """
                 INSERT INTO users (id, username, password_hash, role, tenant, created_at)
                 VALUES (\(user.id), \(user.username), \(passwordHash), \(user.role.rawValue), \(user.tenant), \(user.createdAt))
                 ON CONFLICT (username) DO NOTHING RETURNING 1
-                """, logger: logger) { created = true }
+                """, logger: logger)
+            { created = true }
             return created
         }
     }
@@ -38,9 +40,11 @@ public struct PostgresUserStore: UserStore {
     public func setPasswordHash(_ hash: String, userID: String) async throws -> Bool {
         try await database.run {
             var changed = false
-            for try await _ in try await database.client.query("""
+            for try await _ in try await database.client.query(
+                """
                 UPDATE users SET password_hash = \(hash) WHERE id = \(userID) AND disabled_at IS NULL RETURNING 1
-                """, logger: logger) { changed = true }
+                """, logger: logger)
+            { changed = true }
             return changed
         }
     }
@@ -48,9 +52,11 @@ public struct PostgresUserStore: UserStore {
     public func disable(id: String, tenant: String, now: Date) async throws -> Bool {
         try await database.run {
             var disabled = false
-            for try await _ in try await database.client.query("""
+            for try await _ in try await database.client.query(
+                """
                 UPDATE users SET disabled_at = \(now) WHERE id = \(id) AND tenant = \(tenant) AND disabled_at IS NULL RETURNING 1
-                """, logger: logger) { disabled = true }
+                """, logger: logger)
+            { disabled = true }
             return disabled
         }
     }
@@ -59,7 +65,8 @@ public struct PostgresUserStore: UserStore {
         try await database.run {
             var generation = 0
             for try await row in try await database.client.query(
-                "SELECT generation FROM session_generations WHERE subject = \(subject)", logger: logger) {
+                "SELECT generation FROM session_generations WHERE subject = \(subject)", logger: logger)
+            {
                 generation = Int(try row.decode(Int64.self))
             }
             return generation
@@ -69,11 +76,13 @@ public struct PostgresUserStore: UserStore {
     public func endSessions(of subject: String) async throws -> Int {
         try await database.run {
             var generation = 0
-            for try await row in try await database.client.query("""
+            for try await row in try await database.client.query(
+                """
                 INSERT INTO session_generations (subject, generation) VALUES (\(subject), 1)
                 ON CONFLICT (subject) DO UPDATE SET generation = session_generations.generation + 1
                 RETURNING generation
-                """, logger: logger) {
+                """, logger: logger)
+            {
                 generation = Int(try row.decode(Int64.self))
             }
             return generation
@@ -85,12 +94,14 @@ public struct PostgresUserStore: UserStore {
             var users: [(user: UserAccount, passwordHash: String)] = []
             for try await row in try await database.client.query(query, logger: logger) {
                 let row = row.makeRandomAccess()
-                users.append((
-                    UserAccount(
-                        id: try row["id"].decode(String.self), username: try row["username"].decode(String.self),
-                        role: Role(rawValue: try row["role"].decode(String.self)) ?? .viewer, tenant: try row["tenant"].decode(String.self),
-                        createdAt: try row["created_at"].decode(Date.self), disabledAt: try row["disabled_at"].decode(Date?.self)),
-                    try row["password_hash"].decode(String.self)))
+                users.append(
+                    (
+                        UserAccount(
+                            id: try row["id"].decode(String.self), username: try row["username"].decode(String.self),
+                            role: Role(rawValue: try row["role"].decode(String.self)) ?? .viewer, tenant: try row["tenant"].decode(String.self),
+                            createdAt: try row["created_at"].decode(Date.self), disabledAt: try row["disabled_at"].decode(Date?.self)),
+                        try row["password_hash"].decode(String.self)
+                    ))
             }
             return users
         }

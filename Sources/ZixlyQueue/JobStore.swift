@@ -96,7 +96,8 @@ extension JobStore {
     public func complete(_ completions: [Completion], now: Date) async throws -> Set<JobID> {
         guard !completions.isEmpty else { return [] }
         return try await completeAndClaim(
-            completions, queue: NewJob.defaultQueue, worker: WorkerID("none"), limit: 0, leaseFor: 0, now: now).held
+            completions, queue: NewJob.defaultQueue, worker: WorkerID("none"), limit: 0, leaseFor: 0, now: now
+        ).held
     }
 
     /// Records one failed attempt if its lease holds (``fail(_:now:)``); false and no change otherwise.

@@ -131,7 +131,9 @@ extension WorkerPool {
         do {
             switch outcome {
             case .finished(let summary):
-                guard try await completions.submit(Completion(lease: lease, summary: summary)) else { return await lostOrCancelled(lease, logger: logger) }
+                guard try await completions.submit(Completion(lease: lease, summary: summary)) else {
+                    return await lostOrCancelled(lease, logger: logger)
+                }
                 logger.info("job completed")
                 return .completed(lease.jobID)
             case .threw(let message, let isRetryable):
@@ -143,7 +145,8 @@ extension WorkerPool {
                 guard try await store.fail(lease, failure: JobFailure(message: message, isRetryable: isRetryable), retryAt: retryAt, now: now) else {
                     return await lostOrCancelled(lease, logger: logger)
                 }
-                logger.warning("job attempt failed", metadata: ["error": "\(message)", "attempt": "\(lease.attempt)", "will_retry": "\(retryAt != nil)"])
+                logger.warning(
+                    "job attempt failed", metadata: ["error": "\(message)", "attempt": "\(lease.attempt)", "will_retry": "\(retryAt != nil)"])
                 return .failed(lease.jobID, willRetry: retryAt != nil)
             case .cancelRequested:
                 return try await acknowledgeCancel(lease, logger: logger)

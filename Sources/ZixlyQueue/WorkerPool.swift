@@ -1,7 +1,7 @@
 import Foundation
 public import Logging
-import Synchronization
 public import ServiceLifecycle
+import Synchronization
 public import Tracing
 public import ZixlyCore
 
@@ -99,9 +99,11 @@ public struct WorkerPool: Service {
     /// statement writes the results of the jobs that ended since the last one (ADR 0018): a
     /// slot's result and its next job cost one round trip and one commit, not two.
     public func run(until shutdown: Latch) async throws {
-        logger.info("worker started", metadata: [
-            "worker": "\(worker)", "queue": "\(configuration.queue)", "concurrency": "\(configuration.concurrency)",
-        ])
+        logger.info(
+            "worker started",
+            metadata: [
+                "worker": "\(worker)", "queue": "\(configuration.queue)", "concurrency": "\(configuration.concurrency)",
+            ])
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await heartbeats.run() }
             group.addTask { await ringAtWakeupsAndPolls() }
@@ -137,7 +139,8 @@ public struct WorkerPool: Service {
                 let claimStarted = DefaultTracerClock.now
                 do {
                     let written = try await store.completeAndClaim(
-                        finished.map(\.completion), queue: configuration.queue, worker: worker, limit: free, leaseFor: configuration.leaseDuration.inSeconds, now: clock.now())
+                        finished.map(\.completion), queue: configuration.queue, worker: worker, limit: free,
+                        leaseFor: configuration.leaseDuration.inSeconds, now: clock.now())
                     finished.resolve(.success(written.held))
                     claimed = written.claimed
                 } catch {

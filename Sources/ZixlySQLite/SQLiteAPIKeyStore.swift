@@ -11,9 +11,10 @@ public struct SQLiteAPIKeyStore: APIKeyStore {
 
     public func create(_ key: APIKey, keyHash: String) async throws {
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO api_keys (id, name, key_hash, role, tenant, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [key.id, key.name, keyHash, key.role.rawValue, key.tenant, key.createdAt.unix])
+            try db.execute(
+                sql: """
+                    INSERT INTO api_keys (id, name, key_hash, role, tenant, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [key.id, key.name, keyHash, key.role.rawValue, key.tenant, key.createdAt.unix])
         }
     }
 

@@ -6,26 +6,30 @@ public import ZixlyQueue
 extension SQLiteJobStore {
     public func rescueExpired(limit: Int, retryPolicy: RetryPolicy, now: Date) async throws -> RescueReport {
         try await database.write { db in
-            let failures = try Row.fetchAll(db, sql: """
-                SELECT id, lease_owner, attempt, max_attempts FROM jobs
-                WHERE state = 'running' AND lease_expires_at < ?
-                ORDER BY lease_expires_at LIMIT ?
-                """, arguments: [now.unix, limit]).map { row in
-                    ExpiredLease(
-                        lease: Lease(jobID: JobID(rawValue: row["id"]), worker: WorkerID(row["lease_owner"]), attempt: row["attempt"]),
-                        maxAttempts: row["max_attempts"]
-                    ).failure(retryPolicy: retryPolicy, now: now)
-                }
+            let failures = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, lease_owner, attempt, max_attempts FROM jobs
+                    WHERE state = 'running' AND lease_expires_at < ?
+                    ORDER BY lease_expires_at LIMIT ?
+                    """, arguments: [now.unix, limit]
+            ).map { row in
+                ExpiredLease(
+                    lease: Lease(jobID: JobID(rawValue: row["id"]), worker: WorkerID(row["lease_owner"]), attempt: row["attempt"]),
+                    maxAttempts: row["max_attempts"]
+                ).failure(retryPolicy: retryPolicy, now: now)
+            }
             return RescueReport(failures, held: try Self.fail(db, failures, now: now))
         }
     }
 
     public func pruneFinished(before: Date, limit: Int) async throws -> Int {
         try await database.write { db in
-            try db.execute(sql: """
-                DELETE FROM jobs WHERE id IN (
-                    SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? ORDER BY finished_at LIMIT ?)
-                """, arguments: [before.unix, limit])
+            try db.execute(
+                sql: """
+                    DELETE FROM jobs WHERE id IN (
+                        SELECT id FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? ORDER BY finished_at LIMIT ?)
+                    """, arguments: [before.unix, limit])
             return db.changesCount
         }
     }

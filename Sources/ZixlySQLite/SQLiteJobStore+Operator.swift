@@ -10,14 +10,16 @@ extension SQLiteJobStore {
             guard let state = try String.fetchOne(db, sql: "SELECT state FROM jobs WHERE id = ?", arguments: [id.rawValue]) else {
                 return .notFound
             }
-            let row = try Row.fetchOne(db, sql: """
-                UPDATE jobs
-                SET state = CASE state WHEN 'queued' THEN 'cancelled' ELSE state END,
-                    finished_at = CASE state WHEN 'queued' THEN ? ELSE finished_at END,
-                    cancel_requested = CASE WHEN state IN ('queued', 'running') THEN 1 ELSE cancel_requested END
-                WHERE id = ?
-                RETURNING *
-                """, arguments: [now.unix, id.rawValue])!
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE jobs
+                    SET state = CASE state WHEN 'queued' THEN 'cancelled' ELSE state END,
+                        finished_at = CASE state WHEN 'queued' THEN ? ELSE finished_at END,
+                        cancel_requested = CASE WHEN state IN ('queued', 'running') THEN 1 ELSE cancel_requested END
+                    WHERE id = ?
+                    RETURNING *
+                    """, arguments: [now.unix, id.rawValue])!
             let job = try Job(row: row)
             switch state {
             case "queued": return .cancelled(job)
@@ -29,13 +31,16 @@ extension SQLiteJobStore {
 
     public func retry(_ id: JobID, now: Date) async throws -> Job? {
         try await database.write { db in
-            try Row.fetchOne(db, sql: """
-                UPDATE jobs
-                SET state = 'queued', run_at = ?, attempt = 0, finished_at = NULL, cancel_requested = 0,
-                    progress_percent = NULL, progress_message = NULL, result_summary = NULL
-                WHERE id = ? AND state IN ('failed', 'cancelled')
-                RETURNING *
-                """, arguments: [now.unix, id.rawValue]).map(Job.init(row:))
+            try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE jobs
+                    SET state = 'queued', run_at = ?, attempt = 0, finished_at = NULL, cancel_requested = 0,
+                        progress_percent = NULL, progress_message = NULL, result_summary = NULL
+                    WHERE id = ? AND state IN ('failed', 'cancelled')
+                    RETURNING *
+                    """, arguments: [now.unix, id.rawValue]
+            ).map(Job.init(row:))
         }
     }
 
@@ -50,10 +55,12 @@ extension SQLiteJobStore {
             let arguments: StatementArguments = [filter.state?.rawValue, filter.jobType, filter.tenant]
             let condition = "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR job_type = ?2) AND (?3 IS NULL OR tenant = ?3)"
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM jobs WHERE \(condition)", arguments: arguments) ?? 0
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM jobs WHERE \(condition)
-                ORDER BY created_at DESC, id DESC LIMIT ?4 OFFSET ?5
-                """, arguments: arguments + [page.limit, page.offset])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM jobs WHERE \(condition)
+                    ORDER BY created_at DESC, id DESC LIMIT ?4 OFFSET ?5
+                    """, arguments: arguments + [page.limit, page.offset])
             return Page(items: try rows.map(Job.init(row:)), total: total, request: page)
         }
     }

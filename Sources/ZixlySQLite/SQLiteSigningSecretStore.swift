@@ -21,20 +21,22 @@ public struct SQLiteSigningSecretStore: SigningSecretStore {
 
     public func addSigningSecret(_ secret: StoredSigningSecret) async throws -> Bool {
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO webhook_signing_secrets (fingerprint, secret, created_at, expires_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (fingerprint) DO NOTHING
-                """, arguments: [secret.fingerprint, secret.secret, secret.createdAt.unix, secret.expiresAt?.unix])
+            try db.execute(
+                sql: """
+                    INSERT INTO webhook_signing_secrets (fingerprint, secret, created_at, expires_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (fingerprint) DO NOTHING
+                    """, arguments: [secret.fingerprint, secret.secret, secret.createdAt.unix, secret.expiresAt?.unix])
             return db.changesCount == 1
         }
     }
 
     public func retireSigningSecret(fingerprint: String, expiresAt: Date, now: Date) async throws {
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO webhook_signing_secrets (fingerprint, secret, created_at, expires_at) VALUES (?, NULL, ?, ?)
-                ON CONFLICT (fingerprint) DO UPDATE SET expires_at = min(coalesce(expires_at, excluded.expires_at), excluded.expires_at)
-                """, arguments: [fingerprint, now.unix, expiresAt.unix])
+            try db.execute(
+                sql: """
+                    INSERT INTO webhook_signing_secrets (fingerprint, secret, created_at, expires_at) VALUES (?, NULL, ?, ?)
+                    ON CONFLICT (fingerprint) DO UPDATE SET expires_at = min(coalesce(expires_at, excluded.expires_at), excluded.expires_at)
+                    """, arguments: [fingerprint, now.unix, expiresAt.unix])
         }
     }
 }

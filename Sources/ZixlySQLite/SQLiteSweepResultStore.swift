@@ -14,26 +14,32 @@ public struct SQLiteSweepResultStore: SweepResultStore {
 
     public func save(_ run: SweepRun, rows: [CombinationMetrics], under lease: Lease) async throws -> Bool {
         try await database.write { db in
-            let holds = try Bool.fetchOne(db, sql: """
-                SELECT 1 FROM jobs WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
-                """, arguments: [lease.jobID.rawValue, lease.worker.rawValue, lease.attempt]) ?? false
+            let holds =
+                try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT 1 FROM jobs WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
+                        """, arguments: [lease.jobID.rawValue, lease.worker.rawValue, lease.attempt]) ?? false
             guard holds else { return false }
             try db.execute(sql: "DELETE FROM sweep_runs WHERE job_id = ?", arguments: [run.jobID.rawValue])
-            try db.execute(sql: """
-                INSERT INTO sweep_runs (sweep_run_id, job_id, ticker, strategy, total_combinations, ranked_combinations,
-                                        execution_time_seconds, artifact_key, created_at, statistics)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [
+            try db.execute(
+                sql: """
+                    INSERT INTO sweep_runs (sweep_run_id, job_id, ticker, strategy, total_combinations, ranked_combinations,
+                                            execution_time_seconds, artifact_key, created_at, statistics)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
                     run.sweepRunID, run.jobID.rawValue, run.ticker, run.strategy.rawValue, run.totalCombinations,
                     run.rankedCombinations, run.executionTimeSeconds, run.artifactKey, run.createdAt.unix,
                     run.statistics.map(SweepStatistics.stored),
                 ])
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO trading_sweep_results (sweep_run_id, job_id, fast_period, slow_period, score, sharpe_ratio,
-                    sortino_ratio, total_return_pct, annualized_return, max_drawdown_pct, win_rate_pct, profit_factor,
-                    total_trades, closed_trades, trades_per_month, avg_trade_duration, is_ranked)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO trading_sweep_results (sweep_run_id, job_id, fast_period, slow_period, score, sharpe_ratio,
+                        sortino_ratio, total_return_pct, annualized_return, max_drawdown_pct, win_rate_pct, profit_factor,
+                        total_trades, closed_trades, trades_per_month, avg_trade_duration, is_ranked)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for row in rows {
                 try insert.execute(arguments: [
                     run.sweepRunID, run.jobID.rawValue, row.fastPeriod, row.slowPeriod, row.score.stored,
@@ -48,9 +54,12 @@ public struct SQLiteSweepResultStore: SweepResultStore {
 
     public func latestRun(for job: JobID) async throws -> SweepRun? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT * FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1
-                """, arguments: [job.rawValue]).map { row in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1
+                    """, arguments: [job.rawValue]
+            ).map { row in
                 SweepRun(
                     sweepRunID: row["sweep_run_id"], jobID: JobID(rawValue: row["job_id"]), ticker: row["ticker"],
                     strategy: Strategy(rawValue: row["strategy"]) ?? .sma, totalCombinations: row["total_combinations"],
@@ -69,25 +78,32 @@ public struct SQLiteSweepResultStore: SweepResultStore {
         let (column, direction) = (sortBy.rawValue, descending ? "DESC" : "ASC")
         let ties = "fast_period \(direction), slow_period \(direction)"
         return try await database.read { db in
-            guard let run = try String.fetchOne(db, sql: """
-                SELECT sweep_run_id FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1
-                """, arguments: [job.rawValue])
+            guard
+                let run = try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT sweep_run_id FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1
+                        """, arguments: [job.rawValue])
             else { return [] }
-            return try Row.fetchAll(db, sql: """
-                SELECT * FROM (
-                    SELECT 0 AS part, * FROM (
-                        SELECT * FROM trading_sweep_results
-                        WHERE sweep_run_id = :run AND \(column) IS NOT NULL AND (:ranked = 0 OR is_ranked = 1)
-                        ORDER BY \(column) \(direction), \(ties) LIMIT :reach)
-                    UNION ALL
-                    SELECT 1 AS part, * FROM (
-                        SELECT * FROM trading_sweep_results
-                        WHERE sweep_run_id = :run AND \(column) IS NULL AND (:ranked = 0 OR is_ranked = 1)
-                        ORDER BY \(ties) LIMIT :reach))
-                ORDER BY part, \(column) \(direction), \(ties)
-                LIMIT :limit OFFSET :offset
-                """, arguments: ["run": run, "ranked": rankedOnly, "limit": limit ?? -1, "reach": limit.map { $0 + offset } ?? -1, "offset": offset])
-                .map(CombinationMetrics.init(row:))
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM (
+                        SELECT 0 AS part, * FROM (
+                            SELECT * FROM trading_sweep_results
+                            WHERE sweep_run_id = :run AND \(column) IS NOT NULL AND (:ranked = 0 OR is_ranked = 1)
+                            ORDER BY \(column) \(direction), \(ties) LIMIT :reach)
+                        UNION ALL
+                        SELECT 1 AS part, * FROM (
+                            SELECT * FROM trading_sweep_results
+                            WHERE sweep_run_id = :run AND \(column) IS NULL AND (:ranked = 0 OR is_ranked = 1)
+                            ORDER BY \(ties) LIMIT :reach))
+                    ORDER BY part, \(column) \(direction), \(ties)
+                    LIMIT :limit OFFSET :offset
+                    """,
+                arguments: ["run": run, "ranked": rankedOnly, "limit": limit ?? -1, "reach": limit.map { $0 + offset } ?? -1, "offset": offset]
+            )
+            .map(CombinationMetrics.init(row:))
         }
     }
 }
@@ -96,10 +112,13 @@ extension SQLiteSweepResultStore {
     public func grid(for job: JobID, metric: SweepSortKey) async throws -> [GridValue] {
         let column = metric.rawValue  // from a closed enum
         return try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT fast_period, slow_period, \(column) AS value FROM trading_sweep_results
-                WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1)
-                """, arguments: [job.rawValue]).map { row in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT fast_period, slow_period, \(column) AS value FROM trading_sweep_results
+                    WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1)
+                    """, arguments: [job.rawValue]
+            ).map { row in
                 GridValue(fastPeriod: row["fast_period"], slowPeriod: row["slow_period"], value: (row["value"] as Double?) ?? .nan)
             }
         }

@@ -11,10 +11,11 @@ public struct SQLiteUserStore: UserStore {
 
     public func create(_ user: UserAccount, passwordHash: String) async throws -> Bool {
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO users (id, username, password_hash, role, tenant, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (username) DO NOTHING
-                """, arguments: [user.id, user.username, passwordHash, user.role.rawValue, user.tenant, user.createdAt.unix])
+            try db.execute(
+                sql: """
+                    INSERT INTO users (id, username, password_hash, role, tenant, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (username) DO NOTHING
+                    """, arguments: [user.id, user.username, passwordHash, user.role.rawValue, user.tenant, user.createdAt.unix])
             return db.changesCount == 1
         }
     }
@@ -63,11 +64,13 @@ extension SQLiteUserStore {
 
     public func endSessions(of subject: String) async throws -> Int {
         try await database.write { db in
-            try Int.fetchOne(db, sql: """
-                INSERT INTO session_generations (subject, generation) VALUES (?, 1)
-                ON CONFLICT (subject) DO UPDATE SET generation = generation + 1
-                RETURNING generation
-                """, arguments: [subject]) ?? 0
+            try Int.fetchOne(
+                db,
+                sql: """
+                    INSERT INTO session_generations (subject, generation) VALUES (?, 1)
+                    ON CONFLICT (subject) DO UPDATE SET generation = generation + 1
+                    RETURNING generation
+                    """, arguments: [subject]) ?? 0
         }
     }
 }

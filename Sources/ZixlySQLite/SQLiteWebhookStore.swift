@@ -13,10 +13,12 @@ public struct SQLiteWebhookStore: WebhookStore {
 
     public func createEndpoint(_ endpoint: WebhookEndpoint) async throws {
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO webhook_endpoints (id, tenant, url, events, secret, description, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [
+            try db.execute(
+                sql: """
+                    INSERT INTO webhook_endpoints (id, tenant, url, events, secret, description, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
                     endpoint.id, endpoint.tenant, endpoint.url, endpoint.eventsText, endpoint.secret, endpoint.description,
                     endpoint.createdAt.unix,
                 ])
@@ -25,39 +27,49 @@ public struct SQLiteWebhookStore: WebhookStore {
 
     public func endpoints(tenant: String) async throws -> [WebhookEndpoint] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM webhook_endpoints WHERE tenant = ? AND deleted_at IS NULL ORDER BY created_at, id
-                """, arguments: [tenant]).map(WebhookEndpoint.init(row:))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM webhook_endpoints WHERE tenant = ? AND deleted_at IS NULL ORDER BY created_at, id
+                    """, arguments: [tenant]
+            ).map(WebhookEndpoint.init(row:))
         }
     }
 
     public func endpoint(id: String, tenant: String) async throws -> WebhookEndpoint? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT * FROM webhook_endpoints WHERE id = ? AND tenant = ? AND deleted_at IS NULL
-                """, arguments: [id, tenant]).map(WebhookEndpoint.init(row:))
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM webhook_endpoints WHERE id = ? AND tenant = ? AND deleted_at IS NULL
+                    """, arguments: [id, tenant]
+            ).map(WebhookEndpoint.init(row:))
         }
     }
 
     public func deleteEndpoint(id: String, tenant: String, now: Date) async throws -> Bool {
         try await database.write { db in
-            try db.execute(sql: """
-                UPDATE webhook_endpoints SET deleted_at = ? WHERE id = ? AND tenant = ? AND deleted_at IS NULL
-                """, arguments: [now.unix, id, tenant])
+            try db.execute(
+                sql: """
+                    UPDATE webhook_endpoints SET deleted_at = ? WHERE id = ? AND tenant = ? AND deleted_at IS NULL
+                    """, arguments: [now.unix, id, tenant])
             return db.changesCount == 1
         }
     }
 
     public func dueDelivery(id: String) async throws -> DueDelivery? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT d.*, ev.job_id AS event_job_id, ev.occurred_at AS event_occurred_at,
-                       e.url AS endpoint_url, e.secret AS endpoint_secret, e.deleted_at AS endpoint_deleted_at
-                FROM webhook_deliveries d
-                JOIN job_events ev ON ev.id = d.event_id
-                JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                WHERE d.id = ?
-                """, arguments: [id]).flatMap(DueDelivery.init(row:))
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT d.*, ev.job_id AS event_job_id, ev.occurred_at AS event_occurred_at,
+                           e.url AS endpoint_url, e.secret AS endpoint_secret, e.deleted_at AS endpoint_deleted_at
+                    FROM webhook_deliveries d
+                    JOIN job_events ev ON ev.id = d.event_id
+                    JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                    WHERE d.id = ?
+                    """, arguments: [id]
+            ).flatMap(DueDelivery.init(row:))
         }
     }
 
@@ -71,18 +83,22 @@ public struct SQLiteWebhookStore: WebhookStore {
     public func record(_ attempt: WebhookDeliveryAttempt, deliveryID: String, outcome: WebhookDeliveryOutcome, now: Date) async throws {
         let (status, nextAttemptAt) = outcome.stored
         try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO webhook_delivery_attempts (delivery_id, number, attempted_at, duration_seconds, status_code, error, response_body)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [
+            try db.execute(
+                sql: """
+                    INSERT INTO webhook_delivery_attempts (delivery_id, number, attempted_at, duration_seconds, status_code, error, response_body)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
                     deliveryID, attempt.number, attempt.attemptedAt.unix, attempt.durationSeconds, attempt.statusCode,
                     attempt.error, attempt.responseBody,
                 ])
-            try db.execute(sql: """
-                UPDATE webhook_deliveries
-                SET attempts = ?, status = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?
-                WHERE id = ?
-                """, arguments: [
+            try db.execute(
+                sql: """
+                    UPDATE webhook_deliveries
+                    SET attempts = ?, status = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
                     attempt.number, status.rawValue, nextAttemptAt?.unix, attempt.statusCode, attempt.error, now.unix, deliveryID,
                 ])
         }
@@ -90,21 +106,28 @@ public struct SQLiteWebhookStore: WebhookStore {
 
     public func deliveries(endpointID: String, tenant: String, limit: Int, offset: Int) async throws -> [WebhookDelivery] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND tenant = ?
-                ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?
-                """, arguments: [endpointID, tenant, limit, offset]).compactMap(WebhookDelivery.init(row:))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM webhook_deliveries WHERE endpoint_id = ? AND tenant = ?
+                    ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?
+                    """, arguments: [endpointID, tenant, limit, offset]
+            ).compactMap(WebhookDelivery.init(row:))
         }
     }
 
     public func delivery(id: String, tenant: String) async throws -> (delivery: WebhookDelivery, attempts: [WebhookDeliveryAttempt])? {
         try await database.read { db in
-            guard let delivery = try Row.fetchOne(db, sql: "SELECT * FROM webhook_deliveries WHERE id = ? AND tenant = ?", arguments: [id, tenant])
-                .flatMap(WebhookDelivery.init(row:))
+            guard
+                let delivery = try Row.fetchOne(db, sql: "SELECT * FROM webhook_deliveries WHERE id = ? AND tenant = ?", arguments: [id, tenant])
+                    .flatMap(WebhookDelivery.init(row:))
             else { return nil }
-            let attempts = try Row.fetchAll(db, sql: """
-                SELECT * FROM webhook_delivery_attempts WHERE delivery_id = ? ORDER BY number
-                """, arguments: [id]).map(WebhookDeliveryAttempt.init(row:))
+            let attempts = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM webhook_delivery_attempts WHERE delivery_id = ? ORDER BY number
+                    """, arguments: [id]
+            ).map(WebhookDeliveryAttempt.init(row:))
             return (delivery, attempts)
         }
     }
@@ -112,13 +135,14 @@ public struct SQLiteWebhookStore: WebhookStore {
     public func replay(deliveryID: String, tenant: String, now: Date) async throws -> WebhookDelivery? {
         let id = WebhookIDs.delivery()
         return try await database.write { db in
-            try db.execute(sql: """
-                INSERT INTO webhook_deliveries (id, event_id, endpoint_id, tenant, event_type, payload, status, attempts,
-                                                next_attempt_at, created_at, updated_at, replay_of)
-                SELECT ?, d.event_id, d.endpoint_id, d.tenant, d.event_type, d.payload, 'pending', 0, ?, ?, ?, d.id
-                FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-                WHERE d.id = ? AND d.tenant = ? AND e.deleted_at IS NULL
-                """, arguments: [id, now.unix, now.unix, now.unix, deliveryID, tenant])
+            try db.execute(
+                sql: """
+                    INSERT INTO webhook_deliveries (id, event_id, endpoint_id, tenant, event_type, payload, status, attempts,
+                                                    next_attempt_at, created_at, updated_at, replay_of)
+                    SELECT ?, d.event_id, d.endpoint_id, d.tenant, d.event_type, d.payload, 'pending', 0, ?, ?, ?, d.id
+                    FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                    WHERE d.id = ? AND d.tenant = ? AND e.deleted_at IS NULL
+                    """, arguments: [id, now.unix, now.unix, now.unix, deliveryID, tenant])
             guard db.changesCount == 1 else { return nil }
             return try Row.fetchOne(db, sql: "SELECT * FROM webhook_deliveries WHERE id = ?", arguments: [id]).flatMap(WebhookDelivery.init(row:))
         }

@@ -2,9 +2,9 @@ import Foundation
 import ZixlyCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The figures Prometheus' client libraries call process metrics, read from /proc at scrape time
@@ -21,16 +21,17 @@ struct ProcessMetrics: Equatable {
     static func read() -> ProcessMetrics {
         var metrics = ProcessMetrics()
         if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8) {
-            metrics.apply(stat: stat, bootTime: bootTime(), ticksPerSecond: Double(sysconf(Int32(_SC_CLK_TCK))), pageSize: Double(sysconf(Int32(_SC_PAGESIZE))))
+            metrics.apply(
+                stat: stat, bootTime: bootTime(), ticksPerSecond: Double(sysconf(Int32(_SC_CLK_TCK))), pageSize: Double(sysconf(Int32(_SC_PAGESIZE))))
         }
         if let descriptors = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
             metrics.openFileDescriptors = Double(descriptors.count)
         }
         var limit = rlimit()
         #if os(Linux)
-        let resource = Int32(RLIMIT_NOFILE.rawValue)
+            let resource = Int32(RLIMIT_NOFILE.rawValue)
         #else
-        let resource = RLIMIT_NOFILE
+            let resource = RLIMIT_NOFILE
         #endif
         if getrlimit(resource, &limit) == 0 { metrics.maxFileDescriptors = Double(limit.rlim_cur) }
         metrics.memoryLimitBytes = memoryLimit()

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import ZixlyApp
 import StandardWebhooks
+import ZixlyApp
 
 /// Where the CLI finds a server and its credentials: flags, then `ZIXLY_URL` / `ZIXLY_API_KEY` /
 /// `ZIXLY_WEBHOOK_SECRET`, then the local data folder's `secrets.json` (what `zixly up` made).

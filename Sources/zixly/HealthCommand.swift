@@ -1,8 +1,8 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import NIOHTTP1
 import NIOCore
+import NIOHTTP1
 
 /// `zixly health`: exit 0 when a local `zixly` answers `/health` with 200, for container
 /// health checks in images without curl. Tries `--url`, else `ZIXLY_PORT`, else the API's 8080
@@ -19,7 +19,8 @@ struct Health: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let candidates = url.map { [$0] }
+        let candidates =
+            url.map { [$0] }
             ?? environment["ZIXLY_PORT"].map { ["http://127.0.0.1:\($0)/health"] }
             ?? ["http://127.0.0.1:8080/health", "http://127.0.0.1:8081/health"]
         var problems: [String] = []

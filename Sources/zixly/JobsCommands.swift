@@ -36,7 +36,9 @@ struct JobsCommand: AsyncParsableCommand {
                     }
                 }
                 print(table.render())
-                print("\(answer["totalJobs"]?.intValue ?? 0) jobs in all" + (answer["hasMore"] == .bool(true) ? "; more with --offset \(offset + limit)" : ""))
+                print(
+                    "\(answer["totalJobs"]?.intValue ?? 0) jobs in all"
+                        + (answer["hasMore"] == .bool(true) ? "; more with --offset \(offset + limit)" : ""))
             }
         }
     }
@@ -52,7 +54,10 @@ struct JobsCommand: AsyncParsableCommand {
                 let api = APIClient(baseURL: client.baseURL, apiKey: try client.resolvedAPIKey())
                 let job = try await api.expectSuccess(.GET, "/api/pipelines/\(id)")
                 if json { return print(job.jsonText()) }
-                for key in ["id", "job_type", "status", "attempts", "progress", "created_at", "started_at", "completed_at", "duration_seconds", "error_message"] {
+                for key in [
+                    "id", "job_type", "status", "attempts", "progress", "created_at", "started_at", "completed_at", "duration_seconds",
+                    "error_message",
+                ] {
                     if let value = job[key], value != .null { print("\(key): \(value.stringValue ?? value.jsonText())") }
                 }
                 print("parameters: \(job["parameters"]?.jsonText() ?? "{}")")

@@ -2,9 +2,9 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import StandardWebhooks
 import ZixlyCore
-import NIOHTTP1
 
 /// `zixly load webhooks`: signed trading-sweep webhooks at a server, as fast as it takes them,
 /// from `--concurrency` connections; prints the rate and latency percentiles as one JSON line.

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
-import Logging
 import Hummingbird
-import ZixlyApp
-import UnixSignals
+import Logging
 import StandardWebhooks
+import UnixSignals
+import ZixlyApp
 
 /// Flags every serving command shares; each overrides its environment variable.
 struct ServeOptions: ParsableArguments {
@@ -50,7 +50,8 @@ func serve(_ role: ServerRole, options: ServeOptions, defaultPort: Int) async th
         configuration = try options.configuration(defaultPort: defaultPort)
         executorInstalled = configuration.executor.install()
         configuration.bootstrapLogging()
-        secrets = configuration.webhookSecrets != nil && configuration.adminAPIKey != nil
+        secrets =
+            configuration.webhookSecrets != nil && configuration.adminAPIKey != nil
             ? nil : try SecretsFile.loadOrCreate(in: configuration.dataDirectory)
         stores = try await Stores.open(configuration)
     } catch let error as ConfigurationError {

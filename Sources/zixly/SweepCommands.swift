@@ -84,8 +84,9 @@ struct SweepRun: AsyncParsableCommand {
             print("\(request.strategy.rawValue.uppercased()) sweep over \(series.count) bars of \(data)")
             print("\(outcome.totalCombinations) combinations, \(outcome.rankedCombinations) ranked (min trades \(minTrades))")
             print(resultsTable(outcome.rankedResults.prefix(top).map(\.json)))
-            print("elapsed \(formatted(seconds, decimals: 3)) s, \(Int(Double(outcome.totalCombinations) / max(seconds, 1e-9))) combinations/s"
-                + (output.map { "; wrote \($0)" } ?? ""))
+            print(
+                "elapsed \(formatted(seconds, decimals: 3)) s, \(Int(Double(outcome.totalCombinations) / max(seconds, 1e-9))) combinations/s"
+                    + (output.map { "; wrote \($0)" } ?? ""))
         }
     }
 }

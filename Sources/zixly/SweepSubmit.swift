@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import NIOHTTP1
 import StandardWebhooks
 import ZixlyCore
-import NIOHTTP1
 
 struct SweepSubmit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,7 +63,8 @@ struct SweepSubmit: AsyncParsableCommand {
             let status = job["status"]?.stringValue ?? "?"
             let percent = job["progress"]?.intValue ?? 0
             let filled = percent * 30 / 100
-            let line = "\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 30 - filled))] \(percent)% \(status) \(job["progress_message"]?.stringValue ?? "")"
+            let line =
+                "\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: 30 - filled))] \(percent)% \(status) \(job["progress_message"]?.stringValue ?? "")"
             if line != lastLine {
                 FileHandle.standardError.write(Data((line.padding(toLength: max(line.count, lastLine.count), withPad: " ", startingAt: 0)).utf8))
                 lastLine = line
@@ -93,11 +94,12 @@ struct SweepSubmit: AsyncParsableCommand {
             throw CLIError("job \(status): \(job["error_message"]?.stringValue ?? "no error message")")
         }
         let summary = job["result_summary"] ?? .null
-        print("\(summary["strategy"]?.stringValue ?? strategy) on \(summary["ticker"]?.stringValue ?? ticker): "
-            + "\(summary["total_combinations"]?.intValue ?? 0) combinations, \(summary["ranked_combinations"]?.intValue ?? 0) ranked, "
-            + "sweep \(formatted(summary["execution_time_seconds"]?.doubleValue, decimals: 3)) s, "
-            + "queued → completed \(formatted(Self.seconds(from: job["created_at"], to: job["completed_at"]), decimals: 3)) s on the server, "
-            + "webhook → completed \(formatted(elapsed, decimals: 2)) s here")
+        print(
+            "\(summary["strategy"]?.stringValue ?? strategy) on \(summary["ticker"]?.stringValue ?? ticker): "
+                + "\(summary["total_combinations"]?.intValue ?? 0) combinations, \(summary["ranked_combinations"]?.intValue ?? 0) ranked, "
+                + "sweep \(formatted(summary["execution_time_seconds"]?.doubleValue, decimals: 3)) s, "
+                + "queued → completed \(formatted(Self.seconds(from: job["created_at"], to: job["completed_at"]), decimals: 3)) s on the server, "
+                + "webhook → completed \(formatted(elapsed, decimals: 2)) s here")
         guard case .array(let rows)? = job["results"], !rows.isEmpty else {
             print("no combination reached min_trades; see all rows with: zixly jobs show \(job["id"]?.stringValue ?? "")")
             return

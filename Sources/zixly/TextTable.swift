@@ -21,7 +21,8 @@ func formatted(_ value: Double?, decimals: Int = 2) -> String {
     guard let value, value.isFinite else { return value == .infinity ? "inf" : "—" }
     var text = String(Int((abs(value) * pow10(decimals)).rounded()))
     while text.count <= decimals { text = "0" + text }
-    let whole = text.dropLast(decimals), fraction = text.suffix(decimals)
+    let whole = text.dropLast(decimals)
+    let fraction = text.suffix(decimals)
     return (value < 0 && text.contains(where: { $0 != "0" }) ? "-" : "") + whole + (decimals > 0 ? "." + fraction : "")
 }
 

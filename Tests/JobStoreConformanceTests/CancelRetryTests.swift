@@ -12,15 +12,18 @@ struct CancelRetryTests {
         let running = try await h.factory.running()
         let queued = try await h.factory.queued()
         guard case .cancelled(let cancelled) = try await h.store.cancel(queued.id, now: h.clock.now()) else {
-            Issue.record("queued job should cancel at once"); return
+            Issue.record("queued job should cancel at once")
+            return
         }
         #expect(cancelled.state == .cancelled && cancelled.finishedAt == h.clock.now())
         guard case .cancelRequested(let requested) = try await h.store.cancel(running.job.id, now: h.clock.now()) else {
-            Issue.record("running job should get a cancel request"); return
+            Issue.record("running job should get a cancel request")
+            return
         }
         #expect(requested.state == .running && requested.cancelRequested)
         guard case .alreadyFinal(let final) = try await h.store.cancel(queued.id, now: h.clock.now()) else {
-            Issue.record("final job should be unchanged"); return
+            Issue.record("final job should be unchanged")
+            return
         }
         #expect(final == cancelled)
         #expect(try await h.store.cancel(JobID.random(), now: h.clock.now()) == .notFound)

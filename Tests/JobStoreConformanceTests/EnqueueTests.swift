@@ -12,7 +12,10 @@ struct EnqueueTests {
         var new = JobFactory.newJob(parameters: ["ticker": "GOOG", "range": [1, 2]], priority: 3, maxAttempts: 5)
         new.traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
         let result = try await h.store.enqueue(new, now: h.clock.now())
-        guard case .created(let job) = result else { Issue.record("expected created"); return }
+        guard case .created(let job) = result else {
+            Issue.record("expected created")
+            return
+        }
         #expect(job.id == new.id)
         #expect(job.state == .queued)
         #expect(job.parameters == new.parameters)
@@ -30,7 +33,10 @@ struct EnqueueTests {
         let second = try await h.store.enqueue(JobFactory.newJob(parameters: ["other": true], idempotencyKey: "msg_1"), now: h.clock.now())
         #expect(second == .duplicate(first.job))
         let otherTenant = try await h.store.enqueue(JobFactory.newJob(idempotencyKey: "msg_1", tenant: "t2"), now: h.clock.now())
-        guard case .created = otherTenant else { Issue.record("another tenant's key must not collide"); return }
+        guard case .created = otherTenant else {
+            Issue.record("another tenant's key must not collide")
+            return
+        }
         #expect(try await h.store.countByState()[.queued] == 2)
     }
 
@@ -39,7 +45,10 @@ struct EnqueueTests {
         let h = try await Harness(kind)
         let results = try await withThrowingTaskGroup(of: EnqueueResult.self) { group in
             for index in 0..<40 {
-                group.addTask { try await h.store.enqueue(JobFactory.newJob(parameters: ["i": .number(Double(index))], idempotencyKey: "same"), now: h.clock.now()) }
+                group.addTask {
+                    try await h.store.enqueue(
+                        JobFactory.newJob(parameters: ["i": .number(Double(index))], idempotencyKey: "same"), now: h.clock.now())
+                }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }

@@ -30,10 +30,11 @@ struct FinishTests {
         var staleLease = stale.lease
         staleLease.attempt += 1
         h.clock.advance(by: 2)
-        let held = try await h.store.complete([
-            Completion(lease: first.lease, summary: ["n": 1]), Completion(lease: second.lease, summary: ["n": 2]),
-            Completion(lease: staleLease, summary: ["n": 3]),
-        ], now: h.clock.now())
+        let held = try await h.store.complete(
+            [
+                Completion(lease: first.lease, summary: ["n": 1]), Completion(lease: second.lease, summary: ["n": 2]),
+                Completion(lease: staleLease, summary: ["n": 3]),
+            ], now: h.clock.now())
         #expect(held == [first.job.id, second.job.id])
         let done = try #require(try await h.store.job(second.job.id))
         #expect(done.state == .completed && done.resultSummary == ["n": 2] && done.finishedAt == h.clock.now() && done.leaseOwner == nil)
@@ -69,12 +70,15 @@ struct FinishTests {
         #expect(try await h.store.job(stale.job.id)?.state == .running, "a stale lease writes nothing")
         #expect(try await h.store.job(third.id)?.state == .queued, "no more than the limit is claimed")
 
-        let nothing = try await h.store.completeAndClaim([], queue: NewJob.defaultQueue, worker: Harness.worker, limit: 0, leaseFor: 30, now: h.clock.now())
+        let nothing = try await h.store.completeAndClaim(
+            [], queue: NewJob.defaultQueue, worker: Harness.worker, limit: 0, leaseFor: 30, now: h.clock.now())
         #expect(nothing.held.isEmpty && nothing.claimed.isEmpty)
-        let claimOnly = try await h.store.completeAndClaim([], queue: NewJob.defaultQueue, worker: Harness.otherWorker, limit: 5, leaseFor: 30, now: h.clock.now())
+        let claimOnly = try await h.store.completeAndClaim(
+            [], queue: NewJob.defaultQueue, worker: Harness.otherWorker, limit: 5, leaseFor: 30, now: h.clock.now())
         #expect(claimOnly.held.isEmpty && claimOnly.claimed.map(\.job.id) == [third.id])
         let completeOnly = try await h.store.completeAndClaim(
-            both.claimed.map { Completion(lease: $0.lease, summary: [:]) }, queue: NewJob.defaultQueue, worker: Harness.worker, limit: 5, leaseFor: 30, now: h.clock.now())
+            both.claimed.map { Completion(lease: $0.lease, summary: [:]) }, queue: NewJob.defaultQueue, worker: Harness.worker, limit: 5,
+            leaseFor: 30, now: h.clock.now())
         #expect(completeOnly.held == [first.id, second.id] && completeOnly.claimed.isEmpty)
     }
 
@@ -96,7 +100,8 @@ struct FinishTests {
     func failFinal(kind: StoreKind) async throws {
         let h = try await Harness(kind)
         let running = try await h.factory.running()
-        #expect(try await h.store.fail(running.lease, failure: JobFailure(message: "bad input", isRetryable: false), retryAt: nil, now: h.clock.now()))
+        #expect(
+            try await h.store.fail(running.lease, failure: JobFailure(message: "bad input", isRetryable: false), retryAt: nil, now: h.clock.now()))
         let job = try #require(try await h.store.job(running.job.id))
         #expect(job.state == .failed && job.errorMessage == "bad input" && job.finishedAt == h.clock.now())
     }
@@ -108,7 +113,9 @@ struct FinishTests {
         let firstStart = h.clock.now()
         h.clock.advance(by: 3)
         let firstFailure = h.clock.now()
-        #expect(try await h.store.fail(first.lease, failure: JobFailure(message: "timeout <talking> to \"feed\""), retryAt: firstFailure, now: firstFailure))
+        #expect(
+            try await h.store.fail(
+                first.lease, failure: JobFailure(message: "timeout <talking> to \"feed\""), retryAt: firstFailure, now: firstFailure))
         let second = try #require(try await h.store.claim(worker: Harness.otherWorker, limit: 1, leaseFor: 60, now: h.clock.now()).first)
         h.clock.advance(by: 2)
         #expect(try await h.store.fail(second.lease, failure: JobFailure(message: "bad input", isRetryable: false), retryAt: nil, now: h.clock.now()))

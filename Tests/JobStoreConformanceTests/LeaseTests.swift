@@ -11,7 +11,8 @@ struct LeaseTests {
         let h = try await Harness(kind)
         let running = try await h.factory.running()
         h.clock.advance(by: 20)
-        let result = try await h.store.heartbeat(running.lease, progress: JobProgress(percent: 40, message: "40/100"), leaseFor: 60, now: h.clock.now())
+        let result = try await h.store.heartbeat(
+            running.lease, progress: JobProgress(percent: 40, message: "40/100"), leaseFor: 60, now: h.clock.now())
         #expect(result == .renewed(cancelRequested: false))
         let job = try #require(try await h.store.job(running.job.id))
         #expect(job.leaseExpiresAt == h.clock.now().addingTimeInterval(60))

@@ -2,8 +2,8 @@ import Foundation
 import SweepEngine
 import Testing
 import ZixlyCore
-import ZixlySweeps
 import ZixlyQueue
+import ZixlySweeps
 import ZixlyTesting
 
 @Suite("SweepResultStore: fenced saves, sorting, latest run")
@@ -41,19 +41,24 @@ struct ResultStoreTests {
         let old = try await h.factory.running(leaseFor: 5)
         h.clock.advance(by: 6)
         _ = try await h.stores.jobs.rescueExpired(limit: 10, retryPolicy: Harness.exactRetry, now: h.clock.now())
-        #expect(try await !h.stores.results.save(Self.run(old.job.id, "stale", at: h.clock.now()), rows: [Self.row(2, 5, sharpe: 1)], under: old.lease))
+        #expect(
+            try await !h.stores.results.save(Self.run(old.job.id, "stale", at: h.clock.now()), rows: [Self.row(2, 5, sharpe: 1)], under: old.lease))
         #expect(try await h.stores.results.latestRun(for: old.job.id) == nil)
         h.clock.advance(by: 2)
         let new = try #require(try await h.stores.jobs.claim(worker: Harness.otherWorker, limit: 1, leaseFor: 60, now: h.clock.now()).first)
-        #expect(try await h.stores.results.save(Self.run(old.job.id, "first", at: h.clock.now()), rows: [Self.row(2, 5, sharpe: 1)], under: new.lease))
+        #expect(
+            try await h.stores.results.save(Self.run(old.job.id, "first", at: h.clock.now()), rows: [Self.row(2, 5, sharpe: 1)], under: new.lease))
         h.clock.advance(by: 1)
-        #expect(try await h.stores.results.save(Self.run(old.job.id, "second", at: h.clock.now()), rows: [Self.row(6, 9, sharpe: 2)], under: new.lease))
+        #expect(
+            try await h.stores.results.save(Self.run(old.job.id, "second", at: h.clock.now()), rows: [Self.row(6, 9, sharpe: 2)], under: new.lease))
         let rows = try await h.stores.results.rows(for: old.job.id, sortBy: .score, descending: true, limit: nil, rankedOnly: false)
         #expect(rows.map(\.fastPeriod) == [6])
         #expect(try await h.stores.results.latestRun(for: old.job.id)?.sweepRunID == "second")
     }
 
-    @Test("pages: empty values last in either order, ties by fast then slow in the sort's direction, offsets continue a page", arguments: StoreKind.allCases)
+    @Test(
+        "pages: empty values last in either order, ties by fast then slow in the sort's direction, offsets continue a page",
+        arguments: StoreKind.allCases)
     func pagesAndTies(kind: StoreKind) async throws {
         let h = try await Harness(kind)
         let running = try await h.factory.running()

@@ -5,7 +5,9 @@ import ZixlyTesting
 
 @Suite("SigningSecretStore: inbound secrets added and retired at run time")
 struct SigningSecretStoreTests {
-    @Test("added secrets list oldest first; a fingerprint is added once; retiring keeps the earliest expiry and records configured secrets", arguments: StoreKind.allCases)
+    @Test(
+        "added secrets list oldest first; a fingerprint is added once; retiring keeps the earliest expiry and records configured secrets",
+        arguments: StoreKind.allCases)
     func addAndRetire(kind: StoreKind) async throws {
         let h = try await Harness(kind)
         let store = h.stores.signingSecrets
@@ -14,7 +16,9 @@ struct SigningSecretStoreTests {
         h.clock.advance(by: 10)
         let second = StoredSigningSecret(fingerprint: "sha256:0000000000000002", secret: "whsec_second", createdAt: h.clock.now())
         #expect(try await store.addSigningSecret(second))
-        #expect(try await store.addSigningSecret(StoredSigningSecret(fingerprint: first.fingerprint, secret: "whsec_other", createdAt: h.clock.now())) == false)
+        #expect(
+            try await store.addSigningSecret(StoredSigningSecret(fingerprint: first.fingerprint, secret: "whsec_other", createdAt: h.clock.now()))
+                == false)
         #expect(try await store.signingSecrets() == [first, second])
 
         let inAnHour = h.clock.now().addingTimeInterval(3600)

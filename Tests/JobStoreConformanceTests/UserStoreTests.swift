@@ -45,7 +45,8 @@ struct UserStoreTests {
     @Test("a password hash is replaced for that user only", arguments: StoreKind.allCases)
     func changePassword(kind: StoreKind) async throws {
         let h = try await Harness(kind)
-        let ada = Self.user(h, "ada"), bob = Self.user(h, "bob")
+        let ada = Self.user(h, "ada")
+        let bob = Self.user(h, "bob")
         _ = try await h.stores.users.create(ada, passwordHash: "old-ada")
         _ = try await h.stores.users.create(bob, passwordHash: "old-bob")
         #expect(try await h.stores.users.setPasswordHash("new-ada", userID: ada.id))

@@ -46,7 +46,9 @@ struct WebhookStoreTests {
         return (endpoint, job, try #require(try await due(h, [job]).first))
     }
 
-    @Test("every final transition, and only a final one, queues one delivery job per subscribed endpoint in its transaction", arguments: StoreKind.allCases)
+    @Test(
+        "every final transition, and only a final one, queues one delivery job per subscribed endpoint in its transaction",
+        arguments: StoreKind.allCases)
     func outbox(kind: StoreKind) async throws {
         let h = try await Harness(kind)
         let unsubscribed = try await h.factory.running()
@@ -59,7 +61,9 @@ struct WebhookStoreTests {
         h.clock.advance(by: 3)
         #expect(try await h.store.complete(completed.lease, summary: [:], now: h.clock.now()))
         let retried = try await h.factory.running(JobFactory.newJob(maxAttempts: 2))
-        #expect(try await h.store.fail(retried.lease, failure: JobFailure(message: "again"), retryAt: h.clock.now().addingTimeInterval(3600), now: h.clock.now()))
+        #expect(
+            try await h.store.fail(
+                retried.lease, failure: JobFailure(message: "again"), retryAt: h.clock.now().addingTimeInterval(3600), now: h.clock.now()))
         let failed = try await h.factory.running()
         h.clock.advance(by: 1)
         #expect(try await h.store.fail(failed.lease, failure: JobFailure(message: "final"), retryAt: nil, now: h.clock.now()))
@@ -76,14 +80,17 @@ struct WebhookStoreTests {
         #expect(due[0].event.occurredAt == finished && due[0].event.tenant == NewJob.defaultTenant)
         #expect(due.allSatisfy { $0.event.id.hasPrefix("msg_") && $0.delivery.id.hasPrefix("dlv_") })
         #expect(Set(due.map(\.event.id)).count == 3)
-        #expect(due.allSatisfy {
-            $0.delivery.status == .pending && $0.delivery.attempts == 0 && $0.delivery.payload.isEmpty && $0.delivery.endpointID == endpoint.id
-                && $0.url == endpoint.url && $0.secret == endpoint.secret && !$0.endpointDeleted
-        })
+        #expect(
+            due.allSatisfy {
+                $0.delivery.status == .pending && $0.delivery.attempts == 0 && $0.delivery.payload.isEmpty && $0.delivery.endpointID == endpoint.id
+                    && $0.url == endpoint.url && $0.secret == endpoint.secret && !$0.endpointDeleted
+            })
         #expect(jobs.allSatisfy { JobID(validating: $0.job.id.rawValue) != nil }, "delivery jobs have job ids the API accepts")
     }
 
-    @Test("a job fans out to the tenant's live endpoints subscribed to its event; a delivery job's own end writes nothing", arguments: StoreKind.allCases)
+    @Test(
+        "a job fans out to the tenant's live endpoints subscribed to its event; a delivery job's own end writes nothing",
+        arguments: StoreKind.allCases)
     func fanOut(kind: StoreKind) async throws {
         let h = try await Harness(kind)
         let store = h.stores.webhooks
@@ -152,7 +159,10 @@ struct WebhookStoreTests {
         let replayed = try #require(try await store.replay(deliveryID: original.id, tenant: endpoint.tenant, now: h.clock.now()))
         #expect(replayed.id != original.id && replayed.replayOf == original.id && replayed.eventID == original.eventID)
         #expect(replayed.payload == #"{"a":1}"# && replayed.status == .pending && replayed.attempts == 0)
-        #expect(try await store.deliveries(endpointID: endpoint.id, tenant: endpoint.tenant, limit: 10, offset: 0).map(\.id) == [replayed.id, original.id])
+        #expect(
+            try await store.deliveries(endpointID: endpoint.id, tenant: endpoint.tenant, limit: 10, offset: 0).map(\.id) == [
+                replayed.id, original.id,
+            ])
         let replayJob = try #require(try await Self.claimDeliveryJobs(h).first)
         #expect(replayJob.job.parameters["delivery_id"]?.stringValue == replayed.id)
         #expect(try await store.replay(deliveryID: original.id, tenant: "someone-else", now: h.clock.now()) == nil)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SweepEngine
 
 /// Hand-worked series (see the comments) checked metric by metric.
@@ -9,14 +10,18 @@ struct BacktestTests {
         -> CombinationMetrics
     {
         let series = try PriceSeries(dates: closes.indices.map { "d\($0)" }, closes: closes)
-        let request = SweepRequest(strategy: strategy, grid: SweepGrid(fastRange: fast...fast, slowRange: slow...slow), costs: costs, minTrades: minTrades, threads: 1)
+        let request = SweepRequest(
+            strategy: strategy, grid: SweepGrid(fastRange: fast...fast, slowRange: slow...slow), costs: costs, minTrades: minTrades, threads: 1)
         return try Sweep.run(series, request).results[0]
     }
 
     /// Plain textbook formulas over the value path, written independently of the engine.
     static func ratios(_ values: [Double]) -> (sharpe: Double, sortino: Double) {
         var previous = 100.0
-        let returns = values.map { value in defer { previous = value }; return value / previous - 1 }
+        let returns = values.map { value in
+            defer { previous = value }
+            return value / previous - 1
+        }
         let n = Double(returns.count)
         let mean = returns.reduce(0, +) / n
         let variance = returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / (n - 1)
@@ -90,7 +95,8 @@ struct BacktestTests {
     func costs() throws {
         let costs = ExecutionCosts(feesBps: 10, slippageBps: 5)
         let metrics = try Self.run(Self.closes, fast: 1, slow: 2, costs: costs)
-        let buy = 9 * 1.0005, sell = 11 * 0.9995
+        let buy = 9 * 1.0005
+        let sell = 11 * 0.9995
         let units = 100 / (buy * 1.001)
         let cash = units * sell * 0.999
         let units2 = cash / (10 * 1.0005 * 1.001)

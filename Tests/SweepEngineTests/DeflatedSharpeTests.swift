@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SweepEngine
 
 @Suite("Deflated Sharpe Ratio and sweep-level figures")
@@ -36,7 +37,8 @@ struct DeflatedSharpeTests {
     @Test("a sweep reports buy-and-hold, the share beating it, and the best combination's DSR")
     func sweepFigures() throws {
         let series = try SweepTests.goog()
-        let outcome = try Sweep.run(series, SweepRequest(strategy: .sma, grid: SweepGrid(fastRange: 2...30, slowRange: 10...80, step: 2), minTrades: 10))
+        let outcome = try Sweep.run(
+            series, SweepRequest(strategy: .sma, grid: SweepGrid(fastRange: 2...30, slowRange: 10...80, step: 2), minTrades: 10))
         let hold = (series.closes.last! / series.closes[0] - 1) * 100
         #expect(abs(outcome.buyAndHoldReturnPct - hold) < 1e-9)
         let beating = Double(outcome.results.filter { $0.totalReturnPct > hold }.count) / Double(outcome.totalCombinations)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SweepEngine
 
 @Suite("Indicators and the crossover rule")

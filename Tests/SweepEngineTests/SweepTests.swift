@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SweepEngine
 
 @Suite("Grid sweeps")
@@ -25,10 +26,11 @@ struct SweepTests {
         let one = try Sweep.run(series, SweepRequest(strategy: strategy, grid: grid, minTrades: 5, threads: 1))
         let four = try Sweep.run(series, SweepRequest(strategy: strategy, grid: grid, minTrades: 5, threads: 4))
         #expect(one.results.count == grid.combinationCount)
-        #expect(one.results.elementsEqual(four.results) { a, b in
-            a.fastPeriod == b.fastPeriod && a.slowPeriod == b.slowPeriod && a.totalReturnPct == b.totalReturnPct
-                && a.totalTrades == b.totalTrades && a.sharpeRatio == b.sharpeRatio
-        })
+        #expect(
+            one.results.elementsEqual(four.results) { a, b in
+                a.fastPeriod == b.fastPeriod && a.slowPeriod == b.slowPeriod && a.totalReturnPct == b.totalReturnPct
+                    && a.totalTrades == b.totalTrades && a.sharpeRatio == b.sharpeRatio
+            })
         #expect(one.ranking == four.ranking)
     }
 
@@ -39,15 +41,17 @@ struct SweepTests {
         let stored = try Sweep.run(series, request)
         request.memoryBudget = 0
         let lean = try Sweep.run(series, request)
-        #expect(stored.results.elementsEqual(lean.results) { a, b in
-            a.totalReturnPct.bitPattern == b.totalReturnPct.bitPattern && a.sharpeRatio.bitPattern == b.sharpeRatio.bitPattern
-                && a.maxDrawdownPct.bitPattern == b.maxDrawdownPct.bitPattern && a.totalTrades == b.totalTrades
-        })
+        #expect(
+            stored.results.elementsEqual(lean.results) { a, b in
+                a.totalReturnPct.bitPattern == b.totalReturnPct.bitPattern && a.sharpeRatio.bitPattern == b.sharpeRatio.bitPattern
+                    && a.maxDrawdownPct.bitPattern == b.maxDrawdownPct.bitPattern && a.totalTrades == b.totalTrades
+            })
     }
 
     @Test("the ranking orders ranked rows by score, best first")
     func ranking() throws {
-        let outcome = try Sweep.run(try Self.goog(), SweepRequest(strategy: .sma, grid: SweepGrid(fastRange: 2...20, slowRange: 10...40, step: 2), minTrades: 60))
+        let outcome = try Sweep.run(
+            try Self.goog(), SweepRequest(strategy: .sma, grid: SweepGrid(fastRange: 2...20, slowRange: 10...40, step: 2), minTrades: 60))
         let ranked = outcome.rankedResults
         #expect(!ranked.isEmpty && ranked.count < outcome.totalCombinations)
         #expect(ranked.allSatisfy { $0.totalTrades >= 60 })
@@ -58,7 +62,8 @@ struct SweepTests {
     @Test("MACD's signal line is the 9-bar EMA of MACD, and the sweep trades on it")
     func macd() throws {
         let series = try Self.goog()
-        let fast = Indicators.ema(series.closes, window: 12), slow = Indicators.ema(series.closes, window: 26)
+        let fast = Indicators.ema(series.closes, window: 12)
+        let slow = Indicators.ema(series.closes, window: 26)
         let macd = zip(fast, slow).map { $0 - $1 }
         let signal = Indicators.ema(macd, window: 9)
         #expect(signal[24].isNaN == false || signal[33].isNaN == false)

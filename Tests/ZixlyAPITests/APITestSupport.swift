@@ -5,11 +5,11 @@ import HummingbirdTesting
 import NIOCore
 import StandardWebhooks
 import Testing
+import ZixlyAPI
 import ZixlyApp
 import ZixlyArtifacts
 import ZixlyCore
 import ZixlyTesting
-import ZixlyAPI
 
 /// The production application (same `ApplicationBuilder` as `zixly up`) on a fresh SQLite store.
 struct TestApp {
@@ -44,7 +44,9 @@ struct TestApp {
     }
 
     /// Standard Webhooks headers for `body`, signed now (or at `date`).
-    static func signedHeaders(_ body: String, id: String = "msg_" + UUID().uuidString, date: Date = Date(), secret: WebhookSecret = TestApp.secret) -> HTTPFields {
+    static func signedHeaders(_ body: String, id: String = "msg_" + UUID().uuidString, date: Date = Date(), secret: WebhookSecret = TestApp.secret)
+        -> HTTPFields
+    {
         var fields: HTTPFields = [.contentType: "application/json"]
         for (name, value) in Webhook(secrets: [secret]).sign(id: id, timestamp: date, body: Data(body.utf8)) {
             fields[HTTPField.Name(name)!] = value

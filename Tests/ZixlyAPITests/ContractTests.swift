@@ -3,16 +3,18 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
-import ZixlyCore
 import ZixlyApp
+import ZixlyCore
 
 /// The API answers what its description says: bodies of the wrong JSON type are 400, unknown
 /// methods on known paths 405 with `Allow`.
 @Suite("API contract")
 struct ContractTests {
-    @Test("a JSON body that is not an object is 400 naming its type, on every JSON POST", arguments: [
-        "/api/webhook-signing-secrets", "/api/keys", "/api/webhook-endpoints", "/api/pipelines",
-    ])
+    @Test(
+        "a JSON body that is not an object is 400 naming its type, on every JSON POST",
+        arguments: [
+            "/api/webhook-signing-secrets", "/api/keys", "/api/webhook-endpoints", "/api/pipelines",
+        ])
     func bodyMustBeObject(path: String) async throws {
         let app = try await TestApp(role: .api)
         try await app.test { client in

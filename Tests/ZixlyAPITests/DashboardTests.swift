@@ -5,10 +5,10 @@ import HummingbirdTesting
 import StandardWebhooks
 import Testing
 import ZixlyAPI
-import ZixlyCore
-import ZixlyTesting
-import ZixlyQueue
 import ZixlyApp
+import ZixlyCore
+import ZixlyQueue
+import ZixlyTesting
 
 /// The dashboard through the production router: signing in, sessions that cannot be forged,
 /// CSRF on every form, roles, escaping, and the sweep from form to heatmap.
@@ -67,7 +67,9 @@ struct DashboardTests {
             #expect(cancel.status == .unauthorized)
             let retry = try await client.execute(uri: "/api/pipelines/\(job.id.rawValue)/retry", method: .post, headers: [.cookie: cookie])
             #expect(retry.status == .unauthorized)
-            #expect(try await client.post("/api/keys", #"{"name":"x","role":"admin"}"#, headers: [.cookie: cookie, .contentType: "application/json"]).status == .unauthorized)
+            #expect(
+                try await client.post("/api/keys", #"{"name":"x","role":"admin"}"#, headers: [.cookie: cookie, .contentType: "application/json"])
+                    .status == .unauthorized)
         }
     }
 
@@ -117,8 +119,10 @@ struct DashboardTests {
         let queued = try await app.stores.jobs.enqueue(NewJob(jobType: "noop", parameters: [:], maxAttempts: 3), now: start).job
         for (index, message) in ["feed timed out", "feed answered 502"].enumerated() {
             let now = start.addingTimeInterval(Double(index) * 60)
-            let claimed = try #require(try await app.stores.jobs.claim(worker: WorkerID("worker-\(index + 1)"), limit: 1, leaseFor: 60, now: now).first)
-            _ = try await app.stores.jobs.fail(claimed.lease, failure: JobFailure(message: message), retryAt: now.addingTimeInterval(30), now: now.addingTimeInterval(2.5))
+            let claimed = try #require(
+                try await app.stores.jobs.claim(worker: WorkerID("worker-\(index + 1)"), limit: 1, leaseFor: 60, now: now).first)
+            _ = try await app.stores.jobs.fail(
+                claimed.lease, failure: JobFailure(message: message), retryAt: now.addingTimeInterval(30), now: now.addingTimeInterval(2.5))
         }
         try await app.test { client in
             let (cookie, _) = try await Self.signIn(client)
@@ -160,7 +164,9 @@ struct DashboardTests {
         }
     }
 
-    @Test("the sweep form counts combinations, shows the API's validation next to the fields, and queues a sweep whose page shows the heatmap and sorts its results")
+    @Test(
+        "the sweep form counts combinations, shows the API's validation next to the fields, and queues a sweep whose page shows the heatmap and sorts its results"
+    )
     func sweepFromFormToHeatmap() async throws {
         let app = try await TestApp(role: .all)
         try await app.test { client in
@@ -192,7 +198,9 @@ struct DashboardTests {
         }
     }
 
-    @Test("settings: an admin makes a key (shown once, and it signs in), revokes it, adds an endpoint whose deliveries and replays show; others get 403")
+    @Test(
+        "settings: an admin makes a key (shown once, and it signs in), revokes it, adds an endpoint whose deliveries and replays show; others get 403"
+    )
     func settings() async throws {
         let app = try await TestApp(role: .all)
         try await app.test { client in
@@ -217,7 +225,8 @@ struct DashboardTests {
             let url = "http://127.0.0.1:9/hook"
             let added = try await Self.form(
                 client, "/settings/endpoints", cookie: cookie,
-                "_csrf=\(csrf)&url=\(url.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&event_job.completed=on&description=%3Cb%3Eops%3C%2Fb%3E")
+                "_csrf=\(csrf)&url=\(url.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&event_job.completed=on&description=%3Cb%3Eops%3C%2Fb%3E"
+            )
             #expect(added.status == .ok && added.text.contains(#"<code id="new-secret">whsec_"#))
             #expect(added.text.contains("&lt;b&gt;ops&lt;/b&gt;"))
             let endpoint = try #require(try await app.stores.webhooks.endpoints(tenant: NewJob.defaultTenant).first)
@@ -233,8 +242,10 @@ struct DashboardTests {
                 log = try await client.get("/settings/endpoints/\(endpoint.id)", headers: [.cookie: cookie])
             }
             #expect(log.text.contains("<td>job.completed</td>"), "\(log.text)")
-            let deliveryID = try #require(try await app.stores.webhooks.deliveries(endpointID: endpoint.id, tenant: NewJob.defaultTenant, limit: 5, offset: 0).first?.id)
-            let replayed = try await Self.form(client, "/settings/endpoints/\(endpoint.id)/deliveries/\(deliveryID)/replay", cookie: cookie, "_csrf=\(csrf)")
+            let deliveryID = try #require(
+                try await app.stores.webhooks.deliveries(endpointID: endpoint.id, tenant: NewJob.defaultTenant, limit: 5, offset: 0).first?.id)
+            let replayed = try await Self.form(
+                client, "/settings/endpoints/\(endpoint.id)/deliveries/\(deliveryID)/replay", cookie: cookie, "_csrf=\(csrf)")
             #expect(replayed.status == .seeOther)
             #expect(try await app.stores.webhooks.deliveries(endpointID: endpoint.id, tenant: NewJob.defaultTenant, limit: 5, offset: 0).count == 2)
             let deleted = try await Self.form(client, "/settings/endpoints/\(endpoint.id)/delete", cookie: cookie, "_csrf=\(csrf)")
@@ -243,14 +254,17 @@ struct DashboardTests {
         }
     }
 
-    @Test("signing secrets: an admin adds one (shown once) retiring the others in an hour, retires one now; the last one cannot go; a form without the token changes nothing")
+    @Test(
+        "signing secrets: an admin adds one (shown once) retiring the others in an hour, retires one now; the last one cannot go; a form without the token changes nothing"
+    )
     func signingSecrets() async throws {
         let app = try await TestApp(role: .api)
         try await app.test { client in
             let (cookie, csrf) = try await Self.signIn(client)
             let page = try await client.get("/settings", headers: [.cookie: cookie])
             #expect(page.text.contains(TestApp.secret.fingerprint) && !page.text.contains(TestApp.secret.serialized))
-            let lastOne = try await Self.form(client, "/settings/signing-secrets/\(TestApp.secret.fingerprint)/retire", cookie: cookie, "_csrf=\(csrf)&after=0")
+            let lastOne = try await Self.form(
+                client, "/settings/signing-secrets/\(TestApp.secret.fingerprint)/retire", cookie: cookie, "_csrf=\(csrf)&after=0")
             #expect(lastOne.status == .conflict && lastOne.text.contains("add a new secret before retiring it"))
             #expect(try await Self.form(client, "/settings/signing-secrets", cookie: cookie, "retire_others=3600").status == .forbidden)
             let bad = try await Self.form(client, "/settings/signing-secrets", cookie: cookie, "_csrf=\(csrf)&retire_others=forever")
@@ -260,31 +274,40 @@ struct DashboardTests {
             let added = try await Self.form(client, "/settings/signing-secrets", cookie: cookie, "_csrf=\(csrf)&retire_others=3600")
             #expect(added.status == .ok && added.text.contains("The other secrets retire in 1 hour."))
             let marker = #"<code id="new-signing-secret">"#
-            let secret = try WebhookSecret(try #require(added.text.range(of: marker).map { String(added.text[$0.upperBound...].prefix { $0 != "<" }) }))
+            let secret = try WebhookSecret(
+                try #require(added.text.range(of: marker).map { String(added.text[$0.upperBound...].prefix { $0 != "<" }) }))
             let settings = try await client.get("/settings", headers: [.cookie: cookie]).text
             #expect(settings.contains(secret.fingerprint) && !settings.contains(secret.serialized), "shown once")
             #expect(settings.contains("retires "), "the configured secret shows its end")
             let signed = TestApp.signedHeaders(TestApp.sweepBody, secret: secret)
             #expect(try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: signed).status == .accepted)
 
-            let retired = try await Self.form(client, "/settings/signing-secrets/\(TestApp.secret.fingerprint)/retire", cookie: cookie, "_csrf=\(csrf)&after=0")
+            let retired = try await Self.form(
+                client, "/settings/signing-secrets/\(TestApp.secret.fingerprint)/retire", cookie: cookie, "_csrf=\(csrf)&after=0")
             #expect(retired.status == .seeOther && retired.headers[.location] == "/settings?notice=secret-retired#signing-secrets")
-            #expect(try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody)).status == .unauthorized)
-            let unknown = try await Self.form(client, "/settings/signing-secrets/sha256:0000000000000000/retire", cookie: cookie, "_csrf=\(csrf)&after=0")
+            #expect(
+                try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody)).status
+                    == .unauthorized)
+            let unknown = try await Self.form(
+                client, "/settings/signing-secrets/sha256:0000000000000000/retire", cookie: cookie, "_csrf=\(csrf)&after=0")
             #expect(unknown.status == .notFound)
         }
     }
 
-    @Test("users: an admin adds one (password rules shown), who signs in with name and password; a wrong password is refused; disabling ends the session")
+    @Test(
+        "users: an admin adds one (password rules shown), who signs in with name and password; a wrong password is refused; disabling ends the session"
+    )
     func userAccounts() async throws {
         let app = try await TestApp(role: .api)
         try await app.test { client in
             let (cookie, csrf) = try await Self.signIn(client)
             let short = try await Self.form(client, "/settings/users", cookie: cookie, "_csrf=\(csrf)&username=Grace&password=short&role=editor")
             #expect(short.status == .badRequest && short.text.contains("must be at least 12 characters"))
-            let added = try await Self.form(client, "/settings/users", cookie: cookie, "_csrf=\(csrf)&username=Grace&password=a+long+passphrase&role=editor")
+            let added = try await Self.form(
+                client, "/settings/users", cookie: cookie, "_csrf=\(csrf)&username=Grace&password=a+long+passphrase&role=editor")
             #expect(added.status == .ok && added.text.contains("<strong>grace</strong>"))
-            let taken = try await Self.form(client, "/settings/users", cookie: cookie, "_csrf=\(csrf)&username=grace&password=another+long+one&role=viewer")
+            let taken = try await Self.form(
+                client, "/settings/users", cookie: cookie, "_csrf=\(csrf)&username=grace&password=another+long+one&role=viewer")
             #expect(taken.status == .badRequest && taken.text.contains("is taken"))
             let stored = try #require(try await app.stores.users.user(named: "grace"))
             #expect(stored.passwordHash.hasPrefix("scrypt$") && !stored.passwordHash.contains("passphrase"))
@@ -310,8 +333,9 @@ struct DashboardTests {
             #expect(changed.status == .seeOther && changed.headers[.location] == "/account?notice=password-changed")
             #expect(try await Self.form(client, "/login", cookie: nil, "username=grace&password=a+long+passphrase").status == .unauthorized)
             #expect(try await Self.form(client, "/login", cookie: nil, "username=grace&password=a+newer+passphrase").status == .seeOther)
-            #expect(try await Self.form(client, "/account/password", cookie: cookie, "_csrf=\(csrf)&current=x&new=y&repeat=y").status == .forbidden,
-                    "a key's session has no password")
+            #expect(
+                try await Self.form(client, "/account/password", cookie: cookie, "_csrf=\(csrf)&current=x&new=y&repeat=y").status == .forbidden,
+                "a key's session has no password")
 
             let disabled = try await Self.form(client, "/settings/users/\(stored.user.id)/disable", cookie: cookie, "_csrf=\(csrf)")
             #expect(disabled.status == .seeOther)

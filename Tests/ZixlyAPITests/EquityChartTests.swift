@@ -7,7 +7,7 @@ import ZixlyDashboard
 struct EquityChartTests {
     static func points(_ svg: String, _ polyline: String) -> [(Double, Double)] {
         guard let start = svg.range(of: #"class="\#(polyline)""#),
-              let open = svg.range(of: #"points=""#, range: start.upperBound..<svg.endIndex)
+            let open = svg.range(of: #"points=""#, range: start.upperBound..<svg.endIndex)
         else { return [] }
         return svg[open.upperBound...].prefix { $0 != "\"" }.split(separator: " ").map { pair in
             let xy = pair.split(separator: ",").compactMap { Double($0) }
@@ -39,7 +39,8 @@ struct EquityChartTests {
         let strategy = Self.points(svg, "strategy")
         #expect(strategy.count <= chart.maxPoints + 2 && strategy.count > 100)
         let ys = strategy.map(\.1)
-        let lowest = ys.max(), highest = ys.min()
+        let lowest = ys.max()
+        let highest = ys.min()
         #expect(lowest == 230 && highest == 10, "the crash reaches the bottom, the spike the top")
     }
 

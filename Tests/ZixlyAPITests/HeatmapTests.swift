@@ -2,8 +2,8 @@ import Foundation
 import SweepEngine
 import Testing
 import ZixlyCore
-import ZixlySweeps
 import ZixlyDashboard
+import ZixlySweeps
 
 /// The server-drawn heatmap: one cell per combination at its (fast, slow) place, coloured from
 /// worst to best, with the values in tooltips.
@@ -55,7 +55,9 @@ struct HeatmapTests {
     @Test("a 124,750-combination grid is drawn in at most 60 × 60 bins, each with its best value, in well under 1 MB")
     func binsLargeGrids() {
         var values: [GridValue] = []
-        for fast in 1...499 { for slow in (fast + 1)...500 { values.append(GridValue(fastPeriod: fast, slowPeriod: slow, value: Double(fast + slow))) } }
+        for fast in 1...499 {
+            for slow in (fast + 1)...500 { values.append(GridValue(fastPeriod: fast, slowPeriod: slow, value: Double(fast + slow))) }
+        }
         #expect(values.count == 124_750)
         let svg = Heatmap(metric: .sharpeRatio).svg(values)
         let cells = svg.components(separatedBy: #"<rect class="cell""#).count - 1

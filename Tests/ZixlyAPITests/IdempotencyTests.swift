@@ -3,15 +3,18 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
-import ZixlyCore
 import ZixlyApp
+import ZixlyCore
 
 /// Webhook ids and API idempotency keys cannot be confused, stretched or reused for other work.
 @Suite("Idempotency keys")
 struct IdempotencyTests {
     static let otherBody = #"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"step":5,"min_trades":20,"strategy_type":"SMA"}"#
 
-    static func apiCreate(_ client: any TestClientProtocol, key: String, body: String = #"{"job_type":"trading-sweep","ticker":"GOOG","config":{"fast_range":[5,20],"slow_range":[30,60],"step":5,"min_trades":10}}"#) async throws -> TestResponse {
+    static func apiCreate(
+        _ client: any TestClientProtocol, key: String,
+        body: String = #"{"job_type":"trading-sweep","ticker":"GOOG","config":{"fast_range":[5,20],"slow_range":[30,60],"step":5,"min_trades":10}}"#
+    ) async throws -> TestResponse {
         var headers = TestApp.bearer(json: true)
         headers[HTTPField.Name("Idempotency-Key")!] = key
         return try await client.post("/api/pipelines", body, headers: headers)
@@ -23,7 +26,8 @@ struct IdempotencyTests {
         try await app.test { client in
             let api = try await Self.apiCreate(client, key: "K-1")
             #expect(api.status == .created)
-            let webhook = try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody, id: "K-1"))
+            let webhook = try await client.post(
+                "/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody, id: "K-1"))
             #expect(webhook.status == .accepted, "not the API's job: \(webhook.text)")
             #expect(webhook.json["job_id"] != api.json["job"]?["id"])
         }
@@ -34,7 +38,8 @@ struct IdempotencyTests {
         let app = try await TestApp(role: .api)
         try await app.test { client in
             for id in [String(repeating: "w", count: 256), String(repeating: "é", count: 128), String(repeating: "x", count: 60_000)] {
-                let response = try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody, id: id))
+                let response = try await client.post(
+                    "/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody, id: id))
                 response.expectError(.badRequest)
                 #expect(response.json["details"]?["webhook-id"]?.stringValue?.contains("255 bytes") == true, "\(response.text)")
             }
@@ -51,11 +56,13 @@ struct IdempotencyTests {
     func reuseForOtherWork() async throws {
         let app = try await TestApp(role: .api)
         try await app.test { client in
-            let first = try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody, id: "msg_same"))
+            let first = try await client.post(
+                "/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody, id: "msg_same"))
             #expect(first.status == .accepted && first.json["status"] == "QUEUED")
             let id = try #require(first.json["job_id"]?.stringValue)
 
-            let other = try await client.post("/webhook/trading-sweep", Self.otherBody, headers: TestApp.signedHeaders(Self.otherBody, id: "msg_same"))
+            let other = try await client.post(
+                "/webhook/trading-sweep", Self.otherBody, headers: TestApp.signedHeaders(Self.otherBody, id: "msg_same"))
             other.expectError(.conflict)
             #expect(other.json["details"]?["job_id"]?.stringValue == id && other.json["error"]?.stringValue?.contains(id) == true)
 
@@ -68,7 +75,8 @@ struct IdempotencyTests {
 
             #expect(try await Self.apiCreate(client, key: "K-2").status == .created)
             let conflicting = try await Self.apiCreate(
-                client, key: "K-2", body: #"{"job_type":"trading-sweep","ticker":"GOOG","config":{"fast_range":[5,20],"slow_range":[30,60],"step":10,"min_trades":10}}"#)
+                client, key: "K-2",
+                body: #"{"job_type":"trading-sweep","ticker":"GOOG","config":{"fast_range":[5,20],"slow_range":[30,60],"step":10,"min_trades":10}}"#)
             conflicting.expectError(.conflict)
         }
     }

@@ -2,12 +2,12 @@ import AsyncHTTPClient
 import Foundation
 import HummingbirdTesting
 import NIOCore
-import Testing
-import ZixlyCore
-import ZixlyTesting
-import ZixlyQueue
-import ZixlyApp
 import NIOHTTP1
+import Testing
+import ZixlyApp
+import ZixlyCore
+import ZixlyQueue
+import ZixlyTesting
 
 /// The listing's event stream over a real connection, read event by event.
 @Suite("GET /api/pipelines/events")

@@ -4,11 +4,13 @@ import ZixlyPipelines
 
 @Suite("Market data directory")
 struct MarketDataDirectoryTests {
-    @Test("ticker names: ASCII letters, digits and ._-^= only, 1 to 20 of them, not starting with a dot", arguments: [
-        ("GOOG", true), ("BRK.B", true), ("^GSPC", true), ("EURUSD=X", true), ("btc-usd_1", true), ("A", true),
-        (String(repeating: "X", count: 20), true), (String(repeating: "X", count: 21), false), ("", false),
-        (".GOOG", false), ("../etc/passwd", false), ("GO OG", false), ("GOÖG", false), ("ＧＯＯＧ", false), ("GO/OG", false),
-    ])
+    @Test(
+        "ticker names: ASCII letters, digits and ._-^= only, 1 to 20 of them, not starting with a dot",
+        arguments: [
+            ("GOOG", true), ("BRK.B", true), ("^GSPC", true), ("EURUSD=X", true), ("btc-usd_1", true), ("A", true),
+            (String(repeating: "X", count: 20), true), (String(repeating: "X", count: 21), false), ("", false),
+            (".GOOG", false), ("../etc/passwd", false), ("GO OG", false), ("GOÖG", false), ("ＧＯＯＧ", false), ("GO/OG", false),
+        ])
     func validTickers(ticker: String, valid: Bool) {
         #expect(MarketDataDirectory.isValidTicker(ticker) == valid)
     }

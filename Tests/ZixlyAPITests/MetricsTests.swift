@@ -2,10 +2,10 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
-import ZixlyCore
-import ZixlyTesting
-import ZixlyQueue
 import ZixlyApp
+import ZixlyCore
+import ZixlyQueue
+import ZixlyTesting
 
 /// `/metrics` after real traffic: every series DESIGN §6 names moves when it should, labels stay
 /// bounded, and the process figures are the process's own.
@@ -33,7 +33,8 @@ struct MetricsTests {
             #expect(metrics.value(MetricNames.httpRequests, ["method": "POST", "route": "/webhook/trading-sweep", "status_code": "202"]) == 1)
             #expect(metrics.value(MetricNames.httpRequests, ["route": "/webhook/trading-sweep", "status_code": "401"]) == 1)
             #expect((metrics.value(MetricNames.httpRequests, ["method": "GET", "route": "/api/pipelines/{id}", "status_code": "200"]) ?? 0) >= 1)
-            #expect(metrics.value(MetricNames.httpRequests, ["route": "NotFound", "status_code": "404"]) == 1, "\(metrics.all(MetricNames.httpRequests))")
+            #expect(
+                metrics.value(MetricNames.httpRequests, ["route": "NotFound", "status_code": "404"]) == 1, "\(metrics.all(MetricNames.httpRequests))")
             #expect(!metrics.all(MetricNames.httpRequests).contains { $0.labels["route"]?.contains(id) == true })
             #expect((metrics.value(MetricNames.httpRequestDuration + "_count", ["route": "/webhook/trading-sweep", "status_code": "202"])) == 1)
 

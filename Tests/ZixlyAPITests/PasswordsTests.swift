@@ -1,6 +1,6 @@
+import Foundation
 import Testing
 import ZixlyAPI
-import Foundation
 
 @Suite("Password hashes")
 struct PasswordsTests {

@@ -2,13 +2,14 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+import ZixlyApp
 import ZixlyCore
 import ZixlyTesting
-import ZixlyApp
 
 @Suite("/api/pipelines and /api/keys")
 struct PipelineAPITests {
-    static let createBody = #"{"job_type":"trading-sweep","ticker":"GOOG","config":{"fast_range":[5,20],"slow_range":[30,60],"step":5,"min_trades":10}}"#
+    static let createBody =
+        #"{"job_type":"trading-sweep","ticker":"GOOG","config":{"fast_range":[5,20],"slow_range":[30,60],"step":5,"min_trades":10}}"#
 
     @Test("no key, a wrong key and a malformed header get 401")
     func authentication() async throws {
@@ -77,7 +78,8 @@ struct PipelineAPITests {
     func cancelAndRetry() async throws {
         let app = try await TestApp(role: .api)
         try await app.test { client in
-            let id = try #require(try await client.post("/api/pipelines", Self.createBody, headers: TestApp.bearer(json: true)).json["job"]?["id"]?.stringValue)
+            let id = try #require(
+                try await client.post("/api/pipelines", Self.createBody, headers: TestApp.bearer(json: true)).json["job"]?["id"]?.stringValue)
             let cancelled = try await client.execute(uri: "/api/pipelines/\(id)", method: .delete, headers: TestApp.bearer())
             #expect(cancelled.status == .ok && cancelled.json["job"]?["status"] == "cancelled")
             try await client.execute(uri: "/api/pipelines/\(id)", method: .delete, headers: TestApp.bearer()).expectError(.conflict)

@@ -12,20 +12,32 @@ struct S3CredentialsConfigurationTests {
 
     @Test("access keys win; IRSA's role and token file are used when there are none; neither names what to set")
     func credentials() throws {
-        guard case .s3(_, _, _, _, let keys) = try Self.artifacts([
-            "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_ROLE_ARN": "arn:aws:iam::1:role/r",
-        ]) else { Issue.record("not s3"); return }
+        guard
+            case .s3(_, _, _, _, let keys) = try Self.artifacts([
+                "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_ROLE_ARN": "arn:aws:iam::1:role/r",
+            ])
+        else {
+            Issue.record("not s3")
+            return
+        }
         #expect(keys == .keys(accessKeyID: "AKIAEXAMPLE", secretAccessKey: "secret", sessionToken: nil))
 
-        guard case .s3(_, _, _, let region, let irsa) = try Self.artifacts([
-            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/zixly-production-app",
-            "AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
-            "AWS_REGION": "eu-west-1", "AWS_ROLE_SESSION_NAME": "zixly-api-0",
-        ]) else { Issue.record("not s3"); return }
+        guard
+            case .s3(_, _, _, let region, let irsa) = try Self.artifacts([
+                "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/zixly-production-app",
+                "AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
+                "AWS_REGION": "eu-west-1", "AWS_ROLE_SESSION_NAME": "zixly-api-0",
+            ])
+        else {
+            Issue.record("not s3")
+            return
+        }
         #expect(region == "eu-west-1")
-        #expect(irsa == .webIdentity(
-            roleARN: "arn:aws:iam::123456789012:role/zixly-production-app",
-            tokenFile: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token", sessionName: "zixly-api-0", stsEndpoint: nil))
+        #expect(
+            irsa
+                == .webIdentity(
+                    roleARN: "arn:aws:iam::123456789012:role/zixly-production-app",
+                    tokenFile: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token", sessionName: "zixly-api-0", stsEndpoint: nil))
 
         #expect(throws: ConfigurationError.self) { try Self.artifacts([:]) }
         do {

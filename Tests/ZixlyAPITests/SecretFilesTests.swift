@@ -11,16 +11,25 @@ struct SecretFilesTests {
 
     /// Each variable read with `secret(_:)`, a value for it, and how to find it in the configuration.
     static let secrets: [(name: String, value: String, read: @Sendable (AppConfiguration) -> String?)] = [
-        ("ZIXLY_DATABASE_URL", "postgres://zixly:s3cret@db.internal:5432/zixly", {
-            if case .postgres(let url)? = $0.database { url } else { nil }
-        }),
+        (
+            "ZIXLY_DATABASE_URL", "postgres://zixly:s3cret@db.internal:5432/zixly",
+            {
+                if case .postgres(let url)? = $0.database { url } else { nil }
+            }
+        ),
         ("ZIXLY_WEBHOOK_SECRETS", webhookSecret, { $0.webhookSecrets?.map(\.serialized).joined(separator: ",") }),
         ("ZIXLY_ADMIN_API_KEY", "zk_admin_from_a_file_0123456789", { $0.adminAPIKey }),
-        ("ZIXLY_SMTP_URL", "smtp://mailer:pa55@smtp.internal:2525", { $0.email.map { "smtp://\($0.username ?? ""):\($0.password ?? "")@\($0.host):\($0.port)" } }),
+        (
+            "ZIXLY_SMTP_URL", "smtp://mailer:pa55@smtp.internal:2525",
+            { $0.email.map { "smtp://\($0.username ?? ""):\($0.password ?? "")@\($0.host):\($0.port)" } }
+        ),
         ("ZIXLY_TRADING_API_KEY", "trading-key-from-a-file", { $0.tradingAPI?.apiKey }),
         ("AWS_ACCESS_KEY_ID", "AKIAFROMAFILE", { if case .s3(_, _, _, _, .keys(let id, _, _))? = $0.artifacts { id } else { nil } }),
         ("AWS_SECRET_ACCESS_KEY", "secret/from+a/file", { if case .s3(_, _, _, _, .keys(_, let key, _))? = $0.artifacts { key } else { nil } }),
-        ("AWS_SESSION_TOKEN", "session-token-from-a-file", { if case .s3(_, _, _, _, .keys(_, _, let token))? = $0.artifacts { token } else { nil } }),
+        (
+            "AWS_SESSION_TOKEN", "session-token-from-a-file",
+            { if case .s3(_, _, _, _, .keys(_, _, let token))? = $0.artifacts { token } else { nil } }
+        ),
     ]
 
     /// What the other variables need for `name` to be read at all.

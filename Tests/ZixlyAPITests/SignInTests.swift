@@ -4,9 +4,9 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import ZixlyAPI
+import ZixlyApp
 import ZixlyCore
 import ZixlyTesting
-import ZixlyApp
 
 /// Signing in cannot be turned against the server or its users: throttled, same-origin only,
 /// weak hashes upgraded, sessions ended server-side.
@@ -46,7 +46,8 @@ struct SignInTests {
             otherPort.expectError(.forbidden)
 
             let same = try await Self.login(
-                client, key, headers: [.origin: "http://127.0.0.1:8080", Self.forwardedHost: "127.0.0.1:8080", HTTPField.Name("Sec-Fetch-Site")!: "same-origin"])
+                client, key,
+                headers: [.origin: "http://127.0.0.1:8080", Self.forwardedHost: "127.0.0.1:8080", HTTPField.Name("Sec-Fetch-Site")!: "same-origin"])
             #expect(same.status == .seeOther && Self.cookie(same) != nil)
             #expect(try await Self.login(client, key).status == .seeOther, "no Origin (curl): allowed")
         }
@@ -78,7 +79,10 @@ struct SignInTests {
 
     @Test("an unknown user name costs a password check, like a wrong password")
     func unknownUserTiming() async throws {
-        let app = try await TestApp { $0.signInThrottle.accountFreeFailures = 100; $0.signInThrottle.addressFreeFailures = 100 }
+        let app = try await TestApp {
+            $0.signInThrottle.accountFreeFailures = 100
+            $0.signInThrottle.addressFreeFailures = 100
+        }
         _ = try await Self.addUser(app, "grace", password: "a long passphrase")
         try await app.test { client in
             func median(_ body: String) async throws -> Duration {
@@ -137,7 +141,8 @@ struct SignInTests {
             // Grace changes her password in one browser: the other session ends, this one goes on.
             let other = try await signIn("username=grace&password=a+long+passphrase")
             let changed = try await DashboardTests.form(
-                client, "/account/password", cookie: grace.cookie, "_csrf=\(grace.csrf)&current=a+long+passphrase&new=a+newer+passphrase&repeat=a+newer+passphrase")
+                client, "/account/password", cookie: grace.cookie,
+                "_csrf=\(grace.csrf)&current=a+long+passphrase&new=a+newer+passphrase&repeat=a+newer+passphrase")
             #expect(changed.status == .seeOther)
             let renewed = try #require(Self.cookie(changed))
             #expect(try await signedIn(renewed))

@@ -1,7 +1,7 @@
 import Foundation
+import HTTPTypes
 import Testing
 import ZixlyAPI
-import HTTPTypes
 
 @Suite("Sign-in throttle and password hasher")
 struct SignInThrottleTests {
@@ -85,7 +85,8 @@ struct SignInThrottleTests {
         }
         // One runs, two wait, five are refused at once (the first finishes long after they ask).
         #expect(outcomes.filter { $0 == "429 1" }.count >= 4, "\(outcomes)")
-        #expect(outcomes.allSatisfy { $0 == "429 1" || $0 == "match" } && outcomes.contains("match"), "matches come with a stronger hash: \(outcomes)")
+        #expect(
+            outcomes.allSatisfy { $0 == "429 1" || $0 == "match" } && outcomes.contains("match"), "matches come with a stronger hash: \(outcomes)")
         #expect(try await hasher.verify("wrong", against: nil) == .mismatch, "no user: checked against the decoy")
     }
 }

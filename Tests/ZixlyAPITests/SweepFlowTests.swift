@@ -2,10 +2,10 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
-import ZixlyCore
-import ZixlyTesting
-import ZixlyQueue
 import ZixlyApp
+import ZixlyCore
+import ZixlyQueue
+import ZixlyTesting
 
 /// Webhook → queue → worker (inside the app) → results in the database and the artifact store.
 @Suite("A trading sweep end to end in one process")
@@ -24,7 +24,10 @@ struct SweepFlowTests {
             #expect(job["metrics"] == summary["best"])
 
             let results = try await client.get("/api/pipelines/\(id)/results?sort_by=sharpe_ratio&order=desc&limit=5").json
-            guard case .array(let rows)? = results["results"] else { Issue.record("no results"); return }
+            guard case .array(let rows)? = results["results"] else {
+                Issue.record("no results")
+                return
+            }
             #expect(rows.count == 5)
             let sharpes = rows.compactMap { $0["sharpe_ratio"]?.doubleValue }
             #expect(sharpes == sharpes.sorted(by: >))
@@ -37,7 +40,10 @@ struct SweepFlowTests {
             let csv = try await client.get("/api/pipelines/\(id)/results?format=csv")
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
             let lines = csv.text.split(separator: "\n")
-            #expect(lines.first == "fast_period,slow_period,score,sharpe_ratio,sortino_ratio,total_return_pct,annualized_return,max_drawdown_pct,win_rate_pct,profit_factor,total_trades,closed_trades,trades_per_month,avg_trade_duration,ranked")
+            #expect(
+                lines.first
+                    == "fast_period,slow_period,score,sharpe_ratio,sortino_ratio,total_return_pct,annualized_return,max_drawdown_pct,win_rate_pct,profit_factor,total_trades,closed_trades,trades_per_month,avg_trade_duration,ranked"
+            )
             #expect(lines.count == 29)
             try await client.get("/api/pipelines/\(id)/results?sort_by=colour&format=xml").expectError(.badRequest)
 
@@ -47,7 +53,8 @@ struct SweepFlowTests {
             let stored = try JSONDecoder().decode(JSONValue.self, from: artifact)
             #expect(stored["summary"]?["best"] == summary["best"])
             guard case .array(let storedRows)? = stored["results"], case .array(let curve)? = stored["equity_curve"]?["strategy"] else {
-                Issue.record("artifact lacks results or equity curve"); return
+                Issue.record("artifact lacks results or equity curve")
+                return
             }
             #expect(storedRows.count == 28 && curve.count == 2148)
 
@@ -63,7 +70,8 @@ struct SweepFlowTests {
     @Test("a job whose ticker data vanished fails once, without retries, with the reason")
     func permanentFailure() async throws {
         let app = try await TestApp(role: .all)
-        _ = try await app.stores.jobs.enqueue(NewJob(jobType: "trading-sweep", parameters: ["ticker": "ZZZZ", "fast_range": [5, 10], "slow_range": [20, 30]]), now: Date())
+        _ = try await app.stores.jobs.enqueue(
+            NewJob(jobType: "trading-sweep", parameters: ["ticker": "ZZZZ", "fast_range": [5, 10], "slow_range": [20, 30]]), now: Date())
         try await app.test { client in
             let list = try await client.get("/api/pipelines").json
             let id = try #require(list["jobs"]?.firstJob?["id"]?.stringValue)

@@ -1,12 +1,12 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-import Testing
-import ZixlyCore
-import ZixlyTesting
-import ZixlyQueue
 import StandardWebhooks
+import Testing
 import ZixlyApp
+import ZixlyCore
+import ZixlyQueue
+import ZixlyTesting
 
 @Suite("POST /webhook/trading-sweep")
 struct WebhookAPITests {
@@ -49,29 +49,34 @@ struct WebhookAPITests {
         }
     }
 
-    @Test("invalid fields get 400 with a message per field", arguments: [
-        (#"{"ticker":"NOPE","fast_range":[5,20],"slow_range":[30,60]}"#, "ticker", "available: BTCUSD, EURUSD, GOOG, SYNTH"),
-        (#"{"ticker":"GO","fast_range":[5,20],"slow_range":[30,60]}"#, "ticker", "3 to 20"),
-        (#"{"ticker":7,"fast_range":[5,20],"slow_range":[30,60]}"#, "ticker", "string"),
-        (#"{"ticker":"GOOG","fast_range":[20,5],"slow_range":[30,60]}"#, "fast_range", "must not exceed"),
-        (#"{"ticker":"GOOG","fast_range":[5,40],"slow_range":[3,60]}"#, "fast_range", "below slow_range's minimum"),
-        (#"{"ticker":"GOOG","fast_range":[5,80],"slow_range":[30,60]}"#, "fast_range", "below slow_range's maximum"),
-        (#"{"ticker":"GOOG","fast_range":[0,20],"slow_range":[30,600]}"#, "fast_range", "within 1...500"),
-        (#"{"ticker":"GOOG","fast_range":"5-20","slow_range":[30,60]}"#, "fast_range", "[min, max]"),
-        (#"{"ticker":"GOOG","fast_range":[5.5,20],"slow_range":[30,60]}"#, "fast_range", "whole numbers"),
-        (#"{"ticker":"GOOG","fast_range":[5,20]}"#, "slow_range", "required"),
-        (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"step":0}"#, "step", "1...50"),
-        (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"min_trades":5}"#, "min_trades", "10...1000"),
-        (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"strategy_type":"RSI"}"#, "strategy_type", "SMA, EMA, MACD"),
-        (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"config_path":"max"}"#, "config_path", "minimum"),
-        (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"colour":"red"}"#, "colour", "unknown field"),
-        (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"executor":"gpu"}"#, "executor", "'builtin' or 'external'"),
-        (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"executor":"external"}"#, "executor", "ZIXLY_TRADING_API_URL"),
-        (#"[1,2,3]"#, "body", "JSON object"),
-        (#"{"ticker":"GOOG","fast_range":[5,20"#, "body", "not valid JSON: unterminated array; ',' or ']' was expected at byte 35"),
-        (String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000), "body", "not valid JSON: nested deeper than 512 levels at byte 512"),
-        (#"{"ticker":"../../etc/passwd","fast_range":[5,20],"slow_range":[30,60]}"#, "ticker", "only letters"),
-    ])
+    @Test(
+        "invalid fields get 400 with a message per field",
+        arguments: [
+            (#"{"ticker":"NOPE","fast_range":[5,20],"slow_range":[30,60]}"#, "ticker", "available: BTCUSD, EURUSD, GOOG, SYNTH"),
+            (#"{"ticker":"GO","fast_range":[5,20],"slow_range":[30,60]}"#, "ticker", "3 to 20"),
+            (#"{"ticker":7,"fast_range":[5,20],"slow_range":[30,60]}"#, "ticker", "string"),
+            (#"{"ticker":"GOOG","fast_range":[20,5],"slow_range":[30,60]}"#, "fast_range", "must not exceed"),
+            (#"{"ticker":"GOOG","fast_range":[5,40],"slow_range":[3,60]}"#, "fast_range", "below slow_range's minimum"),
+            (#"{"ticker":"GOOG","fast_range":[5,80],"slow_range":[30,60]}"#, "fast_range", "below slow_range's maximum"),
+            (#"{"ticker":"GOOG","fast_range":[0,20],"slow_range":[30,600]}"#, "fast_range", "within 1...500"),
+            (#"{"ticker":"GOOG","fast_range":"5-20","slow_range":[30,60]}"#, "fast_range", "[min, max]"),
+            (#"{"ticker":"GOOG","fast_range":[5.5,20],"slow_range":[30,60]}"#, "fast_range", "whole numbers"),
+            (#"{"ticker":"GOOG","fast_range":[5,20]}"#, "slow_range", "required"),
+            (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"step":0}"#, "step", "1...50"),
+            (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"min_trades":5}"#, "min_trades", "10...1000"),
+            (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"strategy_type":"RSI"}"#, "strategy_type", "SMA, EMA, MACD"),
+            (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"config_path":"max"}"#, "config_path", "minimum"),
+            (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"colour":"red"}"#, "colour", "unknown field"),
+            (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"executor":"gpu"}"#, "executor", "'builtin' or 'external'"),
+            (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"executor":"external"}"#, "executor", "ZIXLY_TRADING_API_URL"),
+            (#"[1,2,3]"#, "body", "JSON object"),
+            (#"{"ticker":"GOOG","fast_range":[5,20"#, "body", "not valid JSON: unterminated array; ',' or ']' was expected at byte 35"),
+            (
+                String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000), "body",
+                "not valid JSON: nested deeper than 512 levels at byte 512"
+            ),
+            (#"{"ticker":"../../etc/passwd","fast_range":[5,20],"slow_range":[30,60]}"#, "ticker", "only letters"),
+        ])
     func rejectsInvalidFields(body: String, field: String, message: String) async throws {
         let app = try await TestApp(role: .api)
         try await app.test { client in
@@ -94,12 +99,14 @@ struct WebhookAPITests {
         }
     }
 
-    @Test("JSON media types in any case, with parameters and blanks, are accepted; others get 415", arguments: [
-        ("application/json", true), ("Application/JSON", true), ("application/json; charset=utf-8", true),
-        (" \tapplication/json \t;charset=utf-8", true), ("application/vnd.zixly+json", true), ("APPLICATION/CLOUDEVENTS+JSON", true),
-        ("text/plain", false), ("application/jsonx", false), ("application/json-seq", false), ("json", false), ("+json", true),
-        ("application/x-www-form-urlencoded", false), ("", false), (";application/json", false), ("application/js on", false),
-    ])
+    @Test(
+        "JSON media types in any case, with parameters and blanks, are accepted; others get 415",
+        arguments: [
+            ("application/json", true), ("Application/JSON", true), ("application/json; charset=utf-8", true),
+            (" \tapplication/json \t;charset=utf-8", true), ("application/vnd.zixly+json", true), ("APPLICATION/CLOUDEVENTS+JSON", true),
+            ("text/plain", false), ("application/jsonx", false), ("application/json-seq", false), ("json", false), ("+json", true),
+            ("application/x-www-form-urlencoded", false), ("", false), (";application/json", false), ("application/js on", false),
+        ])
     func contentTypes(contentType: String, accepted: Bool) async throws {
         let app = try await TestApp(role: .api)
         try await app.test { client in

@@ -2,9 +2,9 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+import ZixlyApp
 import ZixlyCore
 import ZixlyTesting
-import ZixlyApp
 
 @Suite("/api/webhook-endpoints")
 struct WebhookEndpointAPITests {
@@ -26,8 +26,9 @@ struct WebhookEndpointAPITests {
             #expect(list.json["endpoints"]?.arrayValue?.count == 1 && !list.text.contains(secret), "the secret is never listed")
             #expect(try await client.get("/api/webhook-endpoints/\(id)").json["url"] == "https://hooks.example.com/zixly")
 
-            let editor = try #require(try await client.post("/api/keys", #"{"name":"ci","role":"editor"}"#, headers: TestApp.bearer(json: true))
-                .json["api_key"]?.stringValue)
+            let editor = try #require(
+                try await client.post("/api/keys", #"{"name":"ci","role":"editor"}"#, headers: TestApp.bearer(json: true))
+                    .json["api_key"]?.stringValue)
             try await client.get("/api/webhook-endpoints", headers: TestApp.bearer(editor)).expectError(.forbidden)
             try await client.get("/api/webhook-endpoints", headers: [:]).expectError(.unauthorized)
 
@@ -60,7 +61,9 @@ struct WebhookEndpointAPITests {
             // The cancel queued the delivery and its job; this API-only app runs no worker to send it.
             let log = try await client.get("/api/webhook-endpoints/\(endpointID)/deliveries")
             let delivery = try #require(log.json["deliveries"]?.arrayValue?.first)
-            #expect(delivery["event_type"] == "job.cancelled" && delivery["status"] == "pending" && delivery["event_id"]?.stringValue?.hasPrefix("msg_") == true)
+            #expect(
+                delivery["event_type"] == "job.cancelled" && delivery["status"] == "pending"
+                    && delivery["event_id"]?.stringValue?.hasPrefix("msg_") == true)
             let deliveryID = try #require(delivery["id"]?.stringValue)
             let due = try #require(try await app.stores.webhooks.dueDelivery(id: deliveryID))
             #expect(due.event.type == .jobCancelled && due.event.jobID.rawValue == jobID)
@@ -75,7 +78,8 @@ struct WebhookEndpointAPITests {
             #expect(try await client.get("/api/webhook-endpoints/\(endpointID)/deliveries").json["deliveries"]?.arrayValue?.count == 2)
             try await client.get("/api/webhook-endpoints/\(endpointID)/deliveries?limit=0").expectError(.badRequest)
             try await client.get("/api/webhook-endpoints/\(endpointID)/deliveries/dlv_nope").expectError(.notFound)
-            try await client.post("/api/webhook-endpoints/\(endpointID)/deliveries/dlv_nope/replay", "", headers: TestApp.bearer()).expectError(.notFound)
+            try await client.post("/api/webhook-endpoints/\(endpointID)/deliveries/dlv_nope/replay", "", headers: TestApp.bearer()).expectError(
+                .notFound)
             try await client.get("/api/webhook-endpoints/ep_nope/deliveries").expectError(.notFound)
         }
     }

@@ -1,18 +1,23 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
 import ZixlyCore
 import ZixlyTesting
+
 @testable import ZixlyArtifacts
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 @Suite("S3ArtifactStore against moto's S3 server", .serialized)
 struct S3ArtifactStoreTests {
-    static func store(_ moto: MotoServer, bucket: String = "zixly-\(UUID().uuidString.prefix(8).lowercased())", prefix: String = "zixly") -> S3ArtifactStore {
-        S3ArtifactStore(configuration: .init(
-            bucket: bucket, prefix: prefix, region: "eu-west-3", endpoint: moto.endpoint,
-            credentials: SigV4Signer.Credentials(accessKeyID: "test", secretAccessKey: "test")))
+    static func store(_ moto: MotoServer, bucket: String = "zixly-\(UUID().uuidString.prefix(8).lowercased())", prefix: String = "zixly")
+        -> S3ArtifactStore
+    {
+        S3ArtifactStore(
+            configuration: .init(
+                bucket: bucket, prefix: prefix, region: "eu-west-3", endpoint: moto.endpoint,
+                credentials: SigV4Signer.Credentials(accessKeyID: "test", secretAccessKey: "test")))
     }
 
     @Test("put, get, overwrite, list by prefix, and a missing key")
@@ -65,8 +70,10 @@ struct S3ArtifactStoreTests {
         #expect(Set(together).count == 1)
         let credentials = try await provider.credentials(now: Date())
         #expect(credentials.accessKeyID.hasPrefix("ASIA") && credentials.sessionToken?.isEmpty == false)
-        let store = S3ArtifactStore(configuration: .init(
-            bucket: "zixly-irsa-\(UUID().uuidString.prefix(8).lowercased())", region: "eu-west-3", endpoint: moto.endpoint, credentials: provider))
+        let store = S3ArtifactStore(
+            configuration: .init(
+                bucket: "zixly-irsa-\(UUID().uuidString.prefix(8).lowercased())", region: "eu-west-3", endpoint: moto.endpoint, credentials: provider)
+        )
         try await store.createBucket()
         try await store.put(Data("r".utf8), at: "results/a.json", contentType: "application/json")
         #expect(try await store.get("results/a.json") == Data("r".utf8))
@@ -119,9 +126,10 @@ struct S3ArtifactStoreTests {
         let moto = try await MotoServer(authenticated: true)
         let (id, secret) = try #require(moto.credentials)
         func store(_ accessKeyID: String, _ secretAccessKey: String) -> S3ArtifactStore {
-            S3ArtifactStore(configuration: .init(
-                bucket: "zixly-verified", prefix: "zixly", region: "us-east-1", endpoint: moto.endpoint,
-                credentials: SigV4Signer.Credentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey)))
+            S3ArtifactStore(
+                configuration: .init(
+                    bucket: "zixly-verified", prefix: "zixly", region: "us-east-1", endpoint: moto.endpoint,
+                    credentials: SigV4Signer.Credentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey)))
         }
         let good = store(id, secret)
         try await good.createBucket()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZixlyTesting
+
 @testable import ZixlyArtifacts
 
 /// moto's S3 server does not check signatures, so the signer is checked against botocore's.
@@ -19,12 +20,14 @@ struct SigV4SignerTests {
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test("Authorization headers match botocore's", arguments: [
-        ("PUT", "https://zixly.s3.eu-west-3.amazonaws.com/results/job-1/run%201.json", "hello"),
-        ("GET", "http://127.0.0.1:5000/zixly/results/a/b.json", ""),
-        ("GET", "http://127.0.0.1:5000/zixly?list-type=2&prefix=results%2Fjob%20x%2F&continuation-token=abc%2B%3D", ""),
-        ("PUT", "http://127.0.0.1:5000/zixly/%C3%A9t%C3%A9/caf%C3%A9.json", "{\"a\":1}"),
-    ])
+    @Test(
+        "Authorization headers match botocore's",
+        arguments: [
+            ("PUT", "https://zixly.s3.eu-west-3.amazonaws.com/results/job-1/run%201.json", "hello"),
+            ("GET", "http://127.0.0.1:5000/zixly/results/a/b.json", ""),
+            ("GET", "http://127.0.0.1:5000/zixly?list-type=2&prefix=results%2Fjob%20x%2F&continuation-token=abc%2B%3D", ""),
+            ("PUT", "http://127.0.0.1:5000/zixly/%C3%A9t%C3%A9/caf%C3%A9.json", "{\"a\":1}"),
+        ])
     func header(method: String, url: String, body: String) throws {
         let target = URL(string: url)!
         let payload = SigV4Signer.hash(Data(body.utf8))

@@ -88,7 +88,9 @@ struct JSONTextTests {
             "b": [1, 2.5, -0.0, 1e21, 1e-7, nil, true], "a": "quote \" slash / backslash \\ newline \n tab \t bell \u{7}",
             "é": "中😀", "Z": [:], "": [],
         ]
-        #expect(value.jsonText() == #"{"":[],"Z":{},"a":"quote \" slash / backslash \\ newline \n tab \t bell \u0007","b":[1,2.5,0,1e+21,1e-07,null,true],"é":"中😀"}"#)
+        #expect(
+            value.jsonText()
+                == #"{"":[],"Z":{},"a":"quote \" slash / backslash \\ newline \n tab \t bell \u0007","b":[1,2.5,0,1e+21,1e-07,null,true],"é":"中😀"}"#)
         #expect(JSONValue.number(.infinity).jsonText() == "null")
         #expect(JSONValue.number(pow(2, 53)).jsonText() == "9007199254740992")
         #expect(JSONValue.number(pow(2, 63)).jsonText() == "9.223372036854776e+18", "from 2^63 on, in exponent form")

@@ -34,7 +34,8 @@ struct AlertingConfigTests {
         #expect(check.status == 0, "\(check.output)")
         for (severity, receiver) in [("critical", "on-call-pager"), ("warning", "team-warnings")] {
             let route = try Subprocess.run(
-                "/usr/bin/amtool", ["config", "routes", "test", "--config.file=\(config)", "--verify.receivers=\(receiver)", "severity=\(severity)", "alertname=Any"])
+                "/usr/bin/amtool",
+                ["config", "routes", "test", "--config.file=\(config)", "--verify.receivers=\(receiver)", "severity=\(severity)", "alertname=Any"])
             #expect(route.status == 0, "\(severity) → \(route.output)")
         }
     }

@@ -1,8 +1,8 @@
 import Foundation
+import NIOHTTP1
 import Testing
 import ZixlyCore
 import ZixlyTesting
-import NIOHTTP1
 
 /// The dashboard in a real browser: Debian's chromium, driven by Selenium (PyPI), against a real
 /// `zixly up`. Screenshots of every page go to `test-artifacts/screenshots` (printed by
@@ -12,7 +12,9 @@ struct BrowserTests {
     static let script = ZixlyProcess.packageRoot.appendingPathComponent("Tests/ZixlyEndToEndTests/Browser/dashboard_browser.py").path
     static let screenshots = ZixlyProcess.packageRoot.appendingPathComponent("test-artifacts/screenshots")
 
-    @Test("sign in, trigger a sweep, watch it complete, heatmap, sort, CSV, cancel a running sweep, a job queued elsewhere appears live, make a key and rotate the signing secret in settings, sign out; a viewer sees no forbidden action")
+    @Test(
+        "sign in, trigger a sweep, watch it complete, heatmap, sort, CSV, cancel a running sweep, a job queued elsewhere appears live, make a key and rotate the signing secret in settings, sign out; a viewer sees no forbidden action"
+    )
     func dashboardInChromium() async throws {
         let directory = try TemporaryDirectory.make()
         let up = try await ProcessTests.start("up", in: directory)

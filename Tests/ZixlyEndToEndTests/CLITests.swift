@@ -4,7 +4,7 @@ import ZixlyCore
 import ZixlyTesting
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("The zixly command line", .serialized)
@@ -16,12 +16,18 @@ struct CLITests {
         let directory = try TemporaryDirectory.make()
         let output = directory.appendingPathComponent("out.csv").path
         let (status, stdout, stderr) = try await ZixlyProcess.run(
-            ["sweep", "run", "--data", Self.goog, "--strategy", "sma", "--fast", "2...20", "--slow", "10...40", "--min-trades", "10", "--output", output],
+            [
+                "sweep", "run", "--data", Self.goog, "--strategy", "sma", "--fast", "2...20", "--slow", "10...40", "--min-trades", "10", "--output",
+                output,
+            ],
             directory: directory)
         #expect(status == 0, "\(stderr)")
         #expect(stdout.contains("combinations/s") && stdout.contains("rank"))
         let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
-        #expect(lines[0] == "fast_period,slow_period,score,sharpe_ratio,sortino_ratio,total_return_pct,annualized_return,max_drawdown_pct,win_rate_pct,profit_factor,total_trades,closed_trades,trades_per_month,avg_trade_duration,ranked")
+        #expect(
+            lines[0]
+                == "fast_period,slow_period,score,sharpe_ratio,sortino_ratio,total_return_pct,annualized_return,max_drawdown_pct,win_rate_pct,profit_factor,total_trades,closed_trades,trades_per_month,avg_trade_duration,ranked"
+        )
         #expect(lines.count == 1 + 523, "8 fast windows × 31 slow + Σ(40 − f) for f in 10...20")
     }
 
@@ -30,7 +36,8 @@ struct CLITests {
         let directory = try TemporaryDirectory.make()
         let file = directory.appendingPathComponent("bad.csv")
         try "Date,Open,High,Low,Close,Volume\n2020-01-01,1,1,1,10,5\n2020-01-02,1,1,1,nan,5\n".write(to: file, atomically: true, encoding: .utf8)
-        let (status, _, stderr) = try await ZixlyProcess.run(["sweep", "run", "--data", file.path, "--fast", "2...3", "--slow", "4...5"], directory: directory)
+        let (status, _, stderr) = try await ZixlyProcess.run(
+            ["sweep", "run", "--data", file.path, "--fast", "2...3", "--slow", "4...5"], directory: directory)
         #expect(status == 1)
         #expect(stderr.contains("line 3") && stderr.contains("nan"), "\(stderr)")
     }
@@ -47,7 +54,10 @@ struct CLITests {
 
         let url = ["--url", up.baseURL]
         let (status, stdout, stderr) = try await ZixlyProcess.run(
-            ["sweep", "submit", "--ticker", "GOOG", "--strategy", "SMA", "--fast", "5...50", "--slow", "20...200", "--step", "5", "--min-trades", "10"] + url,
+            [
+                "sweep", "submit", "--ticker", "GOOG", "--strategy", "SMA", "--fast", "5...50", "--slow", "20...200", "--step", "5", "--min-trades",
+                "10",
+            ] + url,
             directory: directory)
         #expect(status == 0, "\(stderr)")
         #expect(stdout.contains("342 combinations") && stdout.contains("rank") && stdout.contains("webhook → completed"), "\(stdout)")

@@ -50,7 +50,9 @@ struct DashboardTests {
         }
     }
 
-    @Test("the overview shows throughput, success, latency percentiles, queue depth and age, workers and alerts; the sweep dashboard sweeps per strategy, combinations per second and durations")
+    @Test(
+        "the overview shows throughput, success, latency percentiles, queue depth and age, workers and alerts; the sweep dashboard sweeps per strategy, combinations per second and durations"
+    )
     func requiredPanels() throws {
         func expressions(_ name: String) throws -> String {
             try (Self.dashboard(name)["panels"]?.arrayValue ?? []).flatMap { $0["targets"]?.arrayValue ?? [] }
@@ -64,7 +66,10 @@ struct DashboardTests {
             #expect(overview.contains(needle), "overview lacks \(needle)")
         }
         let sweeps = try expressions("zixly-trading-sweeps")
-        for needle in ["sum by (strategy) (rate(pipeline_sweep_duration_seconds_count", "zixly:sweep_combinations:rate5m", "pipeline_sweep_duration_seconds_bucket"] {
+        for needle in [
+            "sum by (strategy) (rate(pipeline_sweep_duration_seconds_count", "zixly:sweep_combinations:rate5m",
+            "pipeline_sweep_duration_seconds_bucket",
+        ] {
             #expect(sweeps.contains(needle), "sweep dashboard lacks \(needle)")
         }
     }

@@ -5,7 +5,7 @@ import ZixlyCore
 import ZixlyTesting
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Zixly and the reference Python Standard Webhooks library accept each other's signatures.
@@ -42,9 +42,11 @@ struct InteropTests {
         let secret = WebhookSecret.generate()
         let body = #"{"type":"job.completed","data":{"job_id":"42"}}"#
         let headers = Webhook(secrets: [secret]).sign(id: "msg_out_1", timestamp: Date(), body: Data(body.utf8))
-        let result = try Subprocess.run(python, [
-            Self.script, "verify", secret.serialized, "msg_out_1", headers["webhook-timestamp"]!, headers["webhook-signature"]!, body,
-        ])
+        let result = try Subprocess.run(
+            python,
+            [
+                Self.script, "verify", secret.serialized, "msg_out_1", headers["webhook-timestamp"]!, headers["webhook-signature"]!, body,
+            ])
         #expect(result.status == 0 && result.output.contains("verified"), "\(result.output)")
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
+import NIOHTTP1
 import StandardWebhooks
 import Testing
 import ZixlyCore
 import ZixlyTesting
-import NIOHTTP1
 
 /// No secret reaches the logs, at the most verbose level and through the error paths that are
 /// most tempted to print one: a refused signature, a wrong API key, an SMTP login refused, an
@@ -17,12 +17,14 @@ struct LogSecretsTests {
         let directory = try TemporaryDirectory.make()
         let smtp = try SMTPTestServer(tls: true)  // accepts only zixly / letmein
         let smtpPassword = "SmtpPassw0rd" + Self.token()
-        let up = try await ProcessTests.start("up", in: directory, extra: [
-            "ZIXLY_LOG_LEVEL": "trace", "ZIXLY_LOG_FORMAT": "json",
-            "ZIXLY_SMTP_URL": "smtp://zixly:\(smtpPassword)@localhost:\(smtp.port)?starttls=required",
-            "ZIXLY_SMTP_CA_FILE": smtp.certificate.path, "ZIXLY_NOTIFY_EMAIL": "ops@example.com",
-            "ZIXLY_WEBHOOK_RETRY_SCHEDULE": "1s",
-        ])
+        let up = try await ProcessTests.start(
+            "up", in: directory,
+            extra: [
+                "ZIXLY_LOG_LEVEL": "trace", "ZIXLY_LOG_FORMAT": "json",
+                "ZIXLY_SMTP_URL": "smtp://zixly:\(smtpPassword)@localhost:\(smtp.port)?starttls=required",
+                "ZIXLY_SMTP_CA_FILE": smtp.certificate.path, "ZIXLY_NOTIFY_EMAIL": "ops@example.com",
+                "ZIXLY_WEBHOOK_RETRY_SCHEDULE": "1s",
+            ])
         let admin = ["Authorization": "Bearer \(ProcessTests.adminKey)", "Content-Type": "application/json"]
 
         // A key and an endpoint secret made through the API (each shown once, in its response).
@@ -49,10 +51,12 @@ struct LogSecretsTests {
         let databasePassword = "DbPassw0rd" + Self.token()
         let broken = try await ZixlyProcess.run(
             ["api", "--port", String(LoopbackPort.free())],
-            environment: ProcessTests.environment(directory, extra: [
-                "ZIXLY_DATABASE_URL": "postgres://zixly:\(databasePassword)@127.0.0.1:\(LoopbackPort.free())/zixly",
-                "ZIXLY_LOG_LEVEL": "trace",
-            ]),
+            environment: ProcessTests.environment(
+                directory,
+                extra: [
+                    "ZIXLY_DATABASE_URL": "postgres://zixly:\(databasePassword)@127.0.0.1:\(LoopbackPort.free())/zixly",
+                    "ZIXLY_LOG_LEVEL": "trace",
+                ]),
             directory: directory)
         #expect(broken.0 != 0, "an unreachable database stops the start")
 

@@ -4,8 +4,8 @@ import ZixlyCore
 import ZixlyTesting
 
 #if canImport(Glibc)
-import Glibc
-import NIOHTTP1
+    import Glibc
+    import NIOHTTP1
 #endif
 
 @Suite("zixly notifies by email and signed webhooks", .serialized)
@@ -18,10 +18,12 @@ struct NotificationProcessTests {
             ["up"], environment: ProcessTests.environment(directory, extra: ["ZIXLY_NOTIFY_EMAIL": "ops@example.com"]), directory: directory)
         #expect(status == 2 && errors.contains("ZIXLY_SMTP_URL"), "\(errors)")
 
-        let up = try await ProcessTests.start("up", in: directory, extra: [
-            "ZIXLY_SMTP_URL": "smtp://127.0.0.1:\(server.port)?starttls=never", "ZIXLY_NOTIFY_EMAIL": "ops@example.com, quant@example.com",
-            "ZIXLY_SMTP_FROM": "Zixly <zixly@example.com>",
-        ])
+        let up = try await ProcessTests.start(
+            "up", in: directory,
+            extra: [
+                "ZIXLY_SMTP_URL": "smtp://127.0.0.1:\(server.port)?starttls=never", "ZIXLY_NOTIFY_EMAIL": "ops@example.com, quant@example.com",
+                "ZIXLY_SMTP_FROM": "Zixly <zixly@example.com>",
+            ])
         let body = #"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"step":5,"min_trades":10}"#
         let id = try #require(try await HTTP.signedWebhook(up.baseURL, body: body, secret: ProcessTests.secret).json["job_id"]?.stringValue)
         _ = try await HTTP.waitForJob(up.baseURL, id, timeout: .seconds(60)) { $0["status"] == "completed" }
@@ -41,9 +43,11 @@ struct NotificationProcessTests {
     @Test("a finished sweep is posted, signed, to subscribed endpoints; a dead endpoint is retried and logged, never holding the job")
     func outboundWebhooks() async throws {
         let directory = try TemporaryDirectory.make()
-        let up = try await ProcessTests.start("up", in: directory, extra: [
-            "ZIXLY_WEBHOOK_RETRY_SCHEDULE": "200ms,200ms,200ms,200ms", "ZIXLY_WEBHOOK_TIMEOUT_SECONDS": "1",
-        ])
+        let up = try await ProcessTests.start(
+            "up", in: directory,
+            extra: [
+                "ZIXLY_WEBHOOK_RETRY_SCHEDULE": "200ms,200ms,200ms,200ms", "ZIXLY_WEBHOOK_TIMEOUT_SECONDS": "1",
+            ])
         let admin = ["Authorization": "Bearer \(ProcessTests.adminKey)", "Content-Type": "application/json"]
         let port = LoopbackPort.free()
         let live = try await HTTP.send(
@@ -67,7 +71,9 @@ struct NotificationProcessTests {
 
         var deadLog: JSONValue = .null
         for _ in 0..<100 {
-            deadLog = try await HTTP.send(.GET, up.baseURL + "/api/webhook-endpoints/\(deadID)/deliveries", headers: admin).json["deliveries"]?.arrayValue?.first ?? .null
+            deadLog =
+                try await HTTP.send(.GET, up.baseURL + "/api/webhook-endpoints/\(deadID)/deliveries", headers: admin).json["deliveries"]?.arrayValue?
+                .first ?? .null
             if deadLog["status"] == "failed" { break }
             try await Task.sleep(for: .milliseconds(100))
         }

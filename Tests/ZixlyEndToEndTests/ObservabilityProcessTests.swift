@@ -6,8 +6,8 @@ import ZixlyCore
 import ZixlyTesting
 
 #if canImport(Glibc)
-import Glibc
-import NIOHTTP1
+    import Glibc
+    import NIOHTTP1
 #endif
 
 /// What Prometheus and Grafana read, checked against a real `zixly up` that has run a job: every
@@ -107,15 +107,17 @@ struct ObservabilityProcessTests {
             #expect(metrics.value("zixly_build_info", ["version": "0.1.0", "commit": "0123abc"]) == 1)
             #expect((metrics.value("process_resident_memory_bytes") ?? 0) > 0)
         }
-        #expect((fromWorker.value("http_requests_total", ["route": "/health", "status_code": "200"]) ?? 0) >= 1, "the worker counts its own requests")
+        #expect(
+            (fromWorker.value("http_requests_total", ["route": "/health", "status_code": "200"]) ?? 0) >= 1, "the worker counts its own requests")
     }
 
     static func recordingRuleNames() throws -> Set<String> {
         let text = try String(contentsOf: deploy.appendingPathComponent("prometheus/rules/recording.yml"), encoding: .utf8)
-        return Set(text.split(separator: "\n").compactMap { line in
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            return trimmed.hasPrefix("- record: ") ? String(trimmed.dropFirst("- record: ".count)) : nil
-        })
+        return Set(
+            text.split(separator: "\n").compactMap { line in
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                return trimmed.hasPrefix("- record: ") ? String(trimmed.dropFirst("- record: ".count)) : nil
+            })
     }
 
     /// Every `expr:` of the rule files, single-line or a `|` block.
@@ -176,16 +178,16 @@ final class PrometheusServer: @unchecked Sendable {
         let rules = ObservabilityProcessTests.deploy.appendingPathComponent("prometheus/rules").path
         let config = directory.appendingPathComponent("prometheus.yml")
         try """
-            global:
-              scrape_interval: 1s
-              evaluation_interval: 1s
-            rule_files:
-              - \(rules)/*.yml
-            scrape_configs:
-              - job_name: \(job)
-                static_configs:
-                  - targets: ["\(target)"]
-            """.write(to: config, atomically: true, encoding: .utf8)
+        global:
+          scrape_interval: 1s
+          evaluation_interval: 1s
+        rule_files:
+          - \(rules)/*.yml
+        scrape_configs:
+          - job_name: \(job)
+            static_configs:
+              - targets: ["\(target)"]
+        """.write(to: config, atomically: true, encoding: .utf8)
         let port = LoopbackPort.free()
         baseURL = "http://127.0.0.1:\(port)"
         let log = directory.appendingPathComponent("prometheus.log")

@@ -4,7 +4,7 @@ import ZixlyCore
 import ZixlyTesting
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Separate `zixly api` and `zixly worker` processes on one PostgreSQL database.
@@ -24,7 +24,8 @@ struct PostgresProcessTests {
         let done = try await HTTP.waitForJob(api.baseURL, quick, timeout: .seconds(20)) { $0["status"] == "completed" }
         #expect(done["result_summary"]?["total_combinations"] == 28)
 
-        let long = try #require(try await HTTP.signedWebhook(api.baseURL, body: ProcessTests.longSweep, secret: ProcessTests.secret).json["job_id"]?.stringValue)
+        let long = try #require(
+            try await HTTP.signedWebhook(api.baseURL, body: ProcessTests.longSweep, secret: ProcessTests.secret).json["job_id"]?.stringValue)
         _ = try await HTTP.waitForJob(api.baseURL, long, timeout: .seconds(30)) { $0["status"] == "running" && ($0["progress"]?.intValue ?? 0) > 0 }
         first.signal(SIGKILL)
         #expect(await first.waitForExit(timeout: .seconds(10)) == SIGKILL)
@@ -32,7 +33,9 @@ struct PostgresProcessTests {
         // The second worker's own leases are long: on a loaded machine a 3 s lease can lapse
         // between heartbeats and the job would run a third time (legitimately, but not this test's point).
         let second = try await ProcessTests.start("worker", in: directory, extra: database.merging(["ZIXLY_LEASE_SECONDS": "30"]) { $1 })
-        let job = try await HTTP.waitForJob(api.baseURL, long, timeout: .seconds(180)) { ["completed", "failed"].contains($0["status"]?.stringValue ?? "") }
+        let job = try await HTTP.waitForJob(api.baseURL, long, timeout: .seconds(180)) {
+            ["completed", "failed"].contains($0["status"]?.stringValue ?? "")
+        }
         #expect(job["status"] == "completed" && job["attempts"] == 2, "\(job.jsonText())")
         #expect(job["result_summary"]?["total_combinations"] == 19_800)
         #expect(second.stderr.contains("rescued jobs with expired leases"))

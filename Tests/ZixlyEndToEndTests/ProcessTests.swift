@@ -5,8 +5,8 @@ import ZixlyCore
 import ZixlyTesting
 
 #if canImport(Glibc)
-import Glibc
-import NIOHTTP1
+    import Glibc
+    import NIOHTTP1
 #endif
 
 /// Real `zixly` processes on one SQLite file: duplicates under load, SIGKILL, SIGTERM.
@@ -27,7 +27,8 @@ struct ProcessTests {
 
     static func start(_ command: String, in directory: URL, extra: [String: String] = [:]) async throws -> ZixlyProcess {
         let port = LoopbackPort.free()
-        let process = try ZixlyProcess([command, "--port", String(port)], environment: environment(directory, extra: extra), port: port, directory: directory)
+        let process = try ZixlyProcess(
+            [command, "--port", String(port)], environment: environment(directory, extra: extra), port: port, directory: directory)
         try await process.waitUntilHealthy()
         return process
     }
@@ -77,11 +78,14 @@ struct ProcessTests {
         // The dead worker's lease was 3 s; the survivor's own is long, so a starved machine (CI
         // runs other process tests beside this one) cannot make it lose the job mid-sweep too.
         let second = try await Self.start("worker", in: directory, extra: ["ZIXLY_LEASE_SECONDS": "30"])
-        let job = try await HTTP.waitForJob(api.baseURL, id, timeout: .seconds(180)) { ["completed", "failed"].contains($0["status"]?.stringValue ?? "") }
+        let job = try await HTTP.waitForJob(api.baseURL, id, timeout: .seconds(180)) {
+            ["completed", "failed"].contains($0["status"]?.stringValue ?? "")
+        }
         #expect(job["status"] == "completed", "\(job.jsonText())")
         #expect(job["attempts"] == 2, "one attempt died with the first worker, the second completed")
         #expect(job["result_summary"]?["total_combinations"] == 19_800)
-        let results = try await HTTP.send(.GET, api.baseURL + "/api/pipelines/\(id)/results?format=csv", headers: ["Authorization": "Bearer \(Self.adminKey)"])
+        let results = try await HTTP.send(
+            .GET, api.baseURL + "/api/pipelines/\(id)/results?format=csv", headers: ["Authorization": "Bearer \(Self.adminKey)"])
         #expect(results.json.stringValue?.split(separator: "\n").count == 19_801, "one result set, not two")
         #expect(second.stderr.contains("rescued jobs with expired leases"), "the surviving worker's rescuer requeued it")
         second.signal(SIGTERM)
@@ -109,18 +113,21 @@ struct ProcessTests {
         #expect(await again.waitForExit(timeout: .seconds(30)) == 0)
     }
 
-    @Test("bad configuration prints one line naming the variable and exits 2", arguments: [
-        ("ZIXLY_DATABASE_URL", "mysql://localhost/db"),
-        ("ZIXLY_WORKER_CONCURRENCY", "lots"),
-        ("ZIXLY_PORT", "99999"),
-        ("ZIXLY_WEBHOOK_SECRETS", "not-a-secret!"),
-        ("ZIXLY_MARKET_DATA_DIR", "/no/such/folder"),
-        ("ZIXLY_LOG_FORMAT", "xml"),
-        ("ZIXLY_EXECUTOR", "threads"),
-    ])
+    @Test(
+        "bad configuration prints one line naming the variable and exits 2",
+        arguments: [
+            ("ZIXLY_DATABASE_URL", "mysql://localhost/db"),
+            ("ZIXLY_WORKER_CONCURRENCY", "lots"),
+            ("ZIXLY_PORT", "99999"),
+            ("ZIXLY_WEBHOOK_SECRETS", "not-a-secret!"),
+            ("ZIXLY_MARKET_DATA_DIR", "/no/such/folder"),
+            ("ZIXLY_LOG_FORMAT", "xml"),
+            ("ZIXLY_EXECUTOR", "threads"),
+        ])
     func badConfiguration(variable: String, value: String) async throws {
         let directory = try TemporaryDirectory.make()
-        let (status, _, errors) = try await ZixlyProcess.run(["up"], environment: [variable: value, "ZIXLY_DATA_DIR": directory.path], directory: directory)
+        let (status, _, errors) = try await ZixlyProcess.run(
+            ["up"], environment: [variable: value, "ZIXLY_DATA_DIR": directory.path], directory: directory)
         #expect(status == 2)
         let lines = errors.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].contains(variable), "\(errors)")

@@ -6,9 +6,9 @@ import ZixlyCore
 import ZixlyTesting
 
 #if canImport(Glibc)
-import Glibc
-import NIOHTTP1
-import NIOCore
+    import Glibc
+    import NIOHTTP1
+    import NIOCore
 #endif
 
 /// `zixly up` with its artifacts in an S3 bucket (moto's server).
@@ -23,17 +23,23 @@ struct S3ProcessTests {
             "ZIXLY_ARTIFACTS_URL": "s3://\(bucket)/prod", "ZIXLY_S3_ENDPOINT": moto.endpoint.absoluteString,
             "AWS_REGION": "eu-west-3", "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
         ]
-        let (status, _, errors) = try await ZixlyProcess.run(["up"], environment: ProcessTests.environment(directory, extra: environment), directory: directory)
-        #expect(status == 2 && errors.split(separator: "\n").count == 1 && errors.contains("ZIXLY_ARTIFACTS_URL") && errors.contains("NoSuchBucket"), "\(errors)")
+        let (status, _, errors) = try await ZixlyProcess.run(
+            ["up"], environment: ProcessTests.environment(directory, extra: environment), directory: directory)
+        #expect(
+            status == 2 && errors.split(separator: "\n").count == 1 && errors.contains("ZIXLY_ARTIFACTS_URL") && errors.contains("NoSuchBucket"),
+            "\(errors)")
 
-        let store = S3ArtifactStore(configuration: .init(
-            bucket: bucket, prefix: "prod", region: "eu-west-3", endpoint: moto.endpoint,
-            credentials: SigV4Signer.Credentials(accessKeyID: "test", secretAccessKey: "test")))
+        let store = S3ArtifactStore(
+            configuration: .init(
+                bucket: bucket, prefix: "prod", region: "eu-west-3", endpoint: moto.endpoint,
+                credentials: SigV4Signer.Credentials(accessKeyID: "test", secretAccessKey: "test")))
         try await store.createBucket()
         let up = try await ProcessTests.start("up", in: directory, extra: environment)
         let body = #"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"step":5,"min_trades":10}"#
         let id = try #require(try await HTTP.signedWebhook(up.baseURL, body: body, secret: ProcessTests.secret).json["job_id"]?.stringValue)
-        let job = try await HTTP.waitForJob(up.baseURL, id, timeout: .seconds(60)) { ["completed", "failed"].contains($0["status"]?.stringValue ?? "") }
+        let job = try await HTTP.waitForJob(up.baseURL, id, timeout: .seconds(60)) {
+            ["completed", "failed"].contains($0["status"]?.stringValue ?? "")
+        }
         #expect(job["status"] == "completed", "\(job.jsonText())")
         let key = try #require(job["result_summary"]?["artifact_key"]?.stringValue)
         #expect(try await store.list(prefix: "results/\(id)/") == [key])

@@ -5,8 +5,8 @@ import ZixlyCore
 import ZixlyTesting
 
 #if canImport(Glibc)
-import Glibc
-import NIOHTTP1
+    import Glibc
+    import NIOHTTP1
 #endif
 
 /// 1 API + 3 workers on a PostgreSQL server of the test's own, under chaos: a worker killed with
@@ -88,7 +88,8 @@ struct ScaleOutTests {
         let admin = ["Authorization": "Bearer \(ProcessTests.adminKey)"]
         var completed = 0
         for _ in 0..<1200 {
-            completed = try await HTTP.send(.GET, api.baseURL + "/api/pipelines?status=completed&limit=1", headers: admin).json["totalJobs"]?.intValue ?? -1
+            completed =
+                try await HTTP.send(.GET, api.baseURL + "/api/pipelines?status=completed&limit=1", headers: admin).json["totalJobs"]?.intValue ?? -1
             if completed == Self.jobCount { break }
             try await Task.sleep(for: .milliseconds(250))
         }
@@ -117,7 +118,8 @@ struct ScaleOutTests {
         #expect(completions.count >= Self.jobCount - 3, "\(completions.count) completions logged")
         #expect(claims.values.allSatisfy { Set($0).count == $0.count }, "an attempt claimed twice")
         let rerun = claims.values.filter { $0.count > 1 }.count
-        print("""
+        print(
+            """
             chaos: \(Self.jobCount) webhooks accepted in \(submitted - started) (\(summary.unavailable) answers 503 with Retry-After \
             while the database was down), all \(completed) completed after \(finished - started); \
             \(rerun) jobs ran more than once after a lost lease; duplicated 0, lost \(Self.jobCount - completed)

@@ -32,7 +32,8 @@ struct SignInFloodTests {
         if let origin { request.headers.add(name: "Origin", value: origin) }
         request.body = .bytes(ByteBuffer(string: form))
         let response = try await client.execute(request, timeout: .seconds(120))
-        return Answer(status: Int(response.status.code), headers: response.headers, body: String(buffer: try await response.body.collect(upTo: 1 << 20)))
+        return Answer(
+            status: Int(response.status.code), headers: response.headers, body: String(buffer: try await response.body.collect(upTo: 1 << 20)))
     }
 
     static func get(_ url: String, cookie: String) async throws -> String {

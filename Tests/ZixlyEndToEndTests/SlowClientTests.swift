@@ -1,8 +1,8 @@
 import Foundation
+import NIOHTTP1
 import Testing
 import ZixlyCore
 import ZixlyTesting
-import NIOHTTP1
 
 /// Slow, idle and surplus connections against a real `zixly up` over real sockets: each is closed
 /// within its limit and the server goes on serving everyone else.
@@ -41,7 +41,10 @@ struct SlowClientTests {
         // A kept-alive connection: one whole request and its answer, then silence until the idle timeout.
         let keptAlive = try RawConnection(port: up.port)
         keptAlive.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-        guard case .data(let answer) = keptAlive.read(timeout: .seconds(10)) else { Issue.record("no answer"); return }
+        guard case .data(let answer) = keptAlive.read(timeout: .seconds(10)) else {
+            Issue.record("no answer")
+            return
+        }
         #expect(answer.hasPrefix("HTTP/1.1 200"))
         let idle = try #require(keptAlive.waitUntilClosed(timeout: .seconds(20)), "the idle connection was never closed")
         #expect(idle >= .seconds(3) && idle < .seconds(15), "closed at the 4 s idle timeout: \(idle)")
@@ -56,7 +59,8 @@ struct SlowClientTests {
         var refused = 0
         for connection in connections {
             if case .data(let text) = connection.read(timeout: .milliseconds(300)) {
-                #expect(text.hasPrefix("HTTP/1.1 503") && text.contains("Retry-After: 1") && text.contains(#"{"error":"too many connections"#), "\(text)")
+                #expect(
+                    text.hasPrefix("HTTP/1.1 503") && text.contains("Retry-After: 1") && text.contains(#"{"error":"too many connections"#), "\(text)")
                 #expect(connection.waitUntilClosed(timeout: .seconds(1)) != nil, "closed right after its 503")
                 refused += 1
             }

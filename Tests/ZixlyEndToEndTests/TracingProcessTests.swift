@@ -1,9 +1,9 @@
 import Foundation
+import NIOHTTP1
 import StandardWebhooks
 import Testing
 import ZixlyCore
 import ZixlyTesting
-import NIOHTTP1
 
 /// Spans exported by a real `zixly up` to an OTLP/HTTP receiver of the test's own.
 @Suite("Traces of a running zixly", .serialized)
@@ -27,10 +27,12 @@ struct TracingProcessTests {
         let collector = try PythonServer(script: Self.receiver, arguments: [String(port), exports.path])
         defer { withExtendedLifetime(collector) {} }
 
-        let up = try await ProcessTests.start("up", in: directory, extra: [
-            "ZIXLY_OTLP_ENDPOINT": "http://127.0.0.1:\(port)", "ZIXLY_OTLP_ENCODING": "json", "OTEL_BSP_SCHEDULE_DELAY": "200",
-            "ZIXLY_LOG_FORMAT": "json",
-        ])
+        let up = try await ProcessTests.start(
+            "up", in: directory,
+            extra: [
+                "ZIXLY_OTLP_ENDPOINT": "http://127.0.0.1:\(port)", "ZIXLY_OTLP_ENCODING": "json", "OTEL_BSP_SCHEDULE_DELAY": "200",
+                "ZIXLY_LOG_FORMAT": "json",
+            ])
         let traceID = Self.randomHex(bytes: 16)
         let callerSpanID = Self.randomHex(bytes: 8)
         var headers = Webhook(secrets: [ProcessTests.secret]).sign(id: "msg_\(UUID())", timestamp: Date(), body: Data(Self.sweep.utf8))
@@ -75,13 +77,15 @@ struct TracingProcessTests {
         for line in text.split(separator: "\n") {
             let export = try JSONValue(jsonText: String(line))
             for resourceSpans in export["resourceSpans"]?.arrayValue ?? [] {
-                let service = (resourceSpans["resource"]?["attributes"]?.arrayValue ?? [])
+                let service =
+                    (resourceSpans["resource"]?["attributes"]?.arrayValue ?? [])
                     .first { $0["key"] == "service.name" }?["value"]?["stringValue"]?.stringValue ?? ""
                 for scope in resourceSpans["scopeSpans"]?.arrayValue ?? [] {
                     for span in scope["spans"]?.arrayValue ?? [] {
-                        spans.append(ExportedSpan(
-                            traceID: hex(span["traceId"]?.stringValue), spanID: hex(span["spanId"]?.stringValue),
-                            parentID: hex(span["parentSpanId"]?.stringValue), name: span["name"]?.stringValue ?? "", service: service))
+                        spans.append(
+                            ExportedSpan(
+                                traceID: hex(span["traceId"]?.stringValue), spanID: hex(span["spanId"]?.stringValue),
+                                parentID: hex(span["parentSpanId"]?.stringValue), name: span["name"]?.stringValue ?? "", service: service))
                     }
                 }
             }

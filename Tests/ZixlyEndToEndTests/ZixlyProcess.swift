@@ -7,7 +7,7 @@ import ZixlyCore
 import ZixlyTesting
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The built `zixly` binary, run as a real process: what a user runs.
@@ -112,7 +112,9 @@ enum HTTP {
     }
 
     /// Polls `/webhook/jobs/{id}` until `done` says so (at most `timeout`).
-    static func waitForJob(_ baseURL: String, _ id: String, timeout: Duration = .seconds(120), until done: (JSONValue) -> Bool) async throws -> JSONValue {
+    static func waitForJob(_ baseURL: String, _ id: String, timeout: Duration = .seconds(120), until done: (JSONValue) -> Bool) async throws
+        -> JSONValue
+    {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let job = try await send(.GET, baseURL + "/webhook/jobs/\(id)").json

@@ -3,6 +3,7 @@ import Logging
 import Testing
 import ZixlyCore
 import ZixlyTesting
+
 @testable import ZixlyNotify
 
 @Suite("Notification emails", .serialized)
@@ -12,7 +13,8 @@ struct EmailNotifierTests {
             id: JobID(rawValue: "5a0f6a9e-0000-4000-8000-000000000001"), tenant: "default", jobType: "trading-sweep", state: state,
             parameters: ["ticker": "GOOG"], priority: 0, attempt: 3, maxAttempts: 3, runAt: Date(), createdAt: Date(),
             errorMessage: state == .failed ? "no market data for 'GOOG'" : nil,
-            resultSummary: state == .completed ? ["strategy": "SMA", "total_combinations": 28, "best": ["fast_period": 10, "slow_period": 30, "sharpe_ratio": 1.25]] : nil)
+            resultSummary: state == .completed
+                ? ["strategy": "SMA", "total_combinations": 28, "best": ["fast_period": 10, "slow_period": 30, "sharpe_ratio": 1.25]] : nil)
     }
 
     @Test("completion and final failure send DESIGN §7's subjects; a dead relay is logged, not thrown")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZixlyTesting
+
 @testable import ZixlyNotify
 
 @Suite("SMTP client against aiosmtpd", .serialized)
@@ -24,9 +25,10 @@ struct SMTPClientTests {
     @Test("STARTTLS then AUTH: the message arrives encrypted and authenticated")
     func startTLSAndAuth() async throws {
         let server = try SMTPTestServer(tls: true)
-        let client = SMTPClient(configuration: .init(
-            host: "localhost", port: server.port, username: "zixly", password: "letmein", startTLS: .required,
-            trustedCertificatesFile: server.certificate.path))
+        let client = SMTPClient(
+            configuration: .init(
+                host: "localhost", port: server.port, username: "zixly", password: "letmein", startTLS: .required,
+                trustedCertificatesFile: server.certificate.path))
         try await client.send(Self.message)
         let received = try server.messages()
         #expect(received.first?["tls"] as? Bool == true && received.first?["authenticated"] as? Bool == true)
@@ -35,8 +37,9 @@ struct SMTPClientTests {
     @Test("a wrong password and a missing STARTTLS are clear errors")
     func failures() async throws {
         let server = try SMTPTestServer(tls: true)
-        let wrong = SMTPClient(configuration: .init(
-            host: "localhost", port: server.port, username: "zixly", password: "nope", trustedCertificatesFile: server.certificate.path))
+        let wrong = SMTPClient(
+            configuration: .init(
+                host: "localhost", port: server.port, username: "zixly", password: "nope", trustedCertificatesFile: server.certificate.path))
         do {
             try await wrong.send(Self.message)
             Issue.record("expected an authentication error")

@@ -70,15 +70,19 @@ struct WebhookDeliveryTests {
 
     /// Runs the worker until every delivery of `endpoints` is final (or `deadline` passes: a
     /// full suite on two loaded cores once took 44 s over a retry schedule that takes 5 s alone).
-    static func deliverAll(_ setup: Setup, worker: WebhookDeliveryWorker, deadline: TimeInterval = 90) async throws -> [String: (delivery: WebhookDelivery, attempts: [WebhookDeliveryAttempt])] {
+    static func deliverAll(_ setup: Setup, worker: WebhookDeliveryWorker, deadline: TimeInterval = 90) async throws -> [String: (
+        delivery: WebhookDelivery, attempts: [WebhookDeliveryAttempt]
+    )] {
         let task = Task { try await worker.run() }
         defer { task.cancel() }  // the pool stops and the worker shuts its sender down
         let started = Date()
         while Date().timeIntervalSince(started) < deadline {
             var found: [String: (delivery: WebhookDelivery, attempts: [WebhookDeliveryAttempt])] = [:]
             for (name, endpoint) in setup.endpoints {
-                if let delivery = try await setup.stores.webhooks.deliveries(endpointID: endpoint.id, tenant: endpoint.tenant, limit: 1, offset: 0).first,
-                   delivery.status != .pending {
+                if let delivery = try await setup.stores.webhooks.deliveries(endpointID: endpoint.id, tenant: endpoint.tenant, limit: 1, offset: 0)
+                    .first,
+                    delivery.status != .pending
+                {
                     found[name] = try await setup.stores.webhooks.delivery(id: delivery.id, tenant: endpoint.tenant)
                 }
             }
@@ -139,7 +143,8 @@ struct WebhookDeliveryTests {
         #expect(try receiver.requests().allSatisfy(\.verified))
         // The job itself is untouched by any of it; each delivery's job ended as its delivery did.
         #expect(try await setup.stores.jobs.job(setup.job.id)?.state == .completed)
-        let deliveryJobs = try await setup.stores.jobs.jobs(matching: JobFilter(jobType: "webhook.deliver"), page: PageRequest(limit: 10, offset: 0)).items
+        let deliveryJobs = try await setup.stores.jobs.jobs(matching: JobFilter(jobType: "webhook.deliver"), page: PageRequest(limit: 10, offset: 0))
+            .items
         #expect(deliveryJobs.count == 4)
         #expect(deliveryJobs.filter { $0.state == .completed }.count == 1 && deliveryJobs.filter { $0.state == .failed }.count == 3)
         #expect(deliveryJobs.filter { $0.state == .failed }.allSatisfy { $0.attempt == schedule.count + 1 })

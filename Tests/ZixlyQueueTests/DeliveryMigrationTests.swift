@@ -2,11 +2,12 @@ import Foundation
 import GRDB
 import PostgresNIO
 import Testing
-@testable import ZixlyPostgres
-@testable import ZixlySQLite
 import ZixlyCore
 import ZixlyQueue
 import ZixlyTesting
+
+@testable import ZixlyPostgres
+@testable import ZixlySQLite
 
 /// The upgrade to deliveries as jobs (SQLite 0009, PostgreSQL 0010) carries over what the old
 /// delivery service had not finished: a pending delivery gets its job, and an event not yet

@@ -1,9 +1,10 @@
+import AsyncAlgorithms
 import Foundation
 import Synchronization
 import Testing
 import ZixlyCore
+
 @testable import ZixlyPostgres
-import AsyncAlgorithms
 
 /// The watchdog that bounds PostgreSQL store operations, driven round by round with made-up
 /// instants (no loop, no sleeping on the limit).
@@ -56,7 +57,11 @@ struct OperationWatchdogTests {
         async let outcome: String = {
             do {
                 _ = try await watchdog.run {
-                    await withTaskCancellationHandler { await stuck.wait() } onCancel: { cancelled.withLock { $0 = true } }
+                    await withTaskCancellationHandler {
+                        await stuck.wait()
+                    } onCancel: {
+                        cancelled.withLock { $0 = true }
+                    }
                 }
                 return "answered"
             } catch let error as StoreUnavailable {
@@ -80,7 +85,11 @@ struct OperationWatchdogTests {
         let cancelled = Mutex(false)
         let caller = Task {
             try await watchdog.run {
-                await withTaskCancellationHandler { await stuck.wait() } onCancel: { cancelled.withLock { $0 = true } }
+                await withTaskCancellationHandler {
+                    await stuck.wait()
+                } onCancel: {
+                    cancelled.withLock { $0 = true }
+                }
             }
         }
         try await waitUntil { watchdog.inFlight == 1 }

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import ZixlyCore
+
 @testable import ZixlyQueue
 
 @Suite("The claim loop's results and doorbell")

@@ -1,8 +1,9 @@
 import Foundation
 import PostgresNIO
 import Testing
-@testable import ZixlyPostgres
 import ZixlyTesting
+
+@testable import ZixlyPostgres
 
 /// The plans PostgreSQL makes for the queue's prepared statements once it uses a generic plan
 /// (after five executions on a connection), on a table whose statistics say no job runs: the
@@ -17,7 +18,8 @@ struct PostgresPlanTests {
             group.addTask { await database.run() }
             try await database.migrate()
             let plans = try await database.client.withConnection { connection -> [String: String] in
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts, run_at, created_at)
                     SELECT gen_random_uuid()::text, 'default', 'noop', 'queued', '{}', 0, 0, 3, now(), now()
                     FROM generate_series(1, 5000)
@@ -25,7 +27,10 @@ struct PostgresPlanTests {
                 try await connection.query("ANALYZE jobs", logger: database.logger)
                 try await connection.query("SET plan_cache_mode = force_generic_plan", logger: database.logger)
                 let statements: [(String, String, String, String)] = [
-                    ("heartbeat", "timestamptz, int8, bool, text, text, text, int8", JobStatements.Heartbeat.sql, "now(), NULL, false, NULL, 'a', 'w', 1"),
+                    (
+                        "heartbeat", "timestamptz, int8, bool, text, text, text, int8", JobStatements.Heartbeat.sql,
+                        "now(), NULL, false, NULL, 'a', 'w', 1"
+                    )
                 ]
                 var plans: [String: String] = [:]
                 // Last, the query of `zixly_complete_and_claim_v2`, under the settings the function
@@ -42,7 +47,8 @@ struct PostgresPlanTests {
                 let query = try #require(source.components(separatedBy: "RETURN QUERY").last?.components(separatedBy: ";").first)
                 let functionQuery = (
                     "complete_and_claim", "text[], text[], int8[], text[], timestamptz, text, timestamptz, int8, text",
-                    query, "'{a}', '{w}', '{1}', '{\"{}\"}', now(), 'w', now(), 8, 'default'")
+                    query, "'{a}', '{w}', '{1}', '{\"{}\"}', now(), 'w', now(), 8, 'default'"
+                )
                 for (index, (name, types, sql, arguments)) in (statements + [functionQuery]).enumerated() {
                     if index == statements.count {
                         for setting in settings {

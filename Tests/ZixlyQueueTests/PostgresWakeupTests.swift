@@ -48,9 +48,10 @@ struct PostgresWakeupTests {
             #expect(try await Self.woken(signal) { _ = try await store.retry(running.job.id, now: clock.now()) })
             #expect(try await !Self.woken(signal) { _ = try await store.job(running.job.id) }, "a read wakes nobody")
 
-            try await webhooks.createEndpoint(WebhookEndpoint(
-                id: WebhookIDs.endpoint(), tenant: NewJob.defaultTenant, url: "https://example.test/hook", events: [.jobCompleted],
-                secret: "whsec_c2VjcmV0c2VjcmV0c2VjcmV0", description: "", createdAt: clock.now()))
+            try await webhooks.createEndpoint(
+                WebhookEndpoint(
+                    id: WebhookIDs.endpoint(), tenant: NewJob.defaultTenant, url: "https://example.test/hook", events: [.jobCompleted],
+                    secret: "whsec_c2VjcmV0c2VjcmV0c2VjcmV0", description: "", createdAt: clock.now()))
             let claimed = try #require(try await store.claim(worker: WorkerID("w"), limit: 1, leaseFor: 60, now: clock.now()).first)
             #expect(try await Self.woken(signal) { _ = try await store.complete(claimed.lease, summary: [:], now: clock.now()) })
             group.cancelAll()

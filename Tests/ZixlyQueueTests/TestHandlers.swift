@@ -23,7 +23,8 @@ final class PoolHarness: Sendable {
     private let log = EventLog()
 
     init(
-        handler: ScriptedHandler, retryPolicy: RetryPolicy = RetryPolicy(base: .milliseconds(10), maxDelay: .milliseconds(50), jitter: 0), gracePeriod: Duration = .seconds(5),
+        handler: ScriptedHandler, retryPolicy: RetryPolicy = RetryPolicy(base: .milliseconds(10), maxDelay: .milliseconds(50), jitter: 0),
+        gracePeriod: Duration = .seconds(5),
         leaseDuration: Duration = .seconds(30)
     ) async throws {
         stores = try await TestStores.make(.sqlite)

@@ -2,18 +2,20 @@ import Foundation
 import Synchronization
 import Testing
 import ZixlyCore
-@testable import ZixlyQueue
 import ZixlyTesting
+
+@testable import ZixlyQueue
 
 @Suite("WorkerPool")
 struct WorkerPoolTests {
     @Test("a claimed job runs once and completes with the handler's summary")
     func completes() async throws {
         let runs = Atomic<Int>(0)
-        let harness = try await PoolHarness(handler: ScriptedHandler { job, _ in
-            runs.add(1, ordering: .relaxed)
-            return ["echo": job.parameters]
-        })
+        let harness = try await PoolHarness(
+            handler: ScriptedHandler { job, _ in
+                runs.add(1, ordering: .relaxed)
+                return ["echo": job.parameters]
+            })
         try await withPool(harness) {
             let id = try await harness.enqueue()
             try await harness.waitFor { $0 == .completed(id) }
@@ -48,12 +50,13 @@ struct WorkerPoolTests {
 
     @Test("progress reaches the store, and a cancel request stops the running job")
     func progressAndCancel() async throws {
-        let harness = try await PoolHarness(handler: ScriptedHandler { _, context in
-            context.report(JobProgress(percent: 42, message: "halfway"))
-            while !context.shouldStop { try await Task.sleep(for: .milliseconds(5)) }
-            try context.checkpoint()
-            return [:]
-        })
+        let harness = try await PoolHarness(
+            handler: ScriptedHandler { _, context in
+                context.report(JobProgress(percent: 42, message: "halfway"))
+                while !context.shouldStop { try await Task.sleep(for: .milliseconds(5)) }
+                try context.checkpoint()
+                return [:]
+            })
         try await withPool(harness) {
             let id = try await harness.enqueue()
             try await harness.waitFor { if case .claimed(id, _) = $0 { true } else { false } }
@@ -76,14 +79,15 @@ struct WorkerPoolTests {
         // however slowly a starved CI machine runs it. A 3 s job watched from outside once took 25 s
         // there, and the watcher saw too few of its renewals.
         let watch = LeaseWatch()
-        let harness = try await PoolHarness(handler: ScriptedHandler { job, _ in
-            let deadline = ContinuousClock.now + .seconds(30)
-            while watch.expiries.count < 3, ContinuousClock.now < deadline {
-                if let expiry = try await watch.store?.job(job.id)?.leaseExpiresAt { watch.saw(expiry) }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            return [:]
-        }, leaseDuration: .milliseconds(2400))
+        let harness = try await PoolHarness(
+            handler: ScriptedHandler { job, _ in
+                let deadline = ContinuousClock.now + .seconds(30)
+                while watch.expiries.count < 3, ContinuousClock.now < deadline {
+                    if let expiry = try await watch.store?.job(job.id)?.leaseExpiresAt { watch.saw(expiry) }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                return [:]
+            }, leaseDuration: .milliseconds(2400))
         watch.store = harness.store
         try await withPool(harness) {
             let id = try await harness.enqueue()
@@ -100,29 +104,36 @@ struct WorkerPoolTests {
     @Test("on shutdown a job that finishes within the grace period completes")
     func shutdownFinishes() async throws {
         let release = Latch()
-        let harness = try await PoolHarness(handler: ScriptedHandler { _, _ in
-            await release.wait()
-            return ["done": true]
-        })
+        let harness = try await PoolHarness(
+            handler: ScriptedHandler { _, _ in
+                await release.wait()
+                return ["done": true]
+            })
         let id = try await harness.enqueue()
-        try await withPool(harness, beforeShutdown: {
-            try await harness.waitFor { if case .claimed(id, _) = $0 { true } else { false } }
-        }, afterShutdown: {
-            release.trigger()
-        })
+        try await withPool(
+            harness,
+            beforeShutdown: {
+                try await harness.waitFor { if case .claimed(id, _) = $0 { true } else { false } }
+            },
+            afterShutdown: {
+                release.trigger()
+            })
         #expect(try await harness.store.job(id)?.state == .completed)
     }
 
     @Test("on shutdown a job still running after the grace period is released, its attempt not spent")
     func shutdownReleases() async throws {
-        let harness = try await PoolHarness(handler: ScriptedHandler { _, context in
-            while !context.shouldStop { try await Task.sleep(for: .milliseconds(5)) }
-            throw JobStopped()
-        }, gracePeriod: .milliseconds(100))
+        let harness = try await PoolHarness(
+            handler: ScriptedHandler { _, context in
+                while !context.shouldStop { try await Task.sleep(for: .milliseconds(5)) }
+                throw JobStopped()
+            }, gracePeriod: .milliseconds(100))
         let id = try await harness.enqueue()
-        try await withPool(harness, beforeShutdown: {
-            try await harness.waitFor { if case .claimed(id, _) = $0 { true } else { false } }
-        })
+        try await withPool(
+            harness,
+            beforeShutdown: {
+                try await harness.waitFor { if case .claimed(id, _) = $0 { true } else { false } }
+            })
         #expect(harness.history.contains(.released(id)))
         let job = try #require(try await harness.store.job(id))
         #expect(job.state == .queued && job.attempt == 0 && job.leaseOwner == nil)
@@ -134,15 +145,16 @@ struct WorkerPoolTests {
         let mostAtOnce = Atomic<Int>(0)
         // Each handler waits (up to a second) for a second one to run beside it, so the two slots
         // are seen full however slowly a loaded machine schedules them, and a third would show.
-        let harness = try await PoolHarness(handler: ScriptedHandler { _, _ in
-            let now = running.add(1, ordering: .relaxed).newValue
-            mostAtOnce.max(now, ordering: .relaxed)
-            let deadline = ContinuousClock.now + .seconds(1)
-            while running.load(ordering: .relaxed) < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
-            try await Task.sleep(for: .milliseconds(10))
-            running.subtract(1, ordering: .relaxed)
-            return [:]
-        })
+        let harness = try await PoolHarness(
+            handler: ScriptedHandler { _, _ in
+                let now = running.add(1, ordering: .relaxed).newValue
+                mostAtOnce.max(now, ordering: .relaxed)
+                let deadline = ContinuousClock.now + .seconds(1)
+                while running.load(ordering: .relaxed) < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(2)) }
+                try await Task.sleep(for: .milliseconds(10))
+                running.subtract(1, ordering: .relaxed)
+                return [:]
+            })
         var queued: [JobID] = []
         for _ in 0..<8 { queued.append(try await harness.enqueue()) }
         let ids = queued

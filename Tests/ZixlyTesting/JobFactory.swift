@@ -16,8 +16,9 @@ public struct JobFactory: Sendable {
         type: String = "test", parameters: JSONValue = ["n": 1], priority: Int = 0, maxAttempts: Int = 3,
         idempotencyKey: String? = nil, runAt: Date? = nil, tenant: String = NewJob.defaultTenant
     ) -> NewJob {
-        NewJob(tenant: tenant, jobType: type, parameters: parameters, priority: priority, maxAttempts: maxAttempts,
-               runAt: runAt, idempotencyKey: idempotencyKey)
+        NewJob(
+            tenant: tenant, jobType: type, parameters: parameters, priority: priority, maxAttempts: maxAttempts,
+            runAt: runAt, idempotencyKey: idempotencyKey)
     }
 
     @discardableResult

@@ -1,10 +1,11 @@
 public import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// moto's S3 emulator (PyPI `moto[server]`) on a free loopback port, for as long as this lives.
@@ -52,8 +53,8 @@ public final class MotoServer: @unchecked Sendable {
     private func makeUser(python: String) throws {
         let made = try Subprocess.run(python, [Self.iamScript, endpoint.absoluteString])
         guard made.status == 0, let line = made.output.split(separator: "\n").last,
-              let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String],
-              let id = object["access_key_id"], let secret = object["secret_access_key"]
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String],
+            let id = object["access_key_id"], let secret = object["secret_access_key"]
         else { throw PythonToolsError("could not create a moto IAM user: \(made.output)") }
         credentials = (id, secret)
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A PostgreSQL server of the test's own (initdb in a temporary folder, a free port), so a test
@@ -27,7 +27,8 @@ public final class PrivatePostgres: @unchecked Sendable {
     public var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres" }
 
     public func start() throws {
-        try Self.shell("""
+        try Self.shell(
+            """
             su postgres -c "\(bin)/pg_ctl -D \(directory)/data -l \(directory)/server.log -w start \
             -o '-p \(port) -c listen_addresses=127.0.0.1 -k /tmp -c fsync=off -c max_connections=200'"
             """)

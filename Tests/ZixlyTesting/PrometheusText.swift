@@ -77,12 +77,13 @@ public struct PrometheusText: Sendable {
         }
         let fields = rest.split(separator: " ")
         guard let first = fields.first else { throw ParseError(line: line) }
-        let value: Double? = switch first {
-        case "+Inf": .infinity
-        case "-Inf": -.infinity
-        case "NaN": .nan
-        default: Double(first)
-        }
+        let value: Double? =
+            switch first {
+            case "+Inf": .infinity
+            case "-Inf": -.infinity
+            case "NaN": .nan
+            default: Double(first)
+            }
         guard let value else { throw ParseError(line: line) }
         return Sample(name: name, labels: labels, value: value)
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A Python test server (a fake API, a receiver) that prints "ready" once it listens, killed

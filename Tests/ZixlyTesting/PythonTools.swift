@@ -3,7 +3,8 @@ public import Foundation
 /// The project's `.venv` (made by `scripts/test.sh`), with the PyPI packages a test needs
 /// installed on demand, and a way to run a Python script to its end.
 public enum PythonTools {
-    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// `.venv/bin/python`, after making sure each `module` imports (installing `packages` if not).
     public static func python(modules: [String], packages: [String]) throws -> String {

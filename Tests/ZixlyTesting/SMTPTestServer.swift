@@ -1,7 +1,7 @@
 public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real SMTP server (PyPI `aiosmtpd`) on a free loopback port, recording what it accepts.
@@ -23,10 +23,12 @@ public final class SMTPTestServer: @unchecked Sendable {
         var arguments = [Self.script, tls ? "tls" : "plain", String(port), messagesFile.path]
         if tls {
             let key = directory.appendingPathComponent("key.pem").path
-            let made = try Subprocess.run("/usr/bin/openssl", [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate.path, "-days", "1",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
-            ])
+            let made = try Subprocess.run(
+                "/usr/bin/openssl",
+                [
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate.path, "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                ])
             guard made.status == 0 else { throw PythonToolsError("openssl: \(made.output)") }
             arguments += [certificate.path, key]
         }

@@ -1,10 +1,10 @@
 public import Foundation
 import Logging
 public import ZixlyCore
-public import ZixlySweeps
 public import ZixlyPostgres
 public import ZixlyQueue
 public import ZixlySQLite
+public import ZixlySweeps
 
 /// The backends the conformance suite runs against: every test takes `StoreKind.allCases`.
 public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -36,7 +36,8 @@ public struct TestStores: Sendable {
             return TestStores(
                 jobs: SQLiteJobStore(database: database), results: SQLiteSweepResultStore(database: database),
                 apiKeys: SQLiteAPIKeyStore(database: database), webhooks: SQLiteWebhookStore(database: database),
-                users: SQLiteUserStore(database: database), signingSecrets: SQLiteSigningSecretStore(database: database), directory: directory, lifetime: nil)
+                users: SQLiteUserStore(database: database), signingSecrets: SQLiteSigningSecretStore(database: database), directory: directory,
+                lifetime: nil)
         case .postgres:
             let database = try await PostgresTestServer.freshDatabase()
             let lifetime = PoolLifetime(database)
@@ -44,7 +45,8 @@ public struct TestStores: Sendable {
             return TestStores(
                 jobs: PostgresJobStore(database: database), results: PostgresSweepResultStore(database: database),
                 apiKeys: PostgresAPIKeyStore(database: database), webhooks: PostgresWebhookStore(database: database),
-                users: PostgresUserStore(database: database), signingSecrets: PostgresSigningSecretStore(database: database), directory: directory, lifetime: lifetime)
+                users: PostgresUserStore(database: database), signingSecrets: PostgresSigningSecretStore(database: database), directory: directory,
+                lifetime: lifetime)
         }
     }
 }

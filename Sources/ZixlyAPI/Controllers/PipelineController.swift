@@ -2,9 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import ZixlyCore
-import ZixlySweeps
 import ZixlyPipelines
 import ZixlyQueue
+import ZixlySweeps
 
 /// `/api/pipelines`: jobs for API-key holders (viewer reads; editor creates, cancels, retries).
 struct PipelineController {
@@ -84,9 +84,10 @@ struct PipelineController {
             throw APIError.badRequest("invalid trading-sweep configuration", fields: error.fields)
         }
         let key = try IdempotentRequest.key(request, header: "Idempotency-Key", namespace: .api)
-        let result = try await services.queue.enqueue(NewJob(
-            tenant: principal.tenant, jobType: jobType, parameters: parameters.json, idempotencyKey: key?.stored,
-            traceParent: request.headers[HTTPField.Name("traceparent")!]))
+        let result = try await services.queue.enqueue(
+            NewJob(
+                tenant: principal.tenant, jobType: jobType, parameters: parameters.json, idempotencyKey: key?.stored,
+                traceParent: request.headers[HTTPField.Name("traceparent")!]))
         switch result {
         case .created(let job):
             return JSONValue.object(["job": JobPresentation.json(job), "message": "job queued"]).response(.created)

@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import SweepEngine
 import ZixlyCore
-import ZixlySweeps
 import ZixlyQueue
+import ZixlySweeps
 
 /// A job's sweep results (JSON or CSV) and its result artifact.
 struct ResultsController {
@@ -39,7 +39,9 @@ struct ResultsController {
         var fields: [String: String] = [:]
         var sortKey = SweepSortKey.score
         if let text = query.get("sort_by"), !text.isEmpty {
-            if let key = SweepSortKey(rawValue: text) { sortKey = key } else {
+            if let key = SweepSortKey(rawValue: text) {
+                sortKey = key
+            } else {
                 fields["sort_by"] = "must be one of \(SweepSortKey.allCases.map(\.rawValue).joined(separator: ", "))"
             }
         }

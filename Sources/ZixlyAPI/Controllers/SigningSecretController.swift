@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import ZixlyCore
 import StandardWebhooks
+import ZixlyCore
 
 /// `/api/webhook-signing-secrets` (admin): the secrets inbound webhooks are verified with. List
 /// them (fingerprints, never the text), add one (shown once, optionally retiring the others after

@@ -1,15 +1,15 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import Metrics
-import Tracing
 import StandardWebhooks
+import SweepEngine
+import Tracing
 import ZixlyCore
-import ZixlySweeps
 import ZixlyPipelines
 import ZixlyQueue
-import Logging
-import SweepEngine
+import ZixlySweeps
 
 /// `/webhook/*`: Standard-Webhooks-signed triggers, compatible with the original receiver.
 struct WebhookController {
@@ -43,20 +43,23 @@ struct WebhookController {
             rejected("invalid_request")
             throw error
         }
-        let result = try await services.queue.enqueue(NewJob(
-            jobType: TradingSweepPipeline.jobType, parameters: parameters.json, idempotencyKey: key?.stored,
-            traceParent: request.headers[HTTPField.Name("traceparent")!]))
+        let result = try await services.queue.enqueue(
+            NewJob(
+                jobType: TradingSweepPipeline.jobType, parameters: parameters.json, idempotencyKey: key?.stored,
+                traceParent: request.headers[HTTPField.Name("traceparent")!]))
         let job = result.job
         let isNew = if case .created = result { true } else { false }
         if !isNew {
-            try IdempotentRequest.requireSameRequest(job, jobType: TradingSweepPipeline.jobType, parameters: parameters.json, header: Webhook.idHeader)
+            try IdempotentRequest.requireSameRequest(
+                job, jobType: TradingSweepPipeline.jobType, parameters: parameters.json, header: Webhook.idHeader)
         }
         let answer: JSONValue = [
             "job_id": .string(job.id.rawValue),
             "status": .string(job.state.rawValue.uppercased()),
-            "message": .string(isNew
-                ? "trading sweep queued: \(parameters.grid.combinationCount) combinations of \(parameters.strategy.rawValue.uppercased()) on \(parameters.ticker)"
-                : "duplicate webhook-id: this webhook was already accepted"),
+            "message": .string(
+                isNew
+                    ? "trading sweep queued: \(parameters.grid.combinationCount) combinations of \(parameters.strategy.rawValue.uppercased()) on \(parameters.ticker)"
+                    : "duplicate webhook-id: this webhook was already accepted"),
             "webhook_url": .string("/webhook/jobs/\(job.id.rawValue)"),
             "created_at": .string(ISO8601.string(job.createdAt)),
         ]

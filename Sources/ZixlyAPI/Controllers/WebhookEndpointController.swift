@@ -52,7 +52,7 @@ struct WebhookEndpointController {
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.admin)
         guard let id = context.parameters.get("endpointID"),
-              try await store.deleteEndpoint(id: id, tenant: principal.tenant, now: services.clock.now())
+            try await store.deleteEndpoint(id: id, tenant: principal.tenant, now: services.clock.now())
         else { throw APIError.notFound("webhook endpoint") }
         return Response(status: .noContent)
     }
@@ -75,7 +75,7 @@ struct WebhookEndpointController {
     @Sendable func delivery(_ request: Request, context: AppRequestContext) async throws -> Response {
         let endpoint = try await requireEndpoint(context)
         guard let id = context.parameters.get("deliveryID"), let found = try await store.delivery(id: id, tenant: endpoint.tenant),
-              found.delivery.endpointID == endpoint.id
+            found.delivery.endpointID == endpoint.id
         else { throw APIError.notFound("delivery") }
         var json = Self.json(found.delivery)
         json = json.merging([
@@ -91,8 +91,8 @@ struct WebhookEndpointController {
     @Sendable func replay(_ request: Request, context: AppRequestContext) async throws -> Response {
         let endpoint = try await requireEndpoint(context)
         guard let id = context.parameters.get("deliveryID"), let original = try await store.delivery(id: id, tenant: endpoint.tenant),
-              original.delivery.endpointID == endpoint.id,
-              let replayed = try await store.replay(deliveryID: id, tenant: endpoint.tenant, now: services.clock.now())
+            original.delivery.endpointID == endpoint.id,
+            let replayed = try await store.replay(deliveryID: id, tenant: endpoint.tenant, now: services.clock.now())
         else { throw APIError.notFound("delivery") }
         return JSONValue.object(["delivery": Self.json(replayed)]).response(.accepted)
     }

@@ -21,8 +21,10 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
     init(factory: any MetricsFactory) {
         metrics = MadeOnce { series in
             let dimensions = [("method", series.method), ("route", series.route), ("status_code", String(series.statusCode))]
-            return (Counter(label: MetricNames.httpRequests, dimensions: dimensions, factory: factory),
-                    Metrics.Timer(label: MetricNames.httpRequestDuration, dimensions: dimensions, factory: factory))
+            return (
+                Counter(label: MetricNames.httpRequests, dimensions: dimensions, factory: factory),
+                Metrics.Timer(label: MetricNames.httpRequestDuration, dimensions: dimensions, factory: factory)
+            )
         }
     }
 

@@ -17,9 +17,9 @@ struct SessionAuthenticator: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard context.principal == nil, request.headers[.authorization] == nil,
-              let cookie = request.cookies[Sessions.cookieName]?.value,
-              let session = sessions.verify(cookie, now: clock.now()),
-              let principal = try await principal(for: session)
+            let cookie = request.cookies[Sessions.cookieName]?.value,
+            let session = sessions.verify(cookie, now: clock.now()),
+            let principal = try await principal(for: session)
         else { return try await next(request, context) }
         var context = context
         let csrfToken = sessions.csrfToken(for: session)

@@ -5,7 +5,7 @@ import NIOPosix
 import ZixlyCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The resolver a webhook delivery's connection dials through: it looks the host up once

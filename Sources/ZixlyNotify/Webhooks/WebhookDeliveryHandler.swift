@@ -96,8 +96,9 @@ public struct WebhookDeliveryHandler: JobHandler {
             number: delivery.attempts + 1, attemptedAt: started, durationSeconds: finished.timeIntervalSince(started),
             statusCode: response.statusCode, error: response.error, responseBody: response.body)
         let outcome: WebhookDeliveryOutcome =
-            if attempt.succeeded { .succeeded }
-            else if !due.endpointDeleted, let retryAt = retryPolicy?.retryAt(afterAttempt: jobAttempt, maxAttempts: .max, now: finished) {
+            if attempt.succeeded {
+                .succeeded
+            } else if !due.endpointDeleted, let retryAt = retryPolicy?.retryAt(afterAttempt: jobAttempt, maxAttempts: .max, now: finished) {
                 .retry(at: retryAt)
             } else { .failed }
         // If this write fails the job's attempt fails with it, and the delivery is sent again:

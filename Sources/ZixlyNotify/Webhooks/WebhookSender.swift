@@ -129,7 +129,7 @@ public final class HTTPWebhookSender: WebhookSender {
 
         init?(_ url: String) {
             guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), ["http", "https"].contains(scheme),
-                  let host = components.host, !host.isEmpty
+                let host = components.host, !host.isEmpty
             else { return nil }
             https = scheme == "https"
             self.host = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))

@@ -1,7 +1,7 @@
 import Foundation
+import SweepEngine
 public import ZixlyCore
 import ZixlyQueue
-import SweepEngine
 
 /// Runs a trading sweep on the external trading API instead of the built-in engine: submit,
 /// poll its status (reporting its progress, honouring cancel), fetch the best combination.

@@ -50,9 +50,11 @@ public struct JobRescuer: Service {
         try await PeriodicService("rescuer", every: configuration.interval, logger: logger) {
             let report = try await runOnce()
             guard !report.isEmpty else { return }
-            logger.warning("rescued jobs with expired leases", metadata: [
-                "requeued": "\(report.requeued.map(\.rawValue))", "failed": "\(report.failed.map(\.rawValue))",
-            ])
+            logger.warning(
+                "rescued jobs with expired leases",
+                metadata: [
+                    "requeued": "\(report.requeued.map(\.rawValue))", "failed": "\(report.failed.map(\.rawValue))",
+                ])
             onRescue(report)
         }.run()
     }

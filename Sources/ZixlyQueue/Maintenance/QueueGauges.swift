@@ -14,7 +14,9 @@ public struct QueueGauges: Service {
     let clock: any WallClock
     let logger: Logger
 
-    public init(store: any JobStore, metrics: QueueMetrics, interval: Duration = .seconds(5), clock: any WallClock = SystemWallClock(), logger: Logger) {
+    public init(
+        store: any JobStore, metrics: QueueMetrics, interval: Duration = .seconds(5), clock: any WallClock = SystemWallClock(), logger: Logger
+    ) {
         self.store = store
         self.metrics = metrics
         self.interval = interval
