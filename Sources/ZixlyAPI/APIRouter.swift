@@ -1,6 +1,8 @@
 public import Hummingbird
+import ZixlyQueue
 
-/// The whole HTTP surface: errors rendered uniformly, API keys read, then every controller.
+/// The whole HTTP surface: errors rendered uniformly, API keys read, then every controller, each
+/// a route collection given only what it uses.
 /// (Middleware is added before routes: Hummingbird applies it only to routes registered after it.)
 public func buildRouter(_ services: APIServices, surface: RouterSurface = .full) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
@@ -10,13 +12,26 @@ public func buildRouter(_ services: APIServices, surface: RouterSurface = .full)
     let keys = services.keyPrincipals
     router.add(middleware: APIKeyAuthenticator(keys: keys))
     router.add(middleware: SessionAuthenticator(sessions: services.sessions, keys: keys, users: services.users, clock: services.clock))
-    OpsController(services: services).register(on: router)
+    router.addRoutes(OpsController(store: services.queue.store, metricsExposition: services.metricsExposition).endpoints)
     guard surface == .full else { return router }
-    WebhookController(services: services).register(on: router)
-    PipelineController(services: services).register(on: router)
-    KeyController(services: services).register(on: router)
-    WebhookEndpointController(services: services).register(on: router)
-    SigningSecretController(services: services).register(on: router)
+    router.addRoutes(
+        WebhookController(
+            queue: services.queue, results: services.results, marketData: services.marketData, externalSweeps: services.externalSweeps,
+            signingSecrets: services.signingSecrets, metrics: services.metrics, tracer: services.tracer
+        ).endpoints, atPath: "/webhook")
+    router.addRoutes(
+        PipelineController(
+            queue: services.queue, results: services.results, marketData: services.marketData, externalSweeps: services.externalSweeps
+        ).endpoints, atPath: "/api/pipelines")
+    router.addRoutes(JobStreamController(queue: services.queue).endpoints, atPath: "/api/pipelines")
+    router.addRoutes(
+        ResultsController(queue: services.queue, results: services.results, artifacts: services.artifacts).endpoints,
+        atPath: "/api/pipelines")
+    router.addRoutes(KeyController(keys: services.apiKeys, clock: services.clock).endpoints, atPath: "/api/keys")
+    router.addRoutes(
+        WebhookEndpointController(store: services.webhookEndpoints, clock: services.clock, outboundPolicy: services.outboundPolicy).endpoints,
+        atPath: "/api/webhook-endpoints")
+    router.addRoutes(SigningSecretController(secrets: services.signingSecrets).endpoints, atPath: "/api/webhook-signing-secrets")
     return router
 }
 

@@ -37,8 +37,8 @@ struct JobsCommand: AsyncParsableCommand {
                 }
                 print(table.render())
                 print(
-                    "\(answer["totalJobs"]?.intValue ?? 0) jobs in all"
-                        + (answer["hasMore"] == .bool(true) ? "; more with --offset \(offset + limit)" : ""))
+                    "\(answer["total_jobs"]?.intValue ?? 0) jobs in all"
+                        + (answer["has_more"] == .bool(true) ? "; more with --offset \(offset + limit)" : ""))
             }
         }
     }

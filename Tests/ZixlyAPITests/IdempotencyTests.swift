@@ -48,7 +48,7 @@ struct IdempotencyTests {
             #expect(api.json["details"]?["Idempotency-Key"] != nil)
             #expect(try await Self.apiCreate(client, key: String(repeating: "k", count: 255)).status == .created, "255 bytes is fine")
             let list = try await client.get("/api/pipelines")
-            #expect(list.json["totalJobs"] == .number(1))
+            #expect(list.json["total_jobs"] == .number(1))
         }
     }
 

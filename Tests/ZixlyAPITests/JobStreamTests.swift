@@ -64,13 +64,13 @@ struct JobStreamTests {
         var events = EventReader(chunks: response.body.makeAsyncIterator())
 
         let initial = try await events.next()
-        #expect(initial.event == "jobs" && Self.ids(initial.data) == [first.id.rawValue] && initial.data["totalJobs"] == 1)
+        #expect(initial.event == "jobs" && Self.ids(initial.data) == [first.id.rawValue] && initial.data["total_jobs"] == 1)
         let second = try await app.stores.jobs.enqueue(NewJob(jobType: "noop", parameters: [:]), now: Date().addingTimeInterval(1)).job
         let joined = try await events.next()
         #expect(Self.ids(joined.data) == [second.id.rawValue, first.id.rawValue])
         _ = try await app.stores.jobs.cancel(first.id, now: Date())
         let left = try await events.next()
-        #expect(Self.ids(left.data) == [second.id.rawValue] && left.data["totalJobs"] == 1)
+        #expect(Self.ids(left.data) == [second.id.rawValue] && left.data["total_jobs"] == 1)
 
         var bad = HTTPClientRequest(url: "http://localhost:\(port)/api/pipelines/events?status=done")
         bad.headers.add(name: "Authorization", value: "Bearer \(TestApp.adminKey)")

@@ -59,9 +59,9 @@ struct PipelineAPITests {
             for _ in 0..<3 { _ = try await client.post("/api/pipelines", Self.createBody, headers: TestApp.bearer(json: true)) }
 
             let page = try await client.get("/api/pipelines?status=queued&job_type=trading-sweep&limit=2&offset=1").json
-            #expect(page["totalJobs"] == 4 && page["limit"] == 2 && page["offset"] == 1 && page["hasMore"] == true)
+            #expect(page["total_jobs"] == 4 && page["limit"] == 2 && page["offset"] == 1 && page["has_more"] == true)
             #expect(page["jobs"].map { if case .array(let jobs) = $0 { jobs.count } else { 0 } } == 2)
-            #expect(try await client.get("/api/pipelines?status=completed").json["totalJobs"] == 0)
+            #expect(try await client.get("/api/pipelines?status=completed").json["total_jobs"] == 0)
 
             let bad = try await client.get("/api/pipelines?status=done&limit=0")
             bad.expectError(.badRequest)

@@ -58,7 +58,7 @@ struct ProcessTests {
         let jobByMessage = Dictionary(grouping: replies, by: \.0).mapValues { Set($0.compactMap { $0.1.json["job_id"]?.stringValue }) }
         #expect(jobByMessage.values.allSatisfy { $0.count == 1 })
         let list = try await HTTP.send(.GET, api.baseURL + "/api/pipelines?limit=1", headers: ["Authorization": "Bearer \(Self.adminKey)"])
-        #expect(list.json["totalJobs"] == 250)
+        #expect(list.json["total_jobs"] == 250)
         api.signal(SIGTERM)
         #expect(await api.waitForExit(timeout: .seconds(30)) == 0)
     }

@@ -89,12 +89,12 @@ struct ScaleOutTests {
         var completed = 0
         for _ in 0..<1200 {
             completed =
-                try await HTTP.send(.GET, api.baseURL + "/api/pipelines?status=completed&limit=1", headers: admin).json["totalJobs"]?.intValue ?? -1
+                try await HTTP.send(.GET, api.baseURL + "/api/pipelines?status=completed&limit=1", headers: admin).json["total_jobs"]?.intValue ?? -1
             if completed == Self.jobCount { break }
             try await Task.sleep(for: .milliseconds(250))
         }
         let finished = ContinuousClock.now
-        let total = try await HTTP.send(.GET, api.baseURL + "/api/pipelines?limit=1", headers: admin).json["totalJobs"]?.intValue
+        let total = try await HTTP.send(.GET, api.baseURL + "/api/pipelines?limit=1", headers: admin).json["total_jobs"]?.intValue
         #expect(completed == Self.jobCount && total == Self.jobCount, "completed \(completed) of \(String(describing: total))")
         #expect(Set(summary.accepted.values).count == Self.jobCount, "one job per webhook-id")
 

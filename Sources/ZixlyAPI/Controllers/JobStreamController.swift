@@ -9,7 +9,7 @@ import ZixlyQueue
 /// shows changed, with a comment line now and then so proxies keep it open. A stream ends when
 /// the server shuts down gracefully, so an open dashboard never holds up a deploy.
 struct JobStreamController {
-    let services: APIServices
+    let queue: JobQueue
     /// How often a stream looks at the store.
     static let pollInterval: Duration = .milliseconds(250)
     /// How often the listing stream looks (a list query costs more than a row).
@@ -19,18 +19,20 @@ struct JobStreamController {
     /// A listing stream ends after this long; `EventSource` reconnects by itself.
     static let listLifetime: Duration = .seconds(600)
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/api/pipelines/events", use: listEvents)
-        router.get("/api/pipelines/:id/events", use: events)
+    /// Under `/api/pipelines`.
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("events", use: listEvents)
+        routes.get(":id/events", use: events)
+        return routes
     }
 
     /// A `status` event whenever the job's status or progress changes, ending after the final status.
     @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let job = try await PipelineController(services: services).ownedJob(request, context: context, role: .viewer)
-        let queue = services.queue
+        let job = try await OwnedJobs(queue: queue).job(context, role: .viewer)
         return Self.stream(event: "status", every: Self.pollInterval, lifetime: nil) {
             guard let current = try await queue.job(job.id) else { return nil }
-            return (JobPresentation.json(current), current.state.isFinal)
+            return (current.json, current.state.isFinal)
         }
     }
 
@@ -39,10 +41,9 @@ struct JobStreamController {
     @Sendable func listEvents(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.viewer)
         let (filter, page) = try PipelineController.listing(request, tenant: principal.tenant)
-        let queue = services.queue
         return Self.stream(event: "jobs", every: Self.listPollInterval, lifetime: Self.listLifetime) {
             let found = try await queue.jobs(matching: filter, page: page)
-            let json: JSONValue = ["jobs": .array(found.items.map(JobPresentation.json)), "totalJobs": .number(Double(found.total))]
+            let json: JSONValue = ["jobs": .array(found.items.map(\.json)), "total_jobs": .number(Double(found.total))]
             return (json, false)
         }
     }

@@ -4,18 +4,43 @@ import ZixlyCore
 
 /// `/api/keys` (admin): create (the key is shown once), list, revoke.
 struct KeyController {
-    let services: APIServices
+    let keys: any APIKeyStore
+    let clock: any WallClock
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/api/keys", use: list)
-        router.post("/api/keys", use: create)
-        router.delete("/api/keys/:keyID", use: revoke)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get(use: list)
+        routes.post(use: create)
+        routes.delete(":keyID", use: revoke)
+        return routes
+    }
+
+    /// A key as the API shows it (never its secret).
+    struct Key: APIResource {
+        var id: String
+        var name: String
+        var role: String
+        var createdAt: Date
+        @Nullable var revokedAt: Date?
+
+        init(_ key: APIKey) {
+            (id, name, role, createdAt, revokedAt) = (key.id, key.name, key.role.rawValue, key.createdAt, key.revokedAt)
+        }
+    }
+
+    struct KeyList: APIResource {
+        var keys: [Key]
+    }
+
+    /// A new key and its secret, shown this once.
+    struct CreatedKey: APIResource {
+        var key: Key
+        var apiKey: String
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.admin)
-        let keys = try await services.apiKeys.keys()
-        return JSONValue.object(["keys": .array(keys.map(Self.json))]).response()
+        return try KeyList(keys: try await keys.keys().map(Key.init)).response()
     }
 
     /// `{name, role}` → 201 `{key, api_key}`; `api_key` is the only time the secret is shown.
@@ -24,23 +49,15 @@ struct KeyController {
         let body = try await RequestBody.jsonObject(request, context: context)
         let (key, secret) = try await Provisioning.apiKey(
             name: body["name"]?.stringValue ?? "", role: body["role"]?.stringValue, tenant: principal.tenant,
-            store: services.apiKeys, now: services.clock.now())
-        return JSONValue.object(["key": Self.json(key), "api_key": .string(secret)]).response(.created)
+            store: keys, now: clock.now())
+        return try CreatedKey(key: Key(key), apiKey: secret).response(.created)
     }
 
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.admin)
-        guard let id = context.parameters.get("keyID"), try await services.apiKeys.revoke(id: id, now: services.clock.now()) else {
+        guard let id = context.parameters.get("keyID"), try await keys.revoke(id: id, now: clock.now()) else {
             throw APIError.notFound("API key")
         }
         return Response(status: .noContent)
-    }
-
-    static func json(_ key: APIKey) -> JSONValue {
-        [
-            "id": .string(key.id), "name": .string(key.name), "role": .string(key.role.rawValue),
-            "created_at": .string(ISO8601.string(key.createdAt)),
-            "revoked_at": key.revokedAt.map { .string(ISO8601.string($0)) } ?? .null,
-        ]
     }
 }

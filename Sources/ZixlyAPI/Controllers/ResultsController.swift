@@ -7,25 +7,31 @@ import ZixlySweeps
 
 /// A job's sweep results (JSON or CSV) and its result artifact.
 struct ResultsController {
-    let services: APIServices
+    let queue: JobQueue
+    let results: any SweepResultStore
+    let artifacts: any ArtifactStore
     static let resultLimits = 1...100_000
+    var jobs: OwnedJobs { OwnedJobs(queue: queue) }
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/api/pipelines/:id/results", use: results)
-        router.get("/api/pipelines/:id/artifact", use: artifact)
+    /// Under `/api/pipelines`.
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get(":id/results", use: rows)
+        routes.get(":id/artifact", use: artifact)
+        return routes
     }
 
     /// The full result JSON: a redirect to a presigned URL where the store has one (S3),
     /// the bytes otherwise.
     @Sendable func artifact(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let job = try await PipelineController(services: services).ownedJob(request, context: context, role: .viewer)
-        guard let run = try await services.results.latestRun(for: job.id) else {
+        let job = try await jobs.job(context, role: .viewer)
+        guard let run = try await results.latestRun(for: job.id) else {
             throw APIError.notFound("results for job \(job.id) (it is \(job.state.rawValue))")
         }
-        if let url = try await services.artifacts.downloadURL(for: run.artifactKey, expiresIn: 900) {
+        if let url = try await artifacts.downloadURL(for: run.artifactKey, expiresIn: 900) {
             return Response(status: .temporaryRedirect, headers: [.location: url.absoluteString])
         }
-        guard let data = try await services.artifacts.get(run.artifactKey) else { throw APIError.notFound("artifact \(run.artifactKey)") }
+        guard let data = try await artifacts.get(run.artifactKey) else { throw APIError.notFound("artifact \(run.artifactKey)") }
         return Response(
             status: .ok,
             headers: [.contentType: "application/json", .contentDisposition: "attachment; filename=\"sweep-\(job.id.rawValue).json\""],
@@ -33,8 +39,8 @@ struct ResultsController {
     }
 
     /// `?sort_by=<column>&order=asc|desc&limit=N&format=json|csv&ranked=true|false`
-    @Sendable func results(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let job = try await PipelineController(services: services).ownedJob(request, context: context, role: .viewer)
+    @Sendable func rows(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let job = try await jobs.job(context, role: .viewer)
         let query = request.uri.queryParameters
         var fields: [String: String] = [:]
         var sortKey = SweepSortKey.score
@@ -61,14 +67,14 @@ struct ResultsController {
         default: fields["ranked"] = "must be true or false"
         }
         let limit: Int? = query.get("limit").map {
-            PipelineController.integer($0, field: "limit", in: Self.resultLimits, default: 100, fields: &fields)
+            QueryParameters.integer($0, field: "limit", in: Self.resultLimits, default: 100, fields: &fields)
         }
         guard fields.isEmpty else { throw APIError.badRequest("invalid query parameters", fields: fields) }
 
-        guard let run = try await services.results.latestRun(for: job.id) else {
+        guard let run = try await results.latestRun(for: job.id) else {
             throw APIError.notFound("results for job \(job.id) (it is \(job.state.rawValue))")
         }
-        let rows = try await services.results.rows(for: job.id, sortBy: sortKey, descending: descending, limit: limit, rankedOnly: rankedOnly)
+        let rows = try await results.rows(for: job.id, sortBy: sortKey, descending: descending, limit: limit, rankedOnly: rankedOnly)
         if format == "csv" {
             let text = ([CombinationMetrics.csvHeader.joined(separator: ",")] + rows.map(\.csvLine)).joined(separator: "\n") + "\n"
             return Response(
@@ -79,7 +85,7 @@ struct ResultsController {
                 ],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        let statistics = try await services.results.statistics(of: run)
+        let statistics = try await results.statistics(of: run)
         let answer: JSONValue = [
             "job_id": .string(job.id.rawValue),
             "sweep_run_id": .string(run.sweepRunID),

@@ -13,15 +13,35 @@ import ZixlySweeps
 
 /// `/webhook/*`: Standard-Webhooks-signed triggers, compatible with the original receiver.
 struct WebhookController {
-    let services: APIServices
+    let queue: JobQueue
+    let results: any SweepResultStore
+    let marketData: MarketDataDirectory
+    /// Whether sweeps may ask for `executor: "external"` (a trading API is configured).
+    let externalSweeps: Bool
+    /// Verifies inbound webhooks (every active secret).
+    let signingSecrets: InboundSigningSecrets
+    /// Where refusals are counted (`webhook_rejected_total{reason}`).
+    let metrics: any MetricsFactory
+    let tracer: any Tracer
 
-    func register(on router: Router<AppRequestContext>) {
+    var endpoints: RouteCollection<AppRequestContext> {
         for reason in WebhookVerificationError.reasons + ["invalid_request"] {
-            Counter(label: MetricNames.webhookRejected, dimensions: [("reason", reason)], factory: services.metrics).increment(by: 0)
+            Counter(label: MetricNames.webhookRejected, dimensions: [("reason", reason)], factory: metrics).increment(by: 0)
         }
-        router.post("/webhook/trading-sweep", use: tradingSweep)
-        router.post("/webhook/sweep-callback", use: sweepCallback)
-        router.get("/webhook/jobs/:id", use: jobStatus)
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post("trading-sweep", use: tradingSweep)
+        routes.post("sweep-callback", use: sweepCallback)
+        routes.get("jobs/:id", use: jobStatus)
+        return routes
+    }
+
+    /// What an accepted (202) or replayed (200) webhook answers, as the original receiver did.
+    struct Accepted: APIResource {
+        var jobId: String
+        var status: String
+        var message: String
+        var webhookUrl: String
+        var createdAt: Date
     }
 
     /// 202 with the job id once the job is committed; 200 with the same id and the job's real
@@ -43,7 +63,7 @@ struct WebhookController {
             rejected("invalid_request")
             throw error
         }
-        let result = try await services.queue.enqueue(
+        let result = try await queue.enqueue(
             NewJob(
                 jobType: TradingSweepPipeline.jobType, parameters: parameters.json, idempotencyKey: key?.stored,
                 traceParent: request.headers[HTTPField.Name("traceparent")!]))
@@ -53,17 +73,14 @@ struct WebhookController {
             try IdempotentRequest.requireSameRequest(
                 job, jobType: TradingSweepPipeline.jobType, parameters: parameters.json, header: Webhook.idHeader)
         }
-        let answer: JSONValue = [
-            "job_id": .string(job.id.rawValue),
-            "status": .string(job.state.rawValue.uppercased()),
-            "message": .string(
-                isNew
-                    ? "trading sweep queued: \(parameters.grid.combinationCount) combinations of \(parameters.strategy.rawValue.uppercased()) on \(parameters.ticker)"
-                    : "duplicate webhook-id: this webhook was already accepted"),
-            "webhook_url": .string("/webhook/jobs/\(job.id.rawValue)"),
-            "created_at": .string(ISO8601.string(job.createdAt)),
-        ]
-        return answer.response(isNew ? .accepted : .ok)
+        let message =
+            isNew
+            ? "trading sweep queued: \(parameters.grid.combinationCount) combinations of \(parameters.strategy.rawValue.uppercased()) on \(parameters.ticker)"
+            : "duplicate webhook-id: this webhook was already accepted"
+        return try Accepted(
+            jobId: job.id.rawValue, status: job.state.rawValue.uppercased(), message: message, webhookUrl: "/webhook/jobs/\(job.id.rawValue)",
+            createdAt: job.createdAt
+        ).response(isNew ? .accepted : .ok)
     }
 
     /// The original's completion callback of the external trading API. The signature is checked,
@@ -77,9 +94,9 @@ struct WebhookController {
     /// signed sender) is the capability; no API key is needed, as in the original receiver.
     @Sendable func jobStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.jobID()
-        guard let job = try await services.queue.job(id) else { throw APIError.notFound("job") }
-        let top = try await services.results.rows(for: id, sortBy: .score, descending: true, limit: 10, rankedOnly: true)
-        return JobPresentation.json(job).merging(["results": .array(top.map(\.json))]).response()
+        guard let job = try await queue.job(id) else { throw APIError.notFound("job") }
+        let top = try await results.rows(for: id, sortBy: .score, descending: true, limit: 10, rankedOnly: true)
+        return job.json.merging(["results": .array(top.map(\.json))]).response()
     }
 
     /// The signed body as sweep parameters: 415 unless JSON, 400 naming what is malformed or invalid.
@@ -88,8 +105,8 @@ struct WebhookController {
         let json = try RequestBody.json(body)
         do throws(ValidationErrors) {
             return try TradingSweepParameters(
-                validating: json, hasData: services.marketData.hasData(for:),
-                available: services.marketData.availableTickers(), externalConfigured: services.externalSweeps)
+                validating: json, hasData: marketData.hasData(for:), available: marketData.availableTickers(),
+                externalConfigured: externalSweeps)
         } catch {
             throw APIError.badRequest("invalid trading-sweep request", fields: error.fields)
         }
@@ -97,15 +114,15 @@ struct WebhookController {
 
     /// Counts a refused webhook by its bounded reason.
     private func rejected(_ reason: String) {
-        Counter(label: MetricNames.webhookRejected, dimensions: [("reason", reason)], factory: services.metrics).increment()
+        Counter(label: MetricNames.webhookRejected, dimensions: [("reason", reason)], factory: metrics).increment()
     }
 
     /// Reads the body and checks its Standard Webhooks signature (401 otherwise).
     private func verifiedBody(_ request: Request, context: AppRequestContext) async throws -> ByteBuffer {
         let body = try await RequestBody.bytes(request, context: context)
-        return try await services.tracer.withSpan("webhook.verify") { span in
+        return try await tracer.withSpan("webhook.verify") { span in
             do {
-                try await services.signingSecrets.verify(body: Data(body.readableBytesView)) { name in
+                try await signingSecrets.verify(body: Data(body.readableBytesView)) { name in
                     HTTPField.Name(name).flatMap { request.headers[$0] }
                 }
             } catch let error as WebhookVerificationError {

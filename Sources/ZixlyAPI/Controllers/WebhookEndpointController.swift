@@ -6,24 +6,125 @@ import ZixlyCore
 /// `/api/webhook-endpoints` (admin): subscribe URLs to job events, read their delivery log,
 /// replay a delivery. The signing secret is shown once, when the endpoint is created.
 struct WebhookEndpointController {
-    let services: APIServices
+    let store: any WebhookStore
+    let clock: any WallClock
+    /// Which addresses endpoints may target.
+    let outboundPolicy: OutboundAddressPolicy
 
-    func register(on router: Router<AppRequestContext>) {
-        router.get("/api/webhook-endpoints", use: list)
-        router.post("/api/webhook-endpoints", use: create)
-        router.get("/api/webhook-endpoints/:endpointID", use: show)
-        router.delete("/api/webhook-endpoints/:endpointID", use: delete)
-        router.get("/api/webhook-endpoints/:endpointID/deliveries", use: deliveries)
-        router.get("/api/webhook-endpoints/:endpointID/deliveries/:deliveryID", use: delivery)
-        router.post("/api/webhook-endpoints/:endpointID/deliveries/:deliveryID/replay", use: replay)
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get(use: list)
+        routes.post(use: create)
+        routes.get(":endpointID", use: show)
+        routes.delete(":endpointID", use: delete)
+        routes.get(":endpointID/deliveries", use: deliveries)
+        routes.get(":endpointID/deliveries/:deliveryID", use: delivery)
+        routes.post(":endpointID/deliveries/:deliveryID/replay", use: replay)
+        return routes
     }
 
-    var store: any WebhookStore { services.webhookEndpoints }
+    /// An endpoint as the API shows it (its secret only when created).
+    struct Endpoint: APIResource {
+        var id: String
+        var url: String
+        var events: [String]
+        var description: String
+        var createdAt: Date
+
+        init(_ endpoint: WebhookEndpoint) {
+            (id, url, events, description, createdAt) = (
+                endpoint.id, endpoint.url, endpoint.events.sorted().map(\.rawValue), endpoint.description, endpoint.createdAt
+            )
+        }
+    }
+
+    struct EndpointList: APIResource {
+        var endpoints: [Endpoint]
+    }
+
+    /// A new endpoint and its signing secret, shown this once.
+    struct CreatedEndpoint: APIResource {
+        var endpoint: Endpoint
+        var secret: String
+    }
+
+    /// One delivery of an event to an endpoint.
+    struct Delivery: APIResource {
+        var id: String
+        var eventId: String
+        var endpointId: String
+        var eventType: String
+        var status: String
+        var attempts: Int
+        @Nullable var nextAttemptAt: Date?
+        @Nullable var lastStatusCode: Int?
+        @Nullable var lastError: String?
+        @Nullable var replayOf: String?
+        var createdAt: Date
+        var updatedAt: Date
+
+        init(_ delivery: WebhookDelivery) {
+            id = delivery.id
+            eventId = delivery.eventID
+            endpointId = delivery.endpointID
+            eventType = delivery.eventType.rawValue
+            status = delivery.status.rawValue
+            attempts = delivery.attempts
+            nextAttemptAt = delivery.nextAttemptAt
+            lastStatusCode = delivery.lastStatusCode
+            lastError = delivery.lastError
+            replayOf = delivery.replayOf
+            createdAt = delivery.createdAt
+            updatedAt = delivery.updatedAt
+        }
+    }
+
+    struct DeliveryList: APIResource {
+        var deliveries: [Delivery]
+        var limit: Int
+        var offset: Int
+    }
+
+    /// One HTTP attempt of a delivery.
+    struct Attempt: APIResource {
+        var number: Int
+        var attemptedAt: Date
+        var durationSeconds: Double
+        @Nullable var statusCode: Int?
+        @Nullable var error: String?
+        @Nullable var responseBody: String?
+
+        init(_ attempt: WebhookDeliveryAttempt) {
+            (number, attemptedAt, durationSeconds, statusCode, error, responseBody) = (
+                attempt.number, attempt.attemptedAt, attempt.durationSeconds, attempt.statusCode, attempt.error, attempt.responseBody
+            )
+        }
+    }
+
+    /// A delivery with the body every attempt sends (null until the first attempt builds it)
+    /// and every attempt.
+    struct DeliveryDetail: APIResource {
+        var delivery: Delivery
+        var payload: JSONValue
+        var attemptLog: [Attempt]
+
+        enum CodingKeys: CodingKey { case payload, attemptLog }
+
+        func encode(to encoder: any Encoder) throws {
+            try delivery.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(payload, forKey: .payload)
+            try container.encode(attemptLog, forKey: .attemptLog)
+        }
+    }
+
+    struct Replayed: APIResource {
+        var delivery: Delivery
+    }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.admin)
-        let endpoints = try await store.endpoints(tenant: principal.tenant)
-        return JSONValue.object(["endpoints": .array(endpoints.map(Self.json))]).response()
+        return try EndpointList(endpoints: try await store.endpoints(tenant: principal.tenant).map(Endpoint.init)).response()
     }
 
     /// `{url, events?, description?}` → 201 `{endpoint, secret}`.
@@ -40,19 +141,18 @@ struct WebhookEndpointController {
         if let value = body["description"], value != .null, value.stringValue == nil { fields["description"] = "must be a string" }
         let endpoint = try await Provisioning.webhookEndpoint(
             url: body["url"]?.stringValue ?? "", events: events, description: body["description"]?.stringValue ?? "",
-            tenant: principal.tenant, store: store, now: services.clock.now(), policy: services.outboundPolicy, fields: fields)
-        return JSONValue.object(["endpoint": Self.json(endpoint), "secret": .string(endpoint.secret)]).response(.created)
+            tenant: principal.tenant, store: store, now: clock.now(), policy: outboundPolicy, fields: fields)
+        return try CreatedEndpoint(endpoint: Endpoint(endpoint), secret: endpoint.secret).response(.created)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let endpoint = try await requireEndpoint(context)
-        return Self.json(endpoint).response()
+        return try Endpoint(try await requireEndpoint(context)).response()
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.require(.admin)
         guard let id = context.parameters.get("endpointID"),
-            try await store.deleteEndpoint(id: id, tenant: principal.tenant, now: services.clock.now())
+            try await store.deleteEndpoint(id: id, tenant: principal.tenant, now: clock.now())
         else { throw APIError.notFound("webhook endpoint") }
         return Response(status: .noContent)
     }
@@ -62,13 +162,10 @@ struct WebhookEndpointController {
         let endpoint = try await requireEndpoint(context)
         let query = request.uri.queryParameters
         var fields: [String: String] = [:]
-        let limit = PipelineController.integer(query.get("limit"), field: "limit", in: 1...100, default: 20, fields: &fields)
-        let offset = PipelineController.integer(query.get("offset"), field: "offset", in: 0...Int(Int32.max), default: 0, fields: &fields)
+        let (limit, offset) = QueryParameters.page(query, fields: &fields)
         guard fields.isEmpty else { throw APIError.badRequest("invalid query parameters", fields: fields) }
         let deliveries = try await store.deliveries(endpointID: endpoint.id, tenant: endpoint.tenant, limit: limit, offset: offset)
-        return JSONValue.object([
-            "deliveries": .array(deliveries.map(Self.json)), "limit": .number(Double(limit)), "offset": .number(Double(offset)),
-        ]).response()
+        return try DeliveryList(deliveries: deliveries.map(Delivery.init), limit: limit, offset: offset).response()
     }
 
     /// One delivery with its payload and every attempt.
@@ -77,13 +174,11 @@ struct WebhookEndpointController {
         guard let id = context.parameters.get("deliveryID"), let found = try await store.delivery(id: id, tenant: endpoint.tenant),
             found.delivery.endpointID == endpoint.id
         else { throw APIError.notFound("delivery") }
-        var json = Self.json(found.delivery)
-        json = json.merging([
-            // Empty until the first attempt builds it from the job.
-            "payload": found.delivery.payload.isEmpty ? .null : (try? JSONValue(jsonText: found.delivery.payload)) ?? .string(found.delivery.payload),
-            "attempt_log": .array(found.attempts.map(Self.json)),
-        ])
-        return json.response()
+        let payload = found.delivery.payload
+        return try DeliveryDetail(
+            delivery: Delivery(found.delivery), payload: payload.isEmpty ? .null : (try? JSONValue(jsonText: payload)) ?? .string(payload),
+            attemptLog: found.attempts.map(Attempt.init)
+        ).response()
     }
 
     /// Sends the delivery's event again as a new delivery (same `webhook-id`, so a receiver
@@ -92,9 +187,9 @@ struct WebhookEndpointController {
         let endpoint = try await requireEndpoint(context)
         guard let id = context.parameters.get("deliveryID"), let original = try await store.delivery(id: id, tenant: endpoint.tenant),
             original.delivery.endpointID == endpoint.id,
-            let replayed = try await store.replay(deliveryID: id, tenant: endpoint.tenant, now: services.clock.now())
+            let replayed = try await store.replay(deliveryID: id, tenant: endpoint.tenant, now: clock.now())
         else { throw APIError.notFound("delivery") }
-        return JSONValue.object(["delivery": Self.json(replayed)]).response(.accepted)
+        return try Replayed(delivery: Delivery(replayed)).response(.accepted)
     }
 
     private func requireEndpoint(_ context: AppRequestContext) async throws -> WebhookEndpoint {
@@ -103,36 +198,5 @@ struct WebhookEndpointController {
             throw APIError.notFound("webhook endpoint")
         }
         return endpoint
-    }
-
-    static func json(_ endpoint: WebhookEndpoint) -> JSONValue {
-        [
-            "id": .string(endpoint.id), "url": .string(endpoint.url),
-            "events": .array(endpoint.events.sorted().map { .string($0.rawValue) }),
-            "description": .string(endpoint.description), "created_at": .string(ISO8601.string(endpoint.createdAt)),
-        ]
-    }
-
-    static func json(_ delivery: WebhookDelivery) -> JSONValue {
-        [
-            "id": .string(delivery.id), "event_id": .string(delivery.eventID), "endpoint_id": .string(delivery.endpointID),
-            "event_type": .string(delivery.eventType.rawValue), "status": .string(delivery.status.rawValue),
-            "attempts": .number(Double(delivery.attempts)),
-            "next_attempt_at": delivery.nextAttemptAt.map { .string(ISO8601.string($0)) } ?? .null,
-            "last_status_code": delivery.lastStatusCode.map { .number(Double($0)) } ?? .null,
-            "last_error": delivery.lastError.map(JSONValue.string) ?? .null,
-            "replay_of": delivery.replayOf.map(JSONValue.string) ?? .null,
-            "created_at": .string(ISO8601.string(delivery.createdAt)), "updated_at": .string(ISO8601.string(delivery.updatedAt)),
-        ]
-    }
-
-    static func json(_ attempt: WebhookDeliveryAttempt) -> JSONValue {
-        [
-            "number": .number(Double(attempt.number)), "attempted_at": .string(ISO8601.string(attempt.attemptedAt)),
-            "duration_seconds": .number(attempt.durationSeconds),
-            "status_code": attempt.statusCode.map { .number(Double($0)) } ?? .null,
-            "error": attempt.error.map(JSONValue.string) ?? .null,
-            "response_body": attempt.responseBody.map(JSONValue.string) ?? .null,
-        ]
     }
 }

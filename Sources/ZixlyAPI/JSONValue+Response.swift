@@ -2,11 +2,6 @@ import Foundation
 public import Hummingbird
 public import ZixlyCore
 
-/// How a job looks in JSON: `Job.json` (ZixlyCore), shared with outbound webhook payloads.
-enum JobPresentation {
-    static func json(_ job: Job) -> JSONValue { job.json }
-}
-
 extension JSONValue {
     /// A JSON response with this value as its body.
     func response(_ status: HTTPResponse.Status = .ok) -> Response {
