@@ -10,7 +10,11 @@
 #      pgqueuer consumer processes, alternately, DRAIN_ROUNDS times, at each of DRAIN_BATCHES:
 #      the jobs one claim may take, Zixly's slots per worker and pgqueuer's batch_size alike.
 #
-#   bench/queue/run.sh                 CLIENTS=8 JOBS=20000 WORKERS=2 SECONDS_PER_RUN=10 RATE_ROUNDS=2 DRAIN_ROUNDS=2 DRAIN_BATCHES="10 100"
+#   4. with COMPARE="REV ...", the same signed-webhook enqueue (wrk, WEBHOOK_CONNECTIONS) and
+#      drains with each of those git revisions' own `zixly`, built from a worktree, each on a
+#      database its own migrations made, in the same rounds: this tree against an earlier one.
+#
+#   bench/queue/run.sh                 CLIENTS=8 JOBS=20000 WORKERS=2 SECONDS_PER_RUN=10 RATE_ROUNDS=2 DRAIN_ROUNDS=2 DRAIN_BATCHES="10 100" COMPARE=""
 #
 # Not a test: it prints figures; docs/benchmarks.md records them with the command.
 set -euo pipefail
@@ -36,6 +40,19 @@ fi
 echo "== building zixly (release, in .build-release)"
 swift build -c release --product zixly --scratch-path "$root/.build-release" >/dev/null
 zixly=$root/.build-release/release/zixly
+# Each revision to compare is built in one worktree, one after another, so the packages and the
+# unchanged modules build once (.build-compare); each binary is kept as bench/.compare/zixly-REV.
+compare_revs=()
+for rev in ${COMPARE:-}; do
+  short=$(git rev-parse --short "$rev")
+  compare_revs+=("$short")
+  echo "== building zixly at $short (release, in .build-compare)"
+  tree=$root/bench/.compare/tree
+  [ -d "$tree" ] || git worktree add --detach "$tree" "$short" >/dev/null 2>&1
+  git -C "$tree" checkout --quiet --detach "$short"
+  (cd "$tree" && swift build -c release --product zixly --scratch-path "$root/.build-compare" >/dev/null)
+  cp "$root/.build-compare/release/zixly" "$root/bench/.compare/zixly-$short"
+done
 
 # --- PostgreSQL with its defaults (fsync on), stopped on exit -----------------------------------
 data=$(mktemp -d /tmp/zixly-bench-pg.XXXXXX)
@@ -52,6 +69,7 @@ cleanup() {
 trap cleanup EXIT
 psql() { "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -qtA "$@"; }
 for db in ceiling zixly pgqueuer; do psql -c "CREATE DATABASE $db"; done
+for rev in "${compare_revs[@]}"; do psql -c "CREATE DATABASE zixly_$rev"; done
 url() { echo "postgres://postgres@127.0.0.1:$port/$1"; }
 echo "== machine: $(nproc) cores; PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') (defaults, fsync $(psql -c 'SHOW fsync'))"
 echo "== $clients clients, $seconds s per rate run; $jobs no-op jobs, $workers worker processes"
@@ -71,16 +89,17 @@ secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 export ZIXLY_WEBHOOK_SECRETS=$secret ZIXLY_ADMIN_API_KEY=zk_bench_admin_key_0123456789 ZIXLY_LOG_LEVEL=warning
 export ZIXLY_DATA_DIR=$data/zixly ZIXLY_DATABASE_URL=$(url zixly)
 "$zixly" migrate >/dev/null
+for rev in "${compare_revs[@]}"; do ZIXLY_DATABASE_URL=$(url "zixly_$rev") "$root/bench/.compare/zixly-$rev" migrate >/dev/null; done
 api_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$zixly" api --port "$api_port" 2>"$data/api.log" & pids+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$api_port/ready" >/dev/null && break; sleep 0.1; done
 "$zixly" load webhooks --url "http://127.0.0.1:$api_port" --count 1000 --concurrency "$clients" >/dev/null  # warm-up
 # wrk sends webhooks signed beforehand (each id new, so each accepted one is a new job), 12,000
 # per second of run at most; its Lua script counts the 202s and prints one JSON line.
-wrk_webhooks() {
+wrk_webhooks() {  # connections [port]
   "$venv/bin/python" bench/queue/signed_webhooks.py "$secret" $((12000 * seconds)) "$data/webhooks.txt"
   WEBHOOKS=$data/webhooks.txt wrk -t 2 -c "$1" -d "${seconds}s" -s bench/queue/signed_webhooks.lua \
-    "http://127.0.0.1:$api_port" -- 2 | tail -n 1
+    "http://127.0.0.1:${2:-$api_port}" -- 2 | tail -n 1
 }
 zixly_enqueue_wrk=$(wrk_webhooks "$clients")
 zixly_enqueue_wrk_more=$(wrk_webhooks "$webhook_connections")
@@ -99,11 +118,26 @@ case "$zixly_enqueue_wrk$zixly_enqueue_wrk_more${round_wrk[*]}" in
 esac
 zixly_enqueue=$("$zixly" load webhooks --url "http://127.0.0.1:$api_port" --count "${ENQUEUE_COUNT:-20000}" --concurrency "$clients")
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true; pids=()
+# The revisions compared: each its own API on its own database, then this tree's again, alternately.
+compare_enqueue=()
+for rev in "${compare_revs[@]}"; do
+  rev_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  ZIXLY_DATABASE_URL=$(url "zixly_$rev") "$root/bench/.compare/zixly-$rev" api --port "$rev_port" 2>"$data/api-$rev.log" & pids+=($!)
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$rev_port/ready" >/dev/null && break; sleep 0.1; done
+  compare_enqueue+=("$rev: $(wrk_webhooks "$webhook_connections" "$rev_port")")
+  kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true; pids=()
+  "$zixly" api --port "$api_port" 2>>"$data/api.log" & pids+=($!)
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$api_port/ready" >/dev/null && break; sleep 0.1; done
+  compare_enqueue+=("this tree: $(wrk_webhooks "$webhook_connections")")
+  kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true; pids=()
+done
 zixly_jobs=$(psql -d zixly -c "SELECT count(*) FROM jobs")
-accepted=$(for line in "$zixly_enqueue_wrk" "$zixly_enqueue_wrk_more" "${round_wrk[@]}" "$zixly_enqueue"; do echo "$line"; done |
+this_tree_compare=()
+for line in "${compare_enqueue[@]}"; do case "$line" in "this tree: "*) this_tree_compare+=("${line#this tree: }") ;; esac; done
+accepted=$(for line in "$zixly_enqueue_wrk" "$zixly_enqueue_wrk_more" "${round_wrk[@]}" "$zixly_enqueue" "${this_tree_compare[@]}"; do echo "$line"; done |
   python3 -c 'import json, sys; print(1000 + sum(json.loads(line)["accepted"] for line in sys.stdin))')
 # wrk stops with requests in flight: their jobs are committed but not counted as accepted.
-in_flight=$((clients + webhook_connections * (1 + ${RATE_ROUNDS:-2})))
+in_flight=$((clients + webhook_connections * (1 + ${RATE_ROUNDS:-2} + ${#compare_revs[@]})))
 [ "$zixly_jobs" -ge "$accepted" ] && [ "$zixly_jobs" -le $((accepted + in_flight)) ] ||
   { echo "the jobs table holds $zixly_jobs jobs, but $accepted webhooks were accepted (and at most $in_flight were in flight)"; exit 1; }
 "$venv/bin/python" bench/queue/pgqueuer_bench.py install "$(url pgqueuer)"
@@ -113,6 +147,7 @@ echo "zixly signed webhook -> job, wrk, $webhook_connections connections:  $zixl
 for line in "${round_shares[@]}"; do echo "$line"; done
 echo "zixly signed webhook -> job, zixly load, $clients:  $zixly_enqueue"
 echo "pgqueuer single enqueue:              $pgq_enqueue"
+for line in "${compare_enqueue[@]}"; do echo "compare, wrk, $webhook_connections connections, $line"; done
 
 # --- 3. no-op throughput ------------------------------------------------------------------------
 # DRAIN_ROUNDS rounds (default 2), each a Zixly drain then a pgqueuer drain of JOBS jobs per
@@ -121,27 +156,28 @@ echo "pgqueuer single enqueue:              $pgq_enqueue"
 # slots, in one statement) and each pgqueuer consumer batch_size b (it dequeues b per query).
 # Both queues start each drain empty and vacuumed: the enqueue runs above (and the round before)
 # left jobs behind, which a drain would otherwise also process, or step over as dead index entries.
-zixly_drain() {  # slots per worker
-  psql -d zixly -c "DELETE FROM jobs"
-  psql -d zixly -c "VACUUM ANALYZE jobs"
-  psql -d zixly -c "INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts, run_at, created_at)
+zixly_drain() {  # slots per worker [binary database]
+  local binary=${2:-$zixly} db=${3:-zixly}
+  psql -d "$db" -c "DELETE FROM jobs"
+  psql -d "$db" -c "VACUUM ANALYZE jobs"
+  psql -d "$db" -c "INSERT INTO jobs (id, tenant, job_type, state, parameters, priority, attempt, max_attempts, run_at, created_at)
     SELECT gen_random_uuid()::text, 'default', 'noop', 'queued', '{}', 0, 0, 3, now(), now() FROM generate_series(1, $jobs)"
   local started; started=$(date +%s.%N)
   for i in $(seq "$workers"); do
     worker_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    ZIXLY_WORKER_CONCURRENCY=$1 "$zixly" worker --port "$worker_port" 2>"$data/worker-$i.log" & pids+=($!)
+    ZIXLY_DATABASE_URL=$(url "$db") ZIXLY_WORKER_CONCURRENCY=$1 "$binary" worker --port "$worker_port" 2>"$data/worker-$i.log" & pids+=($!)
   done
   # Both drains are polled with an EXISTS that stops at the first unfinished job (here through the
   # partial indexes of queued and running jobs): a count(*) would scan the whole table 20 times a
   # second, on the cores the drain runs on.
-  until [ "$(psql -d zixly -c "SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'queued') OR EXISTS (SELECT 1 FROM jobs WHERE state = 'running')")" = "f" ]; do
+  until [ "$(psql -d "$db" -c "SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'queued') OR EXISTS (SELECT 1 FROM jobs WHERE state = 'running')")" = "f" ]; do
     for i in $(seq "$workers"); do grep -q "invalid configuration" "$data/worker-$i.log" && { cat "$data/worker-$i.log"; exit 1; }; done
     sleep 0.05
   done
   zixly_seconds=$(echo "$(date +%s.%N) - $started" | bc)
-  local completed; completed=$(psql -d zixly -c "SELECT count(*) FROM jobs WHERE state = 'completed'")
+  local completed; completed=$(psql -d "$db" -c "SELECT count(*) FROM jobs WHERE state = 'completed'")
   [ "$completed" = "$jobs" ] || { echo "only $completed of $jobs jobs completed"; exit 1; }
-  zixly_db_seconds=$(psql -d zixly -c "SELECT extract(epoch FROM max(finished_at) - min(started_at)) FROM jobs")
+  zixly_db_seconds=$(psql -d "$db" -c "SELECT extract(epoch FROM max(finished_at) - min(started_at)) FROM jobs")
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done; pids=()
 }
@@ -166,5 +202,11 @@ for round in $(seq "${DRAIN_ROUNDS:-2}"); do
       "$round" "$batch" "$zixly_rate" "$jobs" "$zixly_seconds" "$zixly_db_seconds"
     printf 'round %d, batch %3d: pgqueuer no-op jobs:  %.0f jobs/s (%d in %.2f s wall)\n' "$round" "$batch" "$pgq_rate" "$jobs" "$pgq_seconds"
     printf 'round %d, batch %3d: zixly / pgqueuer:     %.2fx\n' "$round" "$batch" "$(echo "$zixly_rate / $pgq_rate" | bc -l)"
+    for rev in "${compare_revs[@]}"; do
+      zixly_drain "$batch" "$root/bench/.compare/zixly-$rev" "zixly_$rev"
+      rev_rate=$(echo "$jobs / $zixly_seconds" | bc -l)
+      printf 'round %d, batch %3d: zixly at %s:    %.0f jobs/s (%.2f s first start to last finish); this tree / %s: %.2fx\n' \
+        "$round" "$batch" "$rev" "$rev_rate" "$zixly_db_seconds" "$rev" "$(echo "$zixly_rate / $rev_rate" | bc -l)"
+    done
   done
 done
