@@ -98,9 +98,7 @@ enum JobStatements {
 
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings(capacity: 9)
-            bindings.append(completions.map(\.lease.jobID.rawValue))
-            bindings.append(completions.map(\.lease.worker.rawValue))
-            bindings.append(completions.map(\.lease.attempt))
+            bindings.appendLeases(completions.map(\.lease))
             bindings.append(completions.map { $0.summary.jsonText() })
             bindings.append(now)
             bindings.append(worker.rawValue)
@@ -146,9 +144,7 @@ enum JobStatements {
 
         func makeBindings() throws -> PostgresBindings {
             var bindings = PostgresBindings(capacity: 8)
-            bindings.append(failures.map(\.lease.jobID.rawValue))
-            bindings.append(failures.map(\.lease.worker.rawValue))
-            bindings.append(failures.map(\.lease.attempt))
+            bindings.appendLeases(failures.map(\.lease))
             bindings.append(failures.map { $0.retryAt != nil })
             bindings.append(failures.map { $0.retryAt ?? now })
             bindings.append(failures.map(\.message))
@@ -191,5 +187,15 @@ enum JobStatements {
         }
 
         func decodeRow(_ row: PostgresRow) throws -> Bool { try row.decode(Bool.self) }
+    }
+}
+
+extension PostgresBindings {
+    /// The leases' job ids, owners and attempts, as three parallel arrays (what every fenced
+    /// write of many jobs matches rows by).
+    mutating func appendLeases(_ leases: [Lease]) {
+        append(leases.map(\.jobID.rawValue))
+        append(leases.map(\.worker.rawValue))
+        append(leases.map(\.attempt))
     }
 }
