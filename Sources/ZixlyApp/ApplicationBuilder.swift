@@ -56,7 +56,7 @@ public struct ApplicationBuilder: Sendable {
         api.signInConfiguration = configuration.signIn
         api.outboundPolicy = configuration.outboundPolicy
         let router = buildRouter(api, surface: role.servesAPI ? .full : .operations)
-        if role.servesAPI { DashboardController(services: api).register(on: router) }
+        if role.servesAPI { Dashboard.register(on: router, services: api) }
         api.routeMethods.record(router.routes.map { ("\($0.path)", $0.method.rawValue) })
         return Application(
             router: router,

@@ -6,7 +6,19 @@ import ZixlyCore
 import ZixlyPipelines
 import ZixlyQueue
 
-extension DashboardController {
+/// `/trigger` (editors): the sweep form.
+struct TriggerPages: Sendable {
+    let queue: JobQueue
+    let marketData: MarketDataDirectory
+    let pages: Pages
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get(use: triggerPage)
+        routes.post(use: trigger)
+        return routes
+    }
+
     /// The sweep form, filled with a small default grid.
     @Sendable func triggerPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = context.principal else { return Pages.redirect("/login") }
@@ -36,8 +48,8 @@ extension DashboardController {
         let parameters: TradingSweepParameters
         do throws(ValidationErrors) {
             parameters = try TradingSweepParameters(
-                validating: Self.body(form, errors: &errors), hasData: services.marketData.hasData(for:),
-                available: services.marketData.availableTickers(), externalConfigured: false)
+                validating: Self.body(form, errors: &errors), hasData: marketData.hasData(for:),
+                available: marketData.availableTickers(), externalConfigured: false)
         } catch {
             errors.merge(error.fields) { first, _ in first }
             return triggerForm(form, errors: errors, context: context, status: .badRequest)
@@ -46,7 +58,7 @@ extension DashboardController {
         if fields["action"] == "preview" {
             return triggerForm(form, errors: [:], context: context, combinations: parameters.grid.combinationCount)
         }
-        let result = try await services.queue.enqueue(
+        let result = try await queue.enqueue(
             NewJob(
                 tenant: principal.tenant, jobType: TradingSweepPipeline.jobType, parameters: parameters.json))
         return Pages.redirect("/jobs/\(result.job.id.rawValue)?notice=queued")
@@ -83,7 +95,7 @@ extension DashboardController {
             "form": form,
             "errors": shown,
             "error": errors.isEmpty ? false : "The sweep was not started: correct the fields marked below.",
-            "tickers": services.marketData.availableTickers().map { ["value": $0, "selected": $0 == form["ticker"]?.uppercased()] },
+            "tickers": marketData.availableTickers().map { ["value": $0, "selected": $0 == form["ticker"]?.uppercased()] },
             "strategies": Strategy.allCases.map {
                 ["value": $0.rawValue.uppercased(), "selected": $0.rawValue.uppercased() == form["strategy_type"]?.uppercased()]
             },

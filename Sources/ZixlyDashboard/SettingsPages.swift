@@ -5,21 +5,34 @@ import ZixlyAPI
 import ZixlyCore
 import ZixlyQueue
 
-extension DashboardController {
-    /// Admins: API keys (create, shown once; revoke), outbound webhook endpoints (add, shown once;
-    /// delete; delivery log with replay), and the inbound signing secrets (add, shown once; retire).
-    func registerSettings(on router: Router<AppRequestContext>) {
-        router.get("/settings", use: settings)
-        router.post("/settings/users", use: createUser)
-        router.post("/settings/users/:userID/disable", use: disableUser)
-        router.post("/settings/keys", use: createKey)
-        router.post("/settings/keys/:keyID/revoke", use: revokeKey)
-        router.post("/settings/endpoints", use: createEndpoint)
-        router.post("/settings/endpoints/:endpointID/delete", use: deleteEndpoint)
-        router.get("/settings/endpoints/:endpointID", use: endpoint)
-        router.post("/settings/endpoints/:endpointID/deliveries/:deliveryID/replay", use: replay)
-        router.post("/settings/signing-secrets", use: addSigningSecret)
-        router.post("/settings/signing-secrets/:fingerprint/retire", use: retireSigningSecret)
+/// `/settings` (admins): users, API keys (create, shown once; revoke), outbound webhook endpoints
+/// (add, shown once; delete; delivery log with replay), and the inbound signing secrets (add,
+/// shown once; retire).
+struct SettingsPages: Sendable {
+    let users: any UserStore
+    let passwordHasher: PasswordHasher
+    let apiKeys: any APIKeyStore
+    let webhookEndpoints: any WebhookStore
+    /// Which addresses endpoints may target.
+    let outboundPolicy: OutboundAddressPolicy
+    let signingSecrets: InboundSigningSecrets
+    let clock: any WallClock
+    let pages: Pages
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get(use: settings)
+        routes.post("users", use: createUser)
+        routes.post("users/:userID/disable", use: disableUser)
+        routes.post("keys", use: createKey)
+        routes.post("keys/:keyID/revoke", use: revokeKey)
+        routes.post("endpoints", use: createEndpoint)
+        routes.post("endpoints/:endpointID/delete", use: deleteEndpoint)
+        routes.get("endpoints/:endpointID", use: endpoint)
+        routes.post("endpoints/:endpointID/deliveries/:deliveryID/replay", use: replay)
+        routes.post("signing-secrets", use: addSigningSecret)
+        routes.post("signing-secrets/:fingerprint/retire", use: retireSigningSecret)
+        return routes
     }
 
     @Sendable func settings(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -45,8 +58,8 @@ extension DashboardController {
         if role == nil { errors["role"] = "must be one of viewer, editor, admin" }
         if errors.isEmpty, let role {
             let user = UserAccount(
-                id: UUID().uuidString.lowercased(), username: username, role: role, tenant: principal.tenant, createdAt: services.queue.clock.now())
-            if try await services.users.create(user, passwordHash: try await services.passwordHasher.hash(password)) {
+                id: UUID().uuidString.lowercased(), username: username, role: role, tenant: principal.tenant, createdAt: clock.now())
+            if try await users.create(user, passwordHash: try await passwordHasher.hash(password)) {
                 return try await settingsPage(principal, context: context, extra: ["newUser": username])
             }
             errors["username"] = "is taken"
@@ -58,7 +71,7 @@ extension DashboardController {
     @Sendable func disableUser(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
         guard let id = context.parameters.get("userID"),
-            try await services.users.disable(id: id, tenant: principal.tenant, now: services.queue.clock.now())
+            try await users.disable(id: id, tenant: principal.tenant, now: clock.now())
         else { throw APIError.notFound("user") }
         return Pages.redirect("/settings?notice=user-disabled#users")
     }
@@ -69,7 +82,7 @@ extension DashboardController {
         do {
             let (key, secret) = try await Provisioning.apiKey(
                 name: (form["name"] ?? "").trimmingCharacters(in: .whitespaces), role: form["role"], tenant: principal.tenant,
-                store: services.apiKeys, now: services.queue.clock.now())
+                store: apiKeys, now: clock.now())
             return try await settingsPage(
                 principal, context: context,
                 extra: [
@@ -82,7 +95,7 @@ extension DashboardController {
 
     @Sendable func revokeKey(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard try Self.admin(context) != nil else { return Pages.redirect("/login") }
-        guard let id = context.parameters.get("keyID"), try await services.apiKeys.revoke(id: id, now: services.queue.clock.now()) else {
+        guard let id = context.parameters.get("keyID"), try await apiKeys.revoke(id: id, now: clock.now()) else {
             throw APIError.notFound("API key")
         }
         return Pages.redirect("/settings?notice=key-revoked#keys")
@@ -95,8 +108,8 @@ extension DashboardController {
         do {
             let endpoint = try await Provisioning.webhookEndpoint(
                 url: (form["url"] ?? "").trimmingCharacters(in: .whitespaces), events: events,
-                description: form["description"] ?? "", tenant: principal.tenant, store: services.webhookEndpoints,
-                now: services.queue.clock.now(), policy: services.outboundPolicy)
+                description: form["description"] ?? "", tenant: principal.tenant, store: webhookEndpoints,
+                now: clock.now(), policy: outboundPolicy)
             return try await settingsPage(
                 principal, context: context,
                 extra: [
@@ -110,7 +123,7 @@ extension DashboardController {
     @Sendable func deleteEndpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
         guard let id = context.parameters.get("endpointID"),
-            try await services.webhookEndpoints.deleteEndpoint(id: id, tenant: principal.tenant, now: services.queue.clock.now())
+            try await webhookEndpoints.deleteEndpoint(id: id, tenant: principal.tenant, now: clock.now())
         else { throw APIError.notFound("webhook endpoint") }
         return Pages.redirect("/settings?notice=endpoint-deleted#endpoints")
     }
@@ -118,9 +131,9 @@ extension DashboardController {
     @Sendable func endpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
         guard let id = context.parameters.get("endpointID"),
-            let endpoint = try await services.webhookEndpoints.endpoint(id: id, tenant: principal.tenant)
+            let endpoint = try await webhookEndpoints.endpoint(id: id, tenant: principal.tenant)
         else { throw APIError.notFound("webhook endpoint") }
-        let deliveries = try await services.webhookEndpoints.deliveries(endpointID: endpoint.id, tenant: principal.tenant, limit: 50, offset: 0)
+        let deliveries = try await webhookEndpoints.deliveries(endpointID: endpoint.id, tenant: principal.tenant, limit: 50, offset: 0)
         let values: [String: Any] = [
             "endpoint": ["url": endpoint.url, "events": endpoint.events.map(\.rawValue).sorted().joined(separator: ", ")],
             "notice": request.uri.queryParameters.get("notice") == "replayed" ? "Replay queued: it is sent within a few seconds." : false,
@@ -138,9 +151,9 @@ extension DashboardController {
     @Sendable func replay(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let principal = try Self.admin(context) else { return Pages.redirect("/login") }
         guard let endpointID = context.parameters.get("endpointID"), let id = context.parameters.get("deliveryID"),
-            let original = try await services.webhookEndpoints.delivery(id: id, tenant: principal.tenant),
+            let original = try await webhookEndpoints.delivery(id: id, tenant: principal.tenant),
             original.delivery.endpointID == endpointID,
-            try await services.webhookEndpoints.replay(deliveryID: id, tenant: principal.tenant, now: services.queue.clock.now()) != nil
+            try await webhookEndpoints.replay(deliveryID: id, tenant: principal.tenant, now: clock.now()) != nil
         else { throw APIError.notFound("delivery") }
         return Pages.redirect("/settings/endpoints/\(endpointID)?notice=replayed")
     }
@@ -157,7 +170,7 @@ extension DashboardController {
                     "error": "The secret was not added.", "errors": ["retire_others": "choose keep, now, 1 hour or 24 hours"],
                 ], status: .badRequest)
         }
-        let secret = try await services.signingSecrets.add(retiringOthersAfter: grace.seconds)
+        let secret = try await signingSecrets.add(retiringOthersAfter: grace.seconds)
         var shown: [String: Any] = ["secret": secret.serialized, "fingerprint": secret.fingerprint, "retiring": false]
         if let label = grace.label { shown["retiring"] = label }
         return try await settingsPage(principal, context: context, extra: ["newSigningSecret": shown])
@@ -172,7 +185,7 @@ extension DashboardController {
         }
         do {
             try await Provisioning.retireSigningSecret(
-                fingerprint: context.parameters.get("fingerprint") ?? "", after: seconds, secrets: services.signingSecrets)
+                fingerprint: context.parameters.get("fingerprint") ?? "", after: seconds, secrets: signingSecrets)
         } catch let error as APIError where error.status == .conflict {
             return try await settingsPage(principal, context: context, extra: ["error": error.message], status: .conflict)
         }
@@ -193,9 +206,9 @@ extension DashboardController {
     private func settingsPage(
         _ principal: Principal, context: AppRequestContext, extra: [String: Any], status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let keys = try await services.apiKeys.keys().filter { $0.tenant == principal.tenant }
-        let endpoints = try await services.webhookEndpoints.endpoints(tenant: principal.tenant)
-        let users = try await services.users.users(tenant: principal.tenant)
+        let keys = try await apiKeys.keys().filter { $0.tenant == principal.tenant }
+        let endpoints = try await webhookEndpoints.endpoints(tenant: principal.tenant)
+        let users = try await users.users(tenant: principal.tenant)
         var values: [String: Any] = [
             "users": users.map { user in
                 [
@@ -216,7 +229,7 @@ extension DashboardController {
                 ]
             },
             "eventTypes": WebhookEventType.allCases.map(\.rawValue),
-            "signingSecrets": try await services.signingSecrets.listing().map { secret in
+            "signingSecrets": try await signingSecrets.listing().map { secret in
                 [
                     "fingerprint": secret.fingerprint, "configured": secret.source == .configured,
                     "added": secret.createdAt.map(JobView.time) ?? "configuration",

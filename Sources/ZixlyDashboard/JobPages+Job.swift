@@ -7,7 +7,7 @@ import ZixlyPipelines
 import ZixlyQueue
 import ZixlySweeps
 
-extension DashboardController {
+extension JobPages {
     /// Result rows on one page of a job.
     static let resultsPageSize = 25
 
@@ -18,13 +18,13 @@ extension DashboardController {
         let job = try await ownedJob(context, principal: principal)
         let query = request.uri.queryParameters
         var values: [String: Any] = [
-            "job": JobView(job, principal: principal, now: services.queue.clock.now()).values,
+            "job": JobView(job, principal: principal, now: queue.clock.now()).values,
             "timeline": JobTimeline.entries(job).map(\.values),
             "parameters": Self.parameters(job.parameters),
             "notice": Self.notice(query.get("notice")) ?? false,
             "sweep": false,
         ]
-        if job.jobType == TradingSweepPipeline.jobType, let run = try await services.results.latestRun(for: job.id) {
+        if job.jobType == TradingSweepPipeline.jobType, let run = try await results.latestRun(for: job.id) {
             values["sweep"] = try await sweepValues(job, run: run, query: request.uri.queryParameters)
         }
         return pages.render("job", title: "Job \(job.id.rawValue.prefix(8))", values, context: context)
@@ -35,13 +35,13 @@ extension DashboardController {
         let sort = query.get("sort").flatMap(SweepSortKey.init(rawValue:)) ?? .score
         let descending = query.get("order").map { $0 != "asc" } ?? sort.sortsDescendingByDefault
         let offset = max(0, min(query.get("offset").flatMap { Int($0) } ?? 0, 10_000_000))
-        let page = try await services.results.rows(
+        let page = try await results.rows(
             for: job.id, sortBy: sort, descending: descending, limit: Self.resultsPageSize + 1, offset: offset, rankedOnly: false)
         let top = Array(page.prefix(Self.resultsPageSize))
-        let statistics = try await services.results.statistics(of: run)
+        let statistics = try await results.statistics(of: run)
         // The best ranked combination; with none ranked, the best scored one.
-        var best = try await services.results.rows(for: job.id, sortBy: .score, descending: true, limit: 1, rankedOnly: true).first
-        if best == nil { best = try await services.results.rows(for: job.id, sortBy: .score, descending: true, limit: 1, rankedOnly: false).first }
+        var best = try await results.rows(for: job.id, sortBy: .score, descending: true, limit: 1, rankedOnly: true).first
+        if best == nil { best = try await results.rows(for: job.id, sortBy: .score, descending: true, limit: 1, rankedOnly: false).first }
         let summary = job.resultSummary
         func percent(_ value: Double?) -> String { value.map { String(format: "%.2f%%", $0) } ?? "—" }
         func number(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "—" }
@@ -66,7 +66,7 @@ extension DashboardController {
             "cards": cards,
             "metric": metric.rawValue,
             "metrics": Heatmap.metrics.map { ["value": $0.rawValue, "selected": $0 == metric] },
-            "heatmap": Heatmap(metric: metric).svg(try await services.results.grid(for: job.id, metric: metric)),
+            "heatmap": Heatmap(metric: metric).svg(try await results.grid(for: job.id, metric: metric)),
             "sort": sort.rawValue,
             "firstRow": offset + 1,
             "lastRow": offset + top.count,
@@ -97,9 +97,9 @@ extension DashboardController {
     private func equityChart(_ job: Job, best: CombinationMetrics?) async -> String? {
         guard let best,
             let parameters = try? TradingSweepParameters(
-                validating: job.parameters, hasData: services.marketData.hasData(for:), available: [], externalConfigured: true),
+                validating: job.parameters, hasData: marketData.hasData(for:), available: [], externalConfigured: true),
             parameters.executor == .builtin,
-            let series = try? await services.marketData.loadSeries(for: parameters.ticker)
+            let series = try? await marketData.loadSeries(for: parameters.ticker)
         else { return nil }
         let curve = Sweep.equityCurve(series, strategy: parameters.strategy, fast: best.fastPeriod, slow: best.slowPeriod, costs: parameters.costs)
         return EquityChart().svg(dates: series.dates, strategy: curve, buyAndHold: Sweep.buyAndHoldCurve(series))
