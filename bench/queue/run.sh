@@ -39,19 +39,21 @@ if ! "$venv/bin/python" -c 'import pgqueuer, asyncpg' >/dev/null 2>&1; then
 fi
 echo "== building zixly (release, in .build-release)"
 swift build -c release --product zixly --scratch-path "$root/.build-release" >/dev/null
-zixly=$root/.build-release/release/zixly
-# Each revision to compare is built in one worktree, one after another, so the packages and the
-# unchanged modules build once (.build-compare); each binary is kept as bench/.compare/zixly-REV.
+mkdir -p "$root/bench/.compare"
+cp "$root/.build-release/release/zixly" "$root/bench/.compare/zixly-this"
+zixly=$root/bench/.compare/zixly-this
+# Each revision to compare is built in one worktree, one after another, in the same scratch
+# folder, so the packages build once; each binary is kept as bench/.compare/zixly-REV.
 compare_revs=()
 for rev in ${COMPARE:-}; do
   short=$(git rev-parse --short "$rev")
   compare_revs+=("$short")
-  echo "== building zixly at $short (release, in .build-compare)"
+  echo "== building zixly at $short (release, from bench/.compare/tree)"
   tree=$root/bench/.compare/tree
   [ -d "$tree" ] || git worktree add --detach "$tree" "$short" >/dev/null 2>&1
   git -C "$tree" checkout --quiet --detach "$short"
-  (cd "$tree" && swift build -c release --product zixly --scratch-path "$root/.build-compare" >/dev/null)
-  cp "$root/.build-compare/release/zixly" "$root/bench/.compare/zixly-$short"
+  (cd "$tree" && swift build -c release --product zixly --scratch-path "$root/.build-release" >/dev/null)
+  cp "$root/.build-release/release/zixly" "$root/bench/.compare/zixly-$short"
 done
 
 # --- PostgreSQL with its defaults (fsync on), stopped on exit -----------------------------------
