@@ -141,7 +141,7 @@ fi
 if [ "$filtered" = 0 ]; then
   echo "schemathesis: every check on docs/openapi.yaml against zixly up; exited $schemathesis_status"
   echo "deploy: ${deploy_summary//=/}; pytest exited $deploy_status"
-  echo "container image: $ZIXLY_IMAGE (OCI layout: $ZIXLY_OCI_LAYOUT)"
+  echo "container image: ${ZIXLY_IMAGE:-not built} (OCI layout: ${ZIXLY_OCI_LAYOUT:-none})"
 fi
 if ls "$root"/test-artifacts/screenshots/*.png >/dev/null 2>&1; then
   echo "screenshots of the dashboard: $root/test-artifacts/screenshots ($(ls "$root"/test-artifacts/screenshots/*.png | wc -l) pages)"

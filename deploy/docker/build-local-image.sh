@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 out=${1:-$root/test-artifacts/image}
-version=$(sed -nE 's/.*static let current = "([^"]+)".*/\1/p' Sources/ZixlyApp/ApplicationBuilder.swift)
+version=$(sed -nE 's/.*static let current = "([^"]+)".*/\1/p' Sources/ZixlyApp/ZixlyVersion.swift)
 revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 short=${revision:0:12}
 

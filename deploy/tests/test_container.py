@@ -73,7 +73,7 @@ def test_oci_layout_has_the_user_entrypoint_labels_and_a_small_size():
     assert set(settings["ExposedPorts"]) == {"8080/tcp", "8081/tcp"} and set(settings["Volumes"]) == {"/data"}
     assert "ZIXLY_HOST=0.0.0.0" in settings["Env"]
     labels = settings["Labels"]
-    version = re.search(r'static let current = "([^"]+)"', (ROOT / "Sources/ZixlyApp/ApplicationBuilder.swift").read_text()).group(1)
+    version = re.search(r'static let current = "([^"]+)"', (ROOT / "Sources/ZixlyApp/ZixlyVersion.swift").read_text()).group(1)
     revision = run(["git", "rev-parse", "HEAD"], cwd=ROOT).stdout.strip()
     assert labels["org.opencontainers.image.version"] == version
     assert labels["org.opencontainers.image.revision"] == revision
