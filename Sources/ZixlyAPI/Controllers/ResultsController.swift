@@ -21,6 +21,21 @@ struct ResultsController {
         return routes
     }
 
+    /// A page of a sweep's results, sorted, with the run's statistics. Rows and statistics are
+    /// the sweep's own shape (`JSONValue`), as the artifact and the dashboard have them.
+    struct ResultsPage: APIResource {
+        var jobId: String
+        var sweepRunId: String
+        var ticker: String
+        var strategy: String
+        var executionTimeSeconds: Double
+        var sortBy: String
+        var order: String
+        var results: [JSONValue]
+        var statistics: JSONValue
+        var artifactKey: String
+    }
+
     /// The full result JSON: a redirect to a presigned URL where the store has one (S3),
     /// the bytes otherwise.
     @Sendable func artifact(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -86,22 +101,16 @@ struct ResultsController {
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         let statistics = try await results.statistics(of: run)
-        let answer: JSONValue = [
-            "job_id": .string(job.id.rawValue),
-            "sweep_run_id": .string(run.sweepRunID),
-            "ticker": .string(run.ticker),
-            "strategy": .string(run.strategy.rawValue.uppercased()),
-            "execution_time_seconds": .number(run.executionTimeSeconds),
-            "sort_by": .string(sortKey.rawValue),
-            "order": .string(descending ? "desc" : "asc"),
-            "results": .array(rows.map(\.json)),
-            "statistics": statistics.json.merging([
+        return try ResultsPage(
+            jobId: job.id.rawValue, sweepRunId: run.sweepRunID, ticker: run.ticker, strategy: run.strategy.rawValue.uppercased(),
+            executionTimeSeconds: run.executionTimeSeconds, sortBy: sortKey.rawValue, order: descending ? "desc" : "asc",
+            results: rows.map(\.json),
+            statistics: statistics.json.merging([
                 "buy_and_hold_return_pct": job.resultSummary?["buy_and_hold_return_pct"] ?? .null,
                 "share_beating_buy_and_hold": job.resultSummary?["share_beating_buy_and_hold"] ?? .null,
                 "deflated_sharpe_ratio": job.resultSummary?["deflated_sharpe_ratio"] ?? .null,
             ]),
-            "artifact_key": .string(run.artifactKey),
-        ]
-        return answer.response()
+            artifactKey: run.artifactKey
+        ).response()
     }
 }
