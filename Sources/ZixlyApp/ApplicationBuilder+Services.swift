@@ -52,10 +52,13 @@ extension ApplicationBuilder {
             clock: clock, worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, metrics: metrics, tracer: tracing.tracer)
     }
 
-    /// Passes worker events to the test hook, wakes the webhook pool when a job ends here (its
-    /// deliveries were queued with its final state), and sends email for final outcomes in the
-    /// background, so a slow or dead relay never holds a worker or fails a job.
-    func workerEvents(logger: Logger, wakeups: WorkSignal) -> @Sendable (WorkerPool.Event) -> Void {
+    /// Passes worker events to the test hook and sends email for final outcomes in the
+    /// background, so a slow or dead relay never holds a worker or fails a job. (A job's end does
+    /// not wake the webhook pool here: it cannot tell whether deliveries were made, and waking it
+    /// at every job's end made it claim from its empty queue as fast as jobs ended, which cost a
+    /// no-op drain a quarter of its rate. PostgreSQL wakes it from the trigger that queues a
+    /// delivery; on SQLite it looks within its poll interval.)
+    func workerEvents(logger: Logger) -> @Sendable (WorkerPool.Event) -> Void {
         let hook = onWorkerEvent
         let notifier = notifier(logger: logger)
         let store = stores.jobs
@@ -68,7 +71,6 @@ extension ApplicationBuilder {
                 default: nil
                 }
             guard let finished else { return }
-            wakeups.notify()
             guard let notifier else { return }
             if case .cancelled = event { return }
             Task {  // inherits the job's span context: the email's span joins the job's trace

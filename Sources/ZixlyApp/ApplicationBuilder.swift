@@ -98,7 +98,7 @@ public struct ApplicationBuilder: Sendable {
             WorkerPool(
                 store: stores.jobs, handlers: [pipeline, NoopHandler()], retryPolicy: retryPolicy, configuration: pool, clock: clock,
                 worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, metrics: queueMetrics, tracer: tracing.tracer,
-                onEvent: workerEvents(logger: logger, wakeups: wakeups)),
+                onEvent: workerEvents(logger: logger)),
             webhookDeliveryWorker(pool: pool, wakeups: wakeups, metrics: metrics, logger: logger),
             JobRescuer(
                 store: stores.jobs, retryPolicy: retryPolicy, configuration: rescue, clock: clock, logger: logger,
