@@ -20,12 +20,13 @@ public struct WebhookDeliveryHandler: JobHandler {
     public static let defaultSchedule: [Duration] = [5, 300, 1800, 7200, 18000, 36000].map { .seconds($0) }
 
     public var jobType: String { Self.jobType }
-    public var retryPolicy: RetryPolicy? { RetryPolicy(schedule: schedule) }
+    public var retryPolicy: RetryPolicy? { schedule }
 
     let store: any WebhookStore
     let jobs: any JobStore
     let sender: any WebhookSender
-    let schedule: [Duration]
+    /// The retry schedule, as the policy the pool retries this job type by.
+    let schedule: RetryPolicy
     let clock: any WallClock
     let logger: Logger
     /// Where attempts are counted (`webhook_deliveries_total{outcome}`).
@@ -40,7 +41,7 @@ public struct WebhookDeliveryHandler: JobHandler {
         self.store = store
         self.jobs = jobs
         self.sender = sender
-        self.schedule = schedule
+        self.schedule = RetryPolicy(schedule: schedule)
         self.clock = clock
         self.logger = logger
         self.metrics = metrics
@@ -98,7 +99,7 @@ public struct WebhookDeliveryHandler: JobHandler {
         let outcome: WebhookDeliveryOutcome =
             if attempt.succeeded {
                 .succeeded
-            } else if !due.endpointDeleted, let retryAt = retryPolicy?.retryAt(afterAttempt: jobAttempt, maxAttempts: .max, now: finished) {
+            } else if !due.endpointDeleted, let retryAt = schedule.retryAt(afterAttempt: jobAttempt, maxAttempts: .max, now: finished) {
                 .retry(at: retryAt)
             } else { .failed }
         // If this write fails the job's attempt fails with it, and the delivery is sent again:
