@@ -106,11 +106,18 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strict),
+        // Datasets: market data as the platform keeps it (uploaded versions, the read-only
+        // directory and the shipped samples), imported as a stream.
+        .target(
+            name: "ZixlyDatasets",
+            dependencies: ["ZixlyCore", "SweepEngine"],
+            resources: [.copy("SampleData")],
+            swiftSettings: strict),
         // Pipelines: the trading sweep (built-in engine or the external trading API) and its market data.
         .target(
             name: "ZixlyPipelines",
             dependencies: [
-                "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "SweepEngine",
+                "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlyDatasets", "SweepEngine",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -118,13 +125,12 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
-            resources: [.copy("SampleData")],
             swiftSettings: strict),
         // HTTP API: Hummingbird router, controllers, middleware.
         .target(
             name: "ZixlyAPI",
             dependencies: [
-                "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlyPipelines", "StandardWebhooks", "SweepEngine",
+                "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlyDatasets", "StandardWebhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
@@ -140,7 +146,7 @@ let package = Package(
         .target(
             name: "ZixlyDashboard",
             dependencies: [
-                "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlyPipelines", "ZixlyAPI", "SweepEngine",
+                "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlyDatasets", "ZixlyAPI", "SweepEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -171,7 +177,7 @@ let package = Package(
             name: "ZixlyApp",
             dependencies: [
                 "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlySQLite", "ZixlyPostgres", "ZixlyArtifacts", "ZixlyNotify", "ZixlyPipelines",
-                "ZixlyAPI",
+                "ZixlyDatasets", "ZixlyAPI",
                 "ZixlyDashboard", "ZixlyTelemetry", "StandardWebhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -204,6 +210,7 @@ let package = Package(
         .testTarget(name: "SweepEngineTests", dependencies: ["SweepEngine"], swiftSettings: strict),
         .testTarget(name: "StandardWebhooksTests", dependencies: ["StandardWebhooks"], swiftSettings: strict),
         .testTarget(name: "ZixlyCoreTests", dependencies: ["ZixlyCore"], swiftSettings: strict),
+        .testTarget(name: "ZixlyDatasetsTests", dependencies: ["ZixlyDatasets", "ZixlyCore", "SweepEngine", "ZixlyTesting"], swiftSettings: strict),
         .testTarget(
             name: "ZixlyArtifactsTests", dependencies: ["ZixlyArtifacts", "ZixlyCore", "ZixlyTesting"], exclude: ["Python"],
             swiftSettings: strict),
@@ -221,7 +228,8 @@ let package = Package(
         .testTarget(
             name: "ZixlyAPITests",
             dependencies: [
-                "ZixlyApp", "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlyTesting", "StandardWebhooks", "ZixlyDashboard", "SweepEngine",
+                "ZixlyApp", "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlyDatasets", "ZixlyTesting", "StandardWebhooks", "ZixlyDashboard",
+                "SweepEngine",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

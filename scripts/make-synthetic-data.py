@@ -4,7 +4,7 @@
 Uses its own 64-bit LCG and Box-Muller (no numpy, no random module), so the file is the same on any
 machine and Python version. The bundled sample (2,520 business days) is:
 
-    python3 scripts/make-synthetic-data.py > Sources/ZixlyPipelines/SampleData/SYNTH.csv
+    python3 scripts/make-synthetic-data.py > Sources/ZixlyDatasets/SampleData/SYNTH.csv
 
 and the scale benchmark's million one-minute bars:
 

@@ -16,13 +16,11 @@ public func buildRouter(_ services: APIServices, surface: RouterSurface = .full)
     guard surface == .full else { return router }
     router.addRoutes(
         WebhookController(
-            queue: services.queue, results: services.results, marketData: services.marketData, externalSweeps: services.externalSweeps,
-            signingSecrets: services.signingSecrets, metrics: services.metrics, tracer: services.tracer
+            queue: services.queue, results: services.results, jobTypes: services.jobTypes, signingSecrets: services.signingSecrets,
+            metrics: services.metrics, tracer: services.tracer
         ).endpoints, atPath: "/webhook")
     router.addRoutes(
-        PipelineController(
-            queue: services.queue, results: services.results, marketData: services.marketData, externalSweeps: services.externalSweeps
-        ).endpoints, atPath: "/api/pipelines")
+        PipelineController(queue: services.queue, results: services.results, jobTypes: services.jobTypes).endpoints, atPath: "/api/pipelines")
     router.addRoutes(JobStreamController(queue: services.queue).endpoints, atPath: "/api/pipelines")
     router.addRoutes(
         ResultsController(queue: services.queue, results: services.results, artifacts: services.artifacts).endpoints,

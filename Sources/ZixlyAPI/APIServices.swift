@@ -3,7 +3,7 @@ public import Metrics
 import StandardWebhooks
 public import Tracing
 public import ZixlyCore
-public import ZixlyPipelines
+public import ZixlyDatasets
 public import ZixlyQueue
 public import ZixlySweeps
 
@@ -17,14 +17,15 @@ public struct APIServices: Sendable {
     public var webhookEndpoints: any WebhookStore
     /// Dashboard users.
     public var users: any UserStore
+    /// What may be queued, how each type checks its request and shows its result.
+    public var jobTypes: JobTypeRegistry
+    /// The market data sweeps may run on.
     public var marketData: MarketDataDirectory
     /// Verifies inbound webhooks (every active secret) and rotates the secrets.
     public var signingSecrets: InboundSigningSecrets
     /// The bootstrap admin key (`ZIXLY_ADMIN_API_KEY`).
     public var adminAPIKey: String
     public var version: String
-    /// Whether sweeps may ask for `executor: "external"` (a trading API is configured).
-    public var externalSweeps: Bool
     /// Where HTTP and webhook metrics are recorded.
     public var metrics: any MetricsFactory
     /// What `GET /metrics` answers (Prometheus text).
@@ -43,13 +44,13 @@ public struct APIServices: Sendable {
 
     public init(
         queue: JobQueue, results: any SweepResultStore, artifacts: any ArtifactStore, apiKeys: any APIKeyStore,
-        webhookEndpoints: any WebhookStore, users: any UserStore, marketData: MarketDataDirectory, signingSecrets: InboundSigningSecrets,
+        webhookEndpoints: any WebhookStore, users: any UserStore, jobTypes: JobTypeRegistry, marketData: MarketDataDirectory,
+        signingSecrets: InboundSigningSecrets,
         adminAPIKey: String, version: String,
-        externalSweeps: Bool = false, metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         metricsExposition: @escaping @Sendable () -> String = { "" }, tracer: any Tracer = NoOpTracer()
     ) {
         self.tracer = tracer
-        self.externalSweeps = externalSweeps
         self.metrics = metrics
         self.metricsExposition = metricsExposition
         self.queue = queue
@@ -58,6 +59,7 @@ public struct APIServices: Sendable {
         self.apiKeys = apiKeys
         self.webhookEndpoints = webhookEndpoints
         self.users = users
+        self.jobTypes = jobTypes
         self.marketData = marketData
         self.signingSecrets = signingSecrets
         self.adminAPIKey = adminAPIKey

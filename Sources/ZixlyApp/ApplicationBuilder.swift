@@ -8,8 +8,9 @@ import Tracing
 import ZixlyAPI
 public import ZixlyCore
 import ZixlyDashboard
+public import ZixlyDatasets
 import ZixlyNotify
-public import ZixlyPipelines
+import ZixlyPipelines
 public import ZixlyQueue
 public import ZixlyTelemetry
 
@@ -38,18 +39,33 @@ public struct ApplicationBuilder: Sendable {
         configuration.marketDataDirectory.map(MarketDataDirectory.init(url:)) ?? .bundled
     }
 
+    /// Every job type this build runs: the API and dashboard accept requests through it, the
+    /// worker pool runs its handlers.
+    func jobTypes(metrics: any MetricsFactory) -> JobTypeRegistry {
+        let external = configuration.tradingAPI.map { settings in
+            ExternalSweepExecutor(
+                api: HTTPTradingAPI(configuration: .init(baseURL: settings.url, apiKey: settings.apiKey)), artifacts: stores.artifacts,
+                pollInterval: settings.pollInterval)
+        }
+        let sweep = TradingSweepPipeline(
+            marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock, external: external, metrics: metrics,
+            tracer: tracing.tracer)
+        return JobTypeRegistry([TradingSweepJobType(pipeline: sweep), NoopJobType()])
+    }
+
     /// The HTTP surface and the services of this role, ready for `runService()`.
     public func buildApplication(logger: Logger = Logger(label: "zixly")) -> some ApplicationProtocol {
         let wakeups = WorkSignal()
         let exporter = PrometheusExporter(version: version, commit: commit)
         let tracer = tracing.tracer
         let queue = JobQueue(store: stores.jobs, clock: clock, wakeups: wakeups, metrics: QueueMetrics(factory: exporter.factory), tracer: tracer)
+        let jobTypes = jobTypes(metrics: exporter.factory)
         var api = APIServices(
             queue: queue, results: stores.results, artifacts: stores.artifacts, apiKeys: stores.apiKeys,
-            webhookEndpoints: stores.webhooks, users: stores.users, marketData: marketData,
+            webhookEndpoints: stores.webhooks, users: stores.users, jobTypes: jobTypes, marketData: marketData,
             signingSecrets: InboundSigningSecrets(configured: secrets.webhook, store: stores.signingSecrets, clock: clock, logger: logger),
             adminAPIKey: secrets.adminAPIKey,
-            version: version, externalSweeps: configuration.tradingAPI != nil, metrics: exporter.factory,
+            version: version, metrics: exporter.factory,
             metricsExposition: { exporter.exposition() }, tracer: tracer)
         api.passwordHasher = PasswordHasher(configuration: configuration.passwordHasher)
         api.signInThrottle = SignInThrottle(configuration: configuration.signInThrottle)
@@ -62,13 +78,13 @@ public struct ApplicationBuilder: Sendable {
             router: router,
             server: configuration.httpLimits.server(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "zixly"),
-            services: services(wakeups: wakeups, metrics: exporter.factory, logger: logger),
+            services: services(wakeups: wakeups, jobTypes: jobTypes, metrics: exporter.factory, logger: logger),
             logger: logger)
     }
 
     /// The stores' own services (a connection pool) first, then the queue gauges; `all` and
     /// `worker` also get the worker pool, rescuer, pruner and webhook sender.
-    func services(wakeups: WorkSignal, metrics: any MetricsFactory, logger: Logger) -> [any Service] {
+    func services(wakeups: WorkSignal, jobTypes: JobTypeRegistry, metrics: any MetricsFactory, logger: Logger) -> [any Service] {
         let queueMetrics = QueueMetrics(factory: metrics)
         let gauges = QueueGauges(
             store: stores.jobs, metrics: queueMetrics, interval: configuration.metricsRefresh,
@@ -84,19 +100,11 @@ public struct ApplicationBuilder: Sendable {
         pool.pollInterval = configuration.pollInterval
         var rescue = JobRescuer.Configuration()
         rescue.interval = configuration.rescueInterval
-        let external = configuration.tradingAPI.map { settings in
-            ExternalSweepExecutor(
-                api: HTTPTradingAPI(configuration: .init(baseURL: settings.url, apiKey: settings.apiKey)), artifacts: stores.artifacts,
-                pollInterval: settings.pollInterval)
-        }
-        let pipeline = TradingSweepPipeline(
-            marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock, external: external, metrics: metrics,
-            tracer: tracing.tracer)
         let wakeupListener = stores.wakeupService.map { [$0(wakeups)] } ?? []
         queueMetrics.prepareRescuer()
         return tracingServices + stores.services + [gauges, HeapTrimmer(logger: logger)] + wakeupListener + [
             WorkerPool(
-                store: stores.jobs, handlers: [pipeline, NoopHandler()], retryPolicy: retryPolicy, configuration: pool, clock: clock,
+                store: stores.jobs, handlers: jobTypes.handlers, retryPolicy: retryPolicy, configuration: pool, clock: clock,
                 worker: WorkerID.forThisProcess(), wakeups: wakeups, logger: logger, metrics: queueMetrics, tracer: tracing.tracer,
                 onEvent: workerEvents(logger: logger)),
             webhookDeliveryWorker(pool: pool, wakeups: wakeups, metrics: metrics, logger: logger),

@@ -14,8 +14,10 @@ public enum Dashboard {
     public static func register(on router: Router<AppRequestContext>, services: APIServices) {
         let pages = Pages()
         router.addRoutes(SignInPages(signIn: services.signIn, pages: pages).endpoints)
-        router.addRoutes(JobPages(queue: services.queue, results: services.results, marketData: services.marketData, pages: pages).endpoints)
-        router.addRoutes(TriggerPages(queue: services.queue, marketData: services.marketData, pages: pages).endpoints, atPath: "/trigger")
+        router.addRoutes(JobPages(queue: services.queue, results: services.results, jobTypes: services.jobTypes, pages: pages).endpoints)
+        router.addRoutes(
+            TriggerPages(queue: services.queue, jobTypes: services.jobTypes, marketData: services.marketData, pages: pages).endpoints,
+            atPath: "/trigger")
         router.addRoutes(
             SettingsPages(
                 users: services.users, passwordHasher: services.passwordHasher, apiKeys: services.apiKeys,

@@ -3,7 +3,6 @@ import Hummingbird
 import SweepEngine
 import ZixlyAPI
 import ZixlyCore
-import ZixlyPipelines
 import ZixlyQueue
 import ZixlySweeps
 
@@ -24,7 +23,7 @@ extension JobPages {
             "notice": Self.notice(query.get("notice")) ?? false,
             "sweep": false,
         ]
-        if job.jobType == TradingSweepPipeline.jobType, let run = try await results.latestRun(for: job.id) {
+        if jobTypes[job.jobType]?.presentation == .sweep, let run = try await results.latestRun(for: job.id) {
             values["sweep"] = try await sweepValues(job, run: run, query: request.uri.queryParameters)
         }
         return pages.render("job", title: "Job \(job.id.rawValue.prefix(8))", values, context: context)
@@ -92,17 +91,12 @@ extension JobPages {
         ]
     }
 
-    /// The best combination's equity and drawdown against buy-and-hold, simulated again from the
-    /// market data (milliseconds, where reading the stored artifact would mean parsing every row).
+    /// The best combination's equity and drawdown against buy-and-hold, drawn again by its job type.
     private func equityChart(_ job: Job, best: CombinationMetrics?) async -> String? {
-        guard let best,
-            let parameters = try? TradingSweepParameters(
-                validating: job.parameters, hasData: marketData.hasData(for:), available: [], externalConfigured: true),
-            parameters.executor == .builtin,
-            let series = try? await marketData.loadSeries(for: parameters.ticker)
+        guard let best, let curves = jobTypes[job.jobType] as? any SweepCurves,
+            let curve = await curves.equityCurve(of: job, fast: best.fastPeriod, slow: best.slowPeriod)
         else { return nil }
-        let curve = Sweep.equityCurve(series, strategy: parameters.strategy, fast: best.fastPeriod, slow: best.slowPeriod, costs: parameters.costs)
-        return EquityChart().svg(dates: series.dates, strategy: curve, buyAndHold: Sweep.buyAndHoldCurve(series))
+        return EquityChart().svg(dates: curve.dates, strategy: curve.strategy, buyAndHold: curve.buyAndHold)
     }
 
     /// Top-level parameters as name/value text (values as compact JSON when not a string).

@@ -4,7 +4,6 @@ import Hummingbird
 import SweepEngine
 import ZixlyAPI
 import ZixlyCore
-import ZixlyPipelines
 import ZixlyQueue
 import ZixlySweeps
 
@@ -12,8 +11,8 @@ import ZixlySweeps
 struct JobPages: Sendable {
     let queue: JobQueue
     let results: any SweepResultStore
-    /// Where a finished sweep's prices come from, for its equity chart.
-    let marketData: MarketDataDirectory
+    /// Which job types there are, and how each shows its results.
+    let jobTypes: JobTypeRegistry
     let pages: Pages
     static let pageSize = 20
 
@@ -54,7 +53,7 @@ struct JobPages: Sendable {
             "statuses": [["value": "", "label": "Any", "selected": state == nil]]
                 + JobState.allCases.map { ["value": $0.rawValue, "label": $0.rawValue, "selected": $0 == state] },
             "jobTypes": [["value": "", "label": "Any", "selected": jobType == nil]]
-                + [TradingSweepPipeline.jobType, NoopHandler.jobType].map { ["value": $0, "label": $0, "selected": $0 == jobType] },
+                + jobTypes.names.map { ["value": $0, "label": $0, "selected": $0 == jobType] },
             "previousURL": offset > 0 ? url(offset: max(0, offset - Self.pageSize)) : false,
             "nextURL": page.hasMore ? url(offset: offset + Self.pageSize) : false,
             "refreshURL": url(offset: offset),

@@ -3,12 +3,15 @@ import Hummingbird
 import SweepEngine
 import ZixlyAPI
 import ZixlyCore
-import ZixlyPipelines
+import ZixlyDatasets
 import ZixlyQueue
 
 /// `/trigger` (editors): the sweep form.
 struct TriggerPages: Sendable {
     let queue: JobQueue
+    /// The sweep's job type checks the form, as it checks API requests.
+    let jobTypes: JobTypeRegistry
+    /// The tickers the form offers.
     let marketData: MarketDataDirectory
     let pages: Pages
 
@@ -45,24 +48,25 @@ struct TriggerPages: Sendable {
             form[name] = (fields[name] ?? "").trimmingCharacters(in: .whitespaces)
         }
         var errors: [String: String] = [:]
-        let parameters: TradingSweepParameters
+        guard case .success(let sweep) = jobTypes.requestableType(Self.jobType) else { throw APIError.notFound("the trading-sweep job type") }
+        let body = Self.body(form, errors: &errors)
+        let accepted: AcceptedJob
         do throws(ValidationErrors) {
-            parameters = try TradingSweepParameters(
-                validating: Self.body(form, errors: &errors), hasData: marketData.hasData(for:),
-                available: marketData.availableTickers(), externalConfigured: false)
+            accepted = try await sweep.accept(body, tenant: principal.tenant)
         } catch {
             errors.merge(error.fields) { first, _ in first }
             return triggerForm(form, errors: errors, context: context, status: .badRequest)
         }
         guard errors.isEmpty else { return triggerForm(form, errors: errors, context: context, status: .badRequest) }
         if fields["action"] == "preview" {
-            return triggerForm(form, errors: [:], context: context, combinations: parameters.grid.combinationCount)
+            return triggerForm(form, errors: [:], context: context, preview: accepted.description)
         }
-        let result = try await queue.enqueue(
-            NewJob(
-                tenant: principal.tenant, jobType: TradingSweepPipeline.jobType, parameters: parameters.json))
+        let result = try await queue.enqueue(NewJob(tenant: principal.tenant, jobType: Self.jobType, parameters: accepted.parameters))
         return Pages.redirect("/jobs/\(result.job.id.rawValue)?notice=queued")
     }
+
+    /// The job type the form queues.
+    static let jobType = "trading-sweep"
 
     /// The form's text fields as the API's JSON body; a field that is not a whole number is
     /// reported here, in the API's words.
@@ -85,7 +89,7 @@ struct TriggerPages: Sendable {
     }
 
     func triggerForm(
-        _ form: [String: String], errors: [String: String], context: AppRequestContext, status: HTTPResponse.Status = .ok, combinations: Int? = nil
+        _ form: [String: String], errors: [String: String], context: AppRequestContext, status: HTTPResponse.Status = .ok, preview: String? = nil
     ) -> Response {
         let known: Set = ["ticker", "strategy_type", "fast_range", "slow_range", "step", "min_trades"]
         var shown = errors.filter { known.contains($0.key) }
@@ -99,7 +103,7 @@ struct TriggerPages: Sendable {
             "strategies": Strategy.allCases.map {
                 ["value": $0.rawValue.uppercased(), "selected": $0.rawValue.uppercased() == form["strategy_type"]?.uppercased()]
             },
-            "combinations": combinations.map { "\($0) combinations" } ?? "",
+            "combinations": preview ?? "",
         ]
         return pages.render("trigger", title: "Trigger a sweep", values, context: context, status: status)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import SweepEngine
 public import ZixlyCore
+import ZixlyDatasets
 
 extension TradingSweepParameters {
     /// Validates a request body. `hasData` says whether a ticker has market data; `available`

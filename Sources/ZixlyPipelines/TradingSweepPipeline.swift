@@ -5,6 +5,7 @@ public import Metrics
 import SweepEngine
 public import Tracing
 public import ZixlyCore
+public import ZixlyDatasets
 public import ZixlyQueue
 public import ZixlySweeps
 

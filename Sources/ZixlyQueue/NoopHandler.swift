@@ -9,3 +9,14 @@ public struct NoopHandler: JobHandler {
     public init() {}
     public func run(_ job: Job, context: JobContext) async throws -> JSONValue { [:] }
 }
+
+/// `noop` as a job type: the platform queues it itself (benchmarks, smoke tests); requests may not.
+public struct NoopJobType: JobType {
+    public init() {}
+    public var name: String { NoopHandler.jobType }
+    public var acceptsRequests: Bool { false }
+    public var handler: any JobHandler { NoopHandler() }
+    public func accept(_ body: JSONValue, tenant: String) async throws(ValidationErrors) -> AcceptedJob {
+        throw ValidationErrors(fields: ["job_type": "noop is queued by the platform itself"])
+    }
+}

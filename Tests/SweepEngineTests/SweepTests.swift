@@ -7,7 +7,7 @@ import Testing
 struct SweepTests {
     static func goog() throws -> PriceSeries {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/ZixlyPipelines/SampleData/GOOG.csv")
+            .appendingPathComponent("Sources/ZixlyDatasets/SampleData/GOOG.csv")
         return try PriceSeries(csv: try String(contentsOf: url, encoding: .utf8))
     }
 

@@ -30,13 +30,13 @@ struct MetricsTests {
             #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
 
             // HTTP: templates, never raw paths.
-            #expect(metrics.value(MetricNames.httpRequests, ["method": "POST", "route": "/webhook/trading-sweep", "status_code": "202"]) == 1)
-            #expect(metrics.value(MetricNames.httpRequests, ["route": "/webhook/trading-sweep", "status_code": "401"]) == 1)
+            #expect(metrics.value(MetricNames.httpRequests, ["method": "POST", "route": "/webhook/{jobType}", "status_code": "202"]) == 1)
+            #expect(metrics.value(MetricNames.httpRequests, ["route": "/webhook/{jobType}", "status_code": "401"]) == 1)
             #expect((metrics.value(MetricNames.httpRequests, ["method": "GET", "route": "/api/pipelines/{id}", "status_code": "200"]) ?? 0) >= 1)
             #expect(
                 metrics.value(MetricNames.httpRequests, ["route": "NotFound", "status_code": "404"]) == 1, "\(metrics.all(MetricNames.httpRequests))")
             #expect(!metrics.all(MetricNames.httpRequests).contains { $0.labels["route"]?.contains(id) == true })
-            #expect((metrics.value(MetricNames.httpRequestDuration + "_count", ["route": "/webhook/trading-sweep", "status_code": "202"])) == 1)
+            #expect((metrics.value(MetricNames.httpRequestDuration + "_count", ["route": "/webhook/{jobType}", "status_code": "202"])) == 1)
 
             // The job's life.
             let sweep = ["job_type": "trading-sweep"]

@@ -54,6 +54,7 @@ struct PipelineAPITests {
             headers[HTTPField.Name("Idempotency-Key")!] = "order-1"
             let created = try await client.post("/api/pipelines", Self.createBody, headers: headers)
             #expect(created.status == .created && created.json["job"]?["status"] == "queued")
+            #expect(created.json["message"] == "job queued: 28 combinations of SMA on GOOG", "\(created.text)")
             let again = try await client.post("/api/pipelines", Self.createBody, headers: headers)
             #expect(again.status == .ok && again.json["job"]?["id"] == created.json["job"]?["id"])
             for _ in 0..<3 { _ = try await client.post("/api/pipelines", Self.createBody, headers: TestApp.bearer(json: true)) }
@@ -66,7 +67,11 @@ struct PipelineAPITests {
             let bad = try await client.get("/api/pipelines?status=done&limit=0")
             bad.expectError(.badRequest)
             #expect(bad.json["details"]?["status"] != nil && bad.json["details"]?["limit"] != nil)
-            try await client.post("/api/pipelines", #"{"job_type":"etl"}"#, headers: TestApp.bearer(json: true)).expectError(.badRequest)
+            for name in ["etl", "noop"] {
+                let unknown = try await client.post("/api/pipelines", #"{"job_type":"\#(name)"}"#, headers: TestApp.bearer(json: true))
+                unknown.expectError(.badRequest)
+                #expect(unknown.json["details"]?["job_type"]?.stringValue == "unknown job type '\(name)'; known: trading-sweep", "\(unknown.text)")
+            }
             try await client.post("/api/pipelines", #"{"job_type":"trading-sweep","ticker":"GOOG"}"#, headers: TestApp.bearer(json: true))
                 .expectError(.badRequest)
             try await client.post("/api/pipelines", Self.createBody, headers: TestApp.bearer()).expectError(.unsupportedMediaType)

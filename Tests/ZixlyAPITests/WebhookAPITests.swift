@@ -129,4 +129,22 @@ struct WebhookAPITests {
             try await client.get("/webhook/jobs/not-a-uuid", headers: [:]).expectError(.notFound)
         }
     }
+
+    @Test("the path names the job type: a sweep is queued with a message saying what will run; noop, unknown types 404 once signed")
+    func jobTypeRoutes() async throws {
+        let app = try await TestApp(role: .api)
+        try await app.test { client in
+            let accepted = try await client.post("/webhook/trading-sweep", TestApp.sweepBody, headers: TestApp.signedHeaders(TestApp.sweepBody))
+            #expect(accepted.status == .accepted)
+            #expect(accepted.json["message"] == "trading-sweep queued: 28 combinations of SMA on GOOG", "\(accepted.text)")
+            for name in ["noop", "etl", "webhook.deliver"] {
+                let refused = try await client.post("/webhook/\(name)", "{}", headers: TestApp.signedHeaders("{}"))
+                refused.expectError(.notFound)
+                #expect(refused.text.contains("known: trading-sweep"), "\(refused.text)")
+                try await client.post("/webhook/\(name)", "{}", headers: [.contentType: "application/json"]).expectError(.unauthorized)
+            }
+            let callback = try await client.post("/webhook/sweep-callback", "{}", headers: TestApp.signedHeaders("{}"))
+            callback.expectError(.notImplemented)
+        }
+    }
 }

@@ -9,7 +9,7 @@ import ZixlyTesting
 
 @Suite("The zixly command line", .serialized)
 struct CLITests {
-    static let goog = ZixlyProcess.packageRoot.appendingPathComponent("Sources/ZixlyPipelines/SampleData/GOOG.csv").path
+    static let goog = ZixlyProcess.packageRoot.appendingPathComponent("Sources/ZixlyDatasets/SampleData/GOOG.csv").path
 
     @Test("sweep run writes one CSV row per combination and prints a ranked summary with timing")
     func sweepRun() async throws {

@@ -10,7 +10,7 @@ set -euo pipefail
 [ -n "${DATA:-}" ] && DATA=$(realpath "$DATA")
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-data=${DATA:-$root/Sources/ZixlyPipelines/SampleData/GOOG.csv}
+data=${DATA:-$root/Sources/ZixlyDatasets/SampleData/GOOG.csv}
 strategy=${STRATEGY:-sma}
 fast=(${FAST:-2 100})
 slow=(${SLOW:-3 200})

@@ -19,7 +19,7 @@ run() {
   echo "$label: $(grep -E '^[0-9]+ combinations' /tmp/zixly-scale.out | head -1); $(tail -1 /tmp/zixly-scale.out); process wall ${wall} s, peak RSS $((rss / 1024)) MB"
 }
 
-daily=Sources/ZixlyPipelines/SampleData/SYNTH.csv
+daily=Sources/ZixlyDatasets/SampleData/SYNTH.csv
 for strategy in sma ema; do
   run "10,000 × 2,520 daily bars, $strategy" --data "$daily" --strategy "$strategy" --fast 1...100 --slow 101...200
   run "1,000 × 1,000,000 minute bars, $strategy" --data "$million" --strategy "$strategy" --fast 10...100 --slow 110...1100 --step 10

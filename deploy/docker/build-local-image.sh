@@ -26,7 +26,7 @@ trap 'rm -rf "$stage"' EXIT
 rootfs=$stage/rootfs
 mkdir -p "$rootfs/usr/local/bin" "$rootfs/etc/ssl/certs" "$rootfs/data" "$rootfs/tmp"
 cp "$binary" "$rootfs/usr/local/bin/zixly"
-cp -R .build-release/release/zixly_ZixlyPipelines.resources "$rootfs/usr/local/bin/"
+cp -R .build-release/release/zixly_ZixlyDatasets.resources "$rootfs/usr/local/bin/"
 # Every shared library the binary loads (glibc, libstdc++, SQLite, zlib), at the same paths.
 for library in $(ldd "$binary" | awk '/=>/ { print $3 } /^\t\/lib/ { print $1 }'); do
   cp -L --parents "$library" "$rootfs/"

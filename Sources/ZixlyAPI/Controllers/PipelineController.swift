@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import ZixlyCore
-import ZixlyPipelines
 import ZixlyQueue
 import ZixlySweeps
 
@@ -10,9 +9,8 @@ import ZixlySweeps
 struct PipelineController {
     let queue: JobQueue
     let results: any SweepResultStore
-    let marketData: MarketDataDirectory
-    /// Whether sweeps may ask for `executor: "external"` (a trading API is configured).
-    let externalSweeps: Bool
+    /// What may be queued, and how each type checks its request.
+    let jobTypes: JobTypeRegistry
     var jobs: OwnedJobs { OwnedJobs(queue: queue) }
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -67,11 +65,14 @@ struct PipelineController {
         let known: Set = ["job_type", "ticker", "config"]
         var fields = Dictionary(uniqueKeysWithValues: object.keys.filter { !known.contains($0) }.map { ($0, "unknown field") })
         guard case .string(let jobType)? = object["job_type"] else {
-            fields["job_type"] = "is required: \(TradingSweepPipeline.jobType)"
+            fields["job_type"] = "is required: one of \(jobTypes.requestable.joined(separator: ", "))"
             throw APIError.badRequest("invalid pipeline request", fields: fields)
         }
-        guard jobType == TradingSweepPipeline.jobType else {
-            fields["job_type"] = "unknown job type '\(jobType)'; known: \(TradingSweepPipeline.jobType)"
+        let type: any JobType
+        switch jobTypes.requestableType(jobType) {
+        case .success(let found): type = found
+        case .failure(let unknown):
+            fields["job_type"] = unknown.description
             throw APIError.badRequest("invalid pipeline request", fields: fields)
         }
         var config: [String: JSONValue] = [:]
@@ -82,24 +83,22 @@ struct PipelineController {
         }
         if let ticker = object["ticker"] { config["ticker"] = ticker }
         guard fields.isEmpty else { throw APIError.badRequest("invalid pipeline request", fields: fields) }
-        let parameters: TradingSweepParameters
+        let accepted: AcceptedJob
         do throws(ValidationErrors) {
-            parameters = try TradingSweepParameters(
-                validating: .object(config), hasData: marketData.hasData(for:), available: marketData.availableTickers(),
-                externalConfigured: externalSweeps)
+            accepted = try await type.accept(.object(config), tenant: principal.tenant)
         } catch {
-            throw APIError.badRequest("invalid trading-sweep configuration", fields: error.fields)
+            throw APIError.badRequest("invalid \(jobType) configuration", fields: error.fields)
         }
         let key = try IdempotentRequest.key(request, header: "Idempotency-Key", namespace: .api)
         let result = try await queue.enqueue(
             NewJob(
-                tenant: principal.tenant, jobType: jobType, parameters: parameters.json, idempotencyKey: key?.stored,
+                tenant: principal.tenant, jobType: jobType, parameters: accepted.parameters, idempotencyKey: key?.stored,
                 traceParent: request.headers[HTTPField.Name("traceparent")!]))
         switch result {
         case .created(let job):
-            return try JobChange(job, "job queued").response(.created)
+            return try JobChange(job, "job queued: \(accepted.description)").response(.created)
         case .duplicate(let job):
-            try IdempotentRequest.requireSameRequest(job, jobType: jobType, parameters: parameters.json, header: "Idempotency-Key")
+            try IdempotentRequest.requireSameRequest(job, jobType: jobType, parameters: accepted.parameters, header: "Idempotency-Key")
             return try JobChange(job, "Idempotency-Key seen before: existing job").response()
         }
     }

@@ -4,10 +4,8 @@ import Hummingbird
 import Logging
 import Metrics
 import StandardWebhooks
-import SweepEngine
 import Tracing
 import ZixlyCore
-import ZixlyPipelines
 import ZixlyQueue
 import ZixlySweeps
 
@@ -15,9 +13,8 @@ import ZixlySweeps
 struct WebhookController {
     let queue: JobQueue
     let results: any SweepResultStore
-    let marketData: MarketDataDirectory
-    /// Whether sweeps may ask for `executor: "external"` (a trading API is configured).
-    let externalSweeps: Bool
+    /// What may be triggered, and how each type checks its request.
+    let jobTypes: JobTypeRegistry
     /// Verifies inbound webhooks (every active secret).
     let signingSecrets: InboundSigningSecrets
     /// Where refusals are counted (`webhook_rejected_total{reason}`).
@@ -29,8 +26,8 @@ struct WebhookController {
             Counter(label: MetricNames.webhookRejected, dimensions: [("reason", reason)], factory: metrics).increment(by: 0)
         }
         let routes = RouteCollection(context: AppRequestContext.self)
-        routes.post("trading-sweep", use: tradingSweep)
         routes.post("sweep-callback", use: sweepCallback)
+        routes.post(":jobType", use: trigger)
         routes.get("jobs/:id", use: jobStatus)
         return routes
     }
@@ -44,20 +41,20 @@ struct WebhookController {
         var createdAt: Date
     }
 
+    /// `POST /webhook/{job_type}` (the original receiver's `/webhook/trading-sweep` among them):
     /// 202 with the job id once the job is committed; 200 with the same id and the job's real
     /// status for a replayed `webhook-id`, 409 if the replay's body asks for something else;
-    /// 401 and nothing stored for a bad signature.
-    @Sendable func tradingSweep(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// 401 and nothing stored for a bad signature; 404 for a type that takes no requests.
+    @Sendable func trigger(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await verifiedBody(request, context: context)
-        let parameters: TradingSweepParameters
-        do {
-            parameters = try sweepParameters(request, body: body)
-        } catch {
-            rejected("invalid_request")
-            throw error
-        }
+        let jobType = context.parameters.get("jobType") ?? ""
+        let accepted: AcceptedJob
         let key: IdempotencyKey?
         do {
+            guard case .success(let type) = jobTypes.requestableType(jobType) else {
+                throw APIError.notFound("webhook trigger '\(jobType)'; known: \(jobTypes.requestable.joined(separator: ", "))")
+            }
+            accepted = try await acceptedRequest(request, body: body, type: type)
             key = try IdempotentRequest.key(request, header: Webhook.idHeader, namespace: .webhook)
         } catch {
             rejected("invalid_request")
@@ -65,18 +62,14 @@ struct WebhookController {
         }
         let result = try await queue.enqueue(
             NewJob(
-                jobType: TradingSweepPipeline.jobType, parameters: parameters.json, idempotencyKey: key?.stored,
+                jobType: jobType, parameters: accepted.parameters, idempotencyKey: key?.stored,
                 traceParent: request.headers[HTTPField.Name("traceparent")!]))
         let job = result.job
         let isNew = if case .created = result { true } else { false }
         if !isNew {
-            try IdempotentRequest.requireSameRequest(
-                job, jobType: TradingSweepPipeline.jobType, parameters: parameters.json, header: Webhook.idHeader)
+            try IdempotentRequest.requireSameRequest(job, jobType: jobType, parameters: accepted.parameters, header: Webhook.idHeader)
         }
-        let message =
-            isNew
-            ? "trading sweep queued: \(parameters.grid.combinationCount) combinations of \(parameters.strategy.rawValue.uppercased()) on \(parameters.ticker)"
-            : "duplicate webhook-id: this webhook was already accepted"
+        let message = isNew ? "\(jobType) queued: \(accepted.description)" : "duplicate webhook-id: this webhook was already accepted"
         return try Accepted(
             jobId: job.id.rawValue, status: job.state.rawValue.uppercased(), message: message, webhookUrl: "/webhook/jobs/\(job.id.rawValue)",
             createdAt: job.createdAt
@@ -99,16 +92,14 @@ struct WebhookController {
         return job.json.merging(["results": .array(top.map(\.json))]).response()
     }
 
-    /// The signed body as sweep parameters: 415 unless JSON, 400 naming what is malformed or invalid.
-    private func sweepParameters(_ request: Request, body: ByteBuffer) throws -> TradingSweepParameters {
+    /// The signed body as the type's parameters: 415 unless JSON, 400 naming what is malformed or invalid.
+    private func acceptedRequest(_ request: Request, body: ByteBuffer, type: any JobType) async throws -> AcceptedJob {
         try RequestBody.requireJSONContentType(request)
         let json = try RequestBody.json(body)
         do throws(ValidationErrors) {
-            return try TradingSweepParameters(
-                validating: json, hasData: marketData.hasData(for:), available: marketData.availableTickers(),
-                externalConfigured: externalSweeps)
+            return try await type.accept(json, tenant: NewJob.defaultTenant)
         } catch {
-            throw APIError.badRequest("invalid trading-sweep request", fields: error.fields)
+            throw APIError.badRequest("invalid \(type.name) request", fields: error.fields)
         }
     }
 

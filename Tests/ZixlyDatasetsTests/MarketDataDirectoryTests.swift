@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ZixlyPipelines
+import ZixlyDatasets
 
 @Suite("Market data directory")
 struct MarketDataDirectoryTests {
