@@ -18,6 +18,8 @@ public struct Stores: Sendable {
     public var users: any UserStore
     /// Inbound webhook signing secrets added or retired at run time.
     public var signingSecrets: any SigningSecretStore
+    /// Uploaded datasets' metadata (their bytes are artifacts).
+    public var datasets: any DatasetCatalog
     public var artifacts: any ArtifactStore
     /// What must run while the stores are used (PostgreSQL's connection pool); first in the
     /// service group, so it stops last.
@@ -28,7 +30,7 @@ public struct Stores: Sendable {
 
     public init(
         jobs: any JobStore, results: any SweepResultStore, apiKeys: any APIKeyStore, webhooks: any WebhookStore, users: any UserStore,
-        signingSecrets: any SigningSecretStore, artifacts: any ArtifactStore, services: [any Service] = [],
+        signingSecrets: any SigningSecretStore, datasets: any DatasetCatalog, artifacts: any ArtifactStore, services: [any Service] = [],
         wakeupService: (@Sendable (WorkSignal) -> any Service)? = nil
     ) {
         self.jobs = jobs
@@ -37,6 +39,7 @@ public struct Stores: Sendable {
         self.webhooks = webhooks
         self.users = users
         self.signingSecrets = signingSecrets
+        self.datasets = datasets
         self.artifacts = artifacts
         self.services = services
         self.wakeupService = wakeupService
@@ -84,7 +87,8 @@ public struct Stores: Sendable {
             return Stores(
                 jobs: PostgresJobStore(database: database), results: PostgresSweepResultStore(database: database),
                 apiKeys: PostgresAPIKeyStore(database: database), webhooks: PostgresWebhookStore(database: database),
-                users: PostgresUserStore(database: database), signingSecrets: PostgresSigningSecretStore(database: database), artifacts: artifacts,
+                users: PostgresUserStore(database: database), signingSecrets: PostgresSigningSecretStore(database: database),
+                datasets: PostgresDatasetCatalog(database: database), artifacts: artifacts,
                 services: [database],
                 wakeupService: { PostgresWakeupListener(database: database, wakeups: $0) })
         case .sqlite(let path):
@@ -98,7 +102,8 @@ public struct Stores: Sendable {
             return Stores(
                 jobs: SQLiteJobStore(database: database), results: SQLiteSweepResultStore(database: database),
                 apiKeys: SQLiteAPIKeyStore(database: database), webhooks: SQLiteWebhookStore(database: database),
-                users: SQLiteUserStore(database: database), signingSecrets: SQLiteSigningSecretStore(database: database), artifacts: artifacts)
+                users: SQLiteUserStore(database: database), signingSecrets: SQLiteSigningSecretStore(database: database),
+                datasets: SQLiteDatasetCatalog(database: database), artifacts: artifacts)
         }
     }
 }

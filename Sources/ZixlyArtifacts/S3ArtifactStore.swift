@@ -67,6 +67,16 @@ public struct S3ArtifactStore: ArtifactStore {
         _ = try await send("PUT", objectURL(key), body: data, headers: ["content-type": contentType], expecting: [200])
     }
 
+    public func upload(to key: String, contentType: String) async throws -> any ArtifactUpload {
+        try InvalidArtifactKey.check(key)
+        return S3Upload(store: self, key: key, contentType: contentType)
+    }
+
+    public func delete(_ key: String) async throws {
+        try InvalidArtifactKey.check(key)
+        _ = try await send("DELETE", objectURL(key), expecting: [200, 204, 404])
+    }
+
     public func get(_ key: String) async throws -> Data? {
         try InvalidArtifactKey.check(key)
         let (status, body) = try await send("GET", objectURL(key), expecting: [200, 404])
@@ -118,8 +128,16 @@ public struct S3ArtifactStore: ArtifactStore {
     }
 
     /// Sends a signed request; an unexpected status becomes an `S3Error` naming the operation.
-    private func send(_ method: String, _ url: URL, body: Data = Data(), headers: [String: String] = [:], expecting: Set<Int>) async throws
+    func send(_ method: String, _ url: URL, body: Data = Data(), headers: [String: String] = [:], expecting: Set<Int>) async throws
         -> (Int, Data)
+    {
+        let (status, data, _) = try await sendReadingHeaders(method, url, body: body, headers: headers, expecting: expecting)
+        return (status, data)
+    }
+
+    /// `send`, with the answer's headers.
+    func sendReadingHeaders(_ method: String, _ url: URL, body: Data = Data(), headers: [String: String] = [:], expecting: Set<Int>)
+        async throws -> (Int, Data, HTTPHeaders)
     {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = HTTPMethod(rawValue: method)
@@ -142,7 +160,7 @@ public struct S3ArtifactStore: ArtifactStore {
                 operation: "\(method) \(url.path)", status: status, code: S3XML.values(of: "Code", in: xml).first ?? "HTTP\(status)",
                 message: S3XML.values(of: "Message", in: xml).first ?? "")
         }
-        return (status, data)
+        return (status, data, response.headers)
     }
 }
 

@@ -9,6 +9,11 @@ public protocol ArtifactStore: Sendable {
     func get(_ key: String) async throws -> Data?
     /// Every key that starts with `prefix`, sorted.
     func list(prefix: String) async throws -> [String]
+    /// Starts writing an object in pieces, for what must never be whole in memory (an uploaded
+    /// dataset). Nothing is at `key` until `finish()`; `abort()` leaves nothing behind.
+    func upload(to key: String, contentType: String) async throws -> any ArtifactUpload
+    /// Removes the object at `key` (nothing happens if there is none).
+    func delete(_ key: String) async throws
     /// A URL that downloads the object without credentials for `seconds` (S3 presigned), or nil
     /// where the store has none (files: the API serves the bytes itself).
     func downloadURL(for key: String, expiresIn seconds: Int) async throws -> URL?
@@ -16,6 +21,16 @@ public protocol ArtifactStore: Sendable {
 
 extension ArtifactStore {
     public func downloadURL(for key: String, expiresIn seconds: Int) async throws -> URL? { nil }
+}
+
+/// An object being written in pieces, in order, by one writer.
+public protocol ArtifactUpload: Sendable {
+    /// Appends bytes.
+    func write(_ bytes: Data) async throws
+    /// Makes the object visible at its key, whole.
+    func finish() async throws
+    /// Discards what was written (after a refused import); never throws.
+    func abort() async
 }
 
 /// A key that would escape the store (`..`, absolute, empty segments).

@@ -333,6 +333,28 @@ enum PostgresMigrations {
                 "DROP FUNCTION zixly_complete_and_claim_v1",
             ]
         ),
+        (
+            "0011_datasets",
+            [
+                """
+                CREATE TABLE datasets (
+                    tenant        TEXT             NOT NULL,
+                    ticker        TEXT             NOT NULL,
+                    version       INTEGER          NOT NULL CHECK (version > 0),
+                    sha256        TEXT             NOT NULL,
+                    bars          INTEGER          NOT NULL,
+                    first_bar     TEXT             NOT NULL,
+                    last_bar      TEXT             NOT NULL,
+                    frequency     TEXT             NOT NULL,
+                    bars_per_year DOUBLE PRECISION NOT NULL,
+                    bytes         BIGINT           NOT NULL,
+                    artifact_key  TEXT             NOT NULL,
+                    created_at    TIMESTAMPTZ      NOT NULL,
+                    PRIMARY KEY (tenant, ticker, version)
+                )
+                """
+            ]
+        ),
     ]
 
     /// The settings `zixly_complete_and_claim_v1` runs under (frozen with migration 0007).

@@ -281,6 +281,26 @@ enum SQLiteMigrations {
             END;
             """
         ),
+        (
+            "0010_datasets",
+            """
+            CREATE TABLE datasets (
+                tenant        TEXT    NOT NULL,
+                ticker        TEXT    NOT NULL,
+                version       INTEGER NOT NULL CHECK (version > 0),
+                sha256        TEXT    NOT NULL,
+                bars          INTEGER NOT NULL,
+                first_bar     TEXT    NOT NULL,
+                last_bar      TEXT    NOT NULL,
+                frequency     TEXT    NOT NULL,
+                bars_per_year REAL    NOT NULL,
+                bytes         INTEGER NOT NULL,
+                artifact_key  TEXT    NOT NULL,
+                created_at    REAL    NOT NULL,
+                PRIMARY KEY (tenant, ticker, version)
+            ) WITHOUT ROWID;
+            """
+        ),
     ]
 
     /// A random version-4 UUID, lower case, as `JobID.random()` makes them.

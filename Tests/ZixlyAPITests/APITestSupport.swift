@@ -34,7 +34,7 @@ struct TestApp {
             configuration: configuration, role: role,
             stores: Stores(
                 jobs: stores.jobs, results: stores.results, apiKeys: stores.apiKeys, webhooks: stores.webhooks, users: stores.users,
-                signingSecrets: stores.signingSecrets,
+                signingSecrets: stores.signingSecrets, datasets: stores.datasets,
                 artifacts: FileArtifactStore(root: stores.directory.appendingPathComponent("artifacts"))),
             secrets: ([Self.secret], Self.adminKey))
     }

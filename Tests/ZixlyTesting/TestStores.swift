@@ -22,6 +22,7 @@ public struct TestStores: Sendable {
     public let webhooks: any WebhookStore
     public let users: any UserStore
     public let signingSecrets: any SigningSecretStore
+    public let datasets: any DatasetCatalog
     public let directory: URL
     /// Keeps a PostgreSQL pool running for as long as the stores are in use.
     let lifetime: PoolLifetime?
@@ -36,7 +37,8 @@ public struct TestStores: Sendable {
             return TestStores(
                 jobs: SQLiteJobStore(database: database), results: SQLiteSweepResultStore(database: database),
                 apiKeys: SQLiteAPIKeyStore(database: database), webhooks: SQLiteWebhookStore(database: database),
-                users: SQLiteUserStore(database: database), signingSecrets: SQLiteSigningSecretStore(database: database), directory: directory,
+                users: SQLiteUserStore(database: database), signingSecrets: SQLiteSigningSecretStore(database: database),
+                datasets: SQLiteDatasetCatalog(database: database), directory: directory,
                 lifetime: nil)
         case .postgres:
             let database = try await PostgresTestServer.freshDatabase()
@@ -45,7 +47,8 @@ public struct TestStores: Sendable {
             return TestStores(
                 jobs: PostgresJobStore(database: database), results: PostgresSweepResultStore(database: database),
                 apiKeys: PostgresAPIKeyStore(database: database), webhooks: PostgresWebhookStore(database: database),
-                users: PostgresUserStore(database: database), signingSecrets: PostgresSigningSecretStore(database: database), directory: directory,
+                users: PostgresUserStore(database: database), signingSecrets: PostgresSigningSecretStore(database: database),
+                datasets: PostgresDatasetCatalog(database: database), directory: directory,
                 lifetime: lifetime)
         }
     }
