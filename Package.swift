@@ -108,9 +108,15 @@ let package = Package(
             swiftSettings: strict),
         // Datasets: market data as the platform keeps it (uploaded versions, the read-only
         // directory and the shipped samples), imported as a stream.
+        // zlib, the system's (zlib1g-dev), for gzip-compressed uploads.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "ZixlyDatasets",
-            dependencies: ["ZixlyCore", "SweepEngine"],
+            dependencies: [
+                "ZixlyCore", "SweepEngine", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             resources: [.copy("SampleData")],
             swiftSettings: strict),
         // Pipelines: the trading sweep (built-in engine or the external trading API) and its market data.

@@ -16,6 +16,7 @@ log() { printf '\n== %s\n' "$*"; }
 # the browser tests need chromium and its driver.
 missing=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)  # gzip-compressed dataset uploads
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # the TLS SMTP test's certificate

@@ -8,7 +8,7 @@ import ZixlyCore
 import ZixlyQueue
 import ZixlyTesting
 
-@Suite("POST /webhook/trading-sweep")
+@Suite("POST /webhook/{job_type}")
 struct WebhookAPITests {
     @Test("a signed webhook gets 202 with the committed job; a replay gets 200 and the same job")
     func acceptsAndDeduplicates() async throws {
