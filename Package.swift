@@ -216,7 +216,13 @@ let package = Package(
         .testTarget(name: "SweepEngineTests", dependencies: ["SweepEngine"], swiftSettings: strict),
         .testTarget(name: "StandardWebhooksTests", dependencies: ["StandardWebhooks"], swiftSettings: strict),
         .testTarget(name: "ZixlyCoreTests", dependencies: ["ZixlyCore"], swiftSettings: strict),
-        .testTarget(name: "ZixlyDatasetsTests", dependencies: ["ZixlyDatasets", "ZixlyCore", "SweepEngine", "ZixlyTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "ZixlyDatasetsTests",
+            dependencies: [
+                "ZixlyDatasets", "ZixlyCore", "SweepEngine", "ZixlyTesting", "ZixlyArtifacts",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "ZixlyArtifactsTests", dependencies: ["ZixlyArtifacts", "ZixlyCore", "ZixlyTesting"], exclude: ["Python"],
             swiftSettings: strict),

@@ -80,7 +80,27 @@ public struct MarketDataDirectory: Sendable {
         }
     }
 
-    private func fileURL(for ticker: String) -> URL? {
+    /// The bytes of a ticker's file, or nil.
+    public func contents(of ticker: String) -> Data? {
+        fileURL(for: ticker).flatMap { try? Data(contentsOf: $0) }
+    }
+
+    /// Parses CSV bytes on one of Dispatch's threads, off the caller's event loop or concurrency thread.
+    /// - Throws: `MarketDataError.invalidFile` naming the ticker and the line.
+    static func parse(_ data: Data, ticker: String) async throws(MarketDataError) -> PriceSeries {
+        let parsed = await withCheckedContinuation { (continuation: CheckedContinuation<Result<PriceSeries, MarketDataError>, Never>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                do throws(PriceSeriesError) {
+                    continuation.resume(returning: .success(try PriceSeries(csv: String(decoding: data, as: UTF8.self))))
+                } catch {
+                    continuation.resume(returning: .failure(.invalidFile(ticker, error)))
+                }
+            }
+        }
+        return try parsed.get()
+    }
+
+    func fileURL(for ticker: String) -> URL? {
         fileName(for: ticker).map { url.appendingPathComponent($0) }
     }
 
