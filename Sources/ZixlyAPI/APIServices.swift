@@ -19,8 +19,10 @@ public struct APIServices: Sendable {
     public var users: any UserStore
     /// What may be queued, how each type checks its request and shows its result.
     public var jobTypes: JobTypeRegistry
-    /// The market data sweeps may run on.
-    public var marketData: MarketDataDirectory
+    /// The market data sweeps may run on: uploaded versions and the directory's files.
+    public var datasets: Datasets
+    /// Dataset uploads this process streams at once.
+    public var datasetImports = 2
     /// Verifies inbound webhooks (every active secret) and rotates the secrets.
     public var signingSecrets: InboundSigningSecrets
     /// The bootstrap admin key (`ZIXLY_ADMIN_API_KEY`).
@@ -44,7 +46,7 @@ public struct APIServices: Sendable {
 
     public init(
         queue: JobQueue, results: any SweepResultStore, artifacts: any ArtifactStore, apiKeys: any APIKeyStore,
-        webhookEndpoints: any WebhookStore, users: any UserStore, jobTypes: JobTypeRegistry, marketData: MarketDataDirectory,
+        webhookEndpoints: any WebhookStore, users: any UserStore, jobTypes: JobTypeRegistry, datasets: Datasets,
         signingSecrets: InboundSigningSecrets,
         adminAPIKey: String, version: String,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance,
@@ -60,7 +62,7 @@ public struct APIServices: Sendable {
         self.webhookEndpoints = webhookEndpoints
         self.users = users
         self.jobTypes = jobTypes
-        self.marketData = marketData
+        self.datasets = datasets
         self.signingSecrets = signingSecrets
         self.adminAPIKey = adminAPIKey
         self.version = version

@@ -3,6 +3,7 @@ import Logging
 public import StandardWebhooks
 import ZixlyAPI
 import ZixlyCore
+import ZixlyDatasets
 import ZixlyTelemetry
 
 extension AppConfiguration {
@@ -30,6 +31,11 @@ extension AppConfiguration {
             configuration.marketDataDirectory = URL(fileURLWithPath: directory)
         }
         if let concurrency = try reader.integer("ZIXLY_WORKER_CONCURRENCY", in: 1...256) { configuration.workerConcurrency = concurrency }
+        if let megabytes = try reader.integer("ZIXLY_DATASET_MAX_MB", in: 1...65_536) { configuration.datasetLimits.maximumBytes = megabytes << 20 }
+        if let seconds = try reader.integer("ZIXLY_DATASET_UPLOAD_TIMEOUT_SECONDS", in: 10...86_400) {
+            configuration.datasetLimits.timeLimit = .seconds(seconds)
+        }
+        if let imports = try reader.integer("ZIXLY_DATASET_IMPORTS", in: 1...64) { configuration.datasetImports = imports }
         if let lease = try reader.integer("ZIXLY_LEASE_SECONDS", in: 3...86_400) { configuration.lease = .seconds(lease) }
         if let grace = try reader.integer("ZIXLY_SHUTDOWN_GRACE_SECONDS", in: 0...3600) { configuration.shutdownGrace = .seconds(grace) }
         if let interval = try reader.integer("ZIXLY_RESCUE_INTERVAL_SECONDS", in: 1...3600) { configuration.rescueInterval = .seconds(interval) }

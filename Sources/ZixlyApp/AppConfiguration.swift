@@ -3,6 +3,7 @@ public import Logging
 public import StandardWebhooks
 public import ZixlyAPI
 public import ZixlyCore
+public import ZixlyDatasets
 public import ZixlyTelemetry
 
 /// Everything a serving command needs, from the environment (12-factor) with flags on top.
@@ -31,6 +32,10 @@ public struct AppConfiguration: Sendable {
     /// nil = the bundled sample data.
     public var marketDataDirectory: URL?
     public var workerConcurrency = 2
+    /// What one dataset upload may be (`ZIXLY_DATASET_MAX_MB`, `ZIXLY_DATASET_UPLOAD_TIMEOUT_SECONDS`).
+    public var datasetLimits = Datasets.Limits()
+    /// Dataset uploads one API process streams at once (`ZIXLY_DATASET_IMPORTS`); more get 429.
+    public var datasetImports = 2
     /// A job's lease, renewed every third of it (`ZIXLY_LEASE_SECONDS`). Default 60 s.
     public var lease: Duration = .seconds(60)
     /// How long running jobs may finish after shutdown starts (`ZIXLY_SHUTDOWN_GRACE_SECONDS`). Default 25 s.

@@ -39,6 +39,13 @@ public struct ApplicationBuilder: Sendable {
         configuration.marketDataDirectory.map(MarketDataDirectory.init(url:)) ?? .bundled
     }
 
+    /// Uploaded datasets and the directory's files.
+    public var datasets: Datasets {
+        var datasets = Datasets(catalog: stores.datasets, artifacts: stores.artifacts, directory: marketData, clock: clock)
+        datasets.limits = configuration.datasetLimits
+        return datasets
+    }
+
     /// Every job type this build runs: the API and dashboard accept requests through it, the
     /// worker pool runs its handlers.
     func jobTypes(metrics: any MetricsFactory) -> JobTypeRegistry {
@@ -48,7 +55,7 @@ public struct ApplicationBuilder: Sendable {
                 pollInterval: settings.pollInterval)
         }
         let sweep = TradingSweepPipeline(
-            marketData: marketData, results: stores.results, artifacts: stores.artifacts, clock: clock, external: external, metrics: metrics,
+            datasets: datasets, results: stores.results, artifacts: stores.artifacts, clock: clock, external: external, metrics: metrics,
             tracer: tracing.tracer)
         return JobTypeRegistry([TradingSweepJobType(pipeline: sweep), NoopJobType()])
     }
@@ -62,7 +69,7 @@ public struct ApplicationBuilder: Sendable {
         let jobTypes = jobTypes(metrics: exporter.factory)
         var api = APIServices(
             queue: queue, results: stores.results, artifacts: stores.artifacts, apiKeys: stores.apiKeys,
-            webhookEndpoints: stores.webhooks, users: stores.users, jobTypes: jobTypes, marketData: marketData,
+            webhookEndpoints: stores.webhooks, users: stores.users, jobTypes: jobTypes, datasets: datasets,
             signingSecrets: InboundSigningSecrets(configured: secrets.webhook, store: stores.signingSecrets, clock: clock, logger: logger),
             adminAPIKey: secrets.adminAPIKey,
             version: version, metrics: exporter.factory,
@@ -71,6 +78,7 @@ public struct ApplicationBuilder: Sendable {
         api.signInThrottle = SignInThrottle(configuration: configuration.signInThrottle)
         api.signInConfiguration = configuration.signIn
         api.outboundPolicy = configuration.outboundPolicy
+        api.datasetImports = configuration.datasetImports
         let router = buildRouter(api, surface: role.servesAPI ? .full : .operations)
         if role.servesAPI { Dashboard.register(on: router, services: api) }
         api.routeMethods.record(router.routes.map { ("\($0.path)", $0.method.rawValue) })

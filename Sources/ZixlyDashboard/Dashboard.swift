@@ -16,7 +16,7 @@ public enum Dashboard {
         router.addRoutes(SignInPages(signIn: services.signIn, pages: pages).endpoints)
         router.addRoutes(JobPages(queue: services.queue, results: services.results, jobTypes: services.jobTypes, pages: pages).endpoints)
         router.addRoutes(
-            TriggerPages(queue: services.queue, jobTypes: services.jobTypes, marketData: services.marketData, pages: pages).endpoints,
+            TriggerPages(queue: services.queue, jobTypes: services.jobTypes, datasets: services.datasets, pages: pages).endpoints,
             atPath: "/trigger")
         router.addRoutes(
             SettingsPages(

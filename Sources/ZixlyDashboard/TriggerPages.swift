@@ -11,8 +11,8 @@ struct TriggerPages: Sendable {
     let queue: JobQueue
     /// The sweep's job type checks the form, as it checks API requests.
     let jobTypes: JobTypeRegistry
-    /// The tickers the form offers.
-    let marketData: MarketDataDirectory
+    /// The tickers the form offers: the tenant's datasets.
+    let datasets: Datasets
     let pages: Pages
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -32,7 +32,7 @@ struct TriggerPages: Sendable {
             "ticker": "GOOG", "strategy_type": "SMA", "fast_from": "5", "fast_to": "50", "slow_from": "20", "slow_to": "200", "step": "5",
             "min_trades": "10",
         ]
-        return triggerForm(form, errors: [:], context: context)
+        return try await triggerForm(form, errors: [:], context: context)
     }
 
     /// Validates like the API (the same messages, next to their fields); "Count combinations"
@@ -55,11 +55,11 @@ struct TriggerPages: Sendable {
             accepted = try await sweep.accept(body, tenant: principal.tenant)
         } catch {
             errors.merge(error.fields) { first, _ in first }
-            return triggerForm(form, errors: errors, context: context, status: .badRequest)
+            return try await triggerForm(form, errors: errors, context: context, status: .badRequest)
         }
-        guard errors.isEmpty else { return triggerForm(form, errors: errors, context: context, status: .badRequest) }
+        guard errors.isEmpty else { return try await triggerForm(form, errors: errors, context: context, status: .badRequest) }
         if fields["action"] == "preview" {
-            return triggerForm(form, errors: [:], context: context, preview: accepted.description)
+            return try await triggerForm(form, errors: [:], context: context, preview: accepted.description)
         }
         let result = try await queue.enqueue(NewJob(tenant: principal.tenant, jobType: Self.jobType, parameters: accepted.parameters))
         return Pages.redirect("/jobs/\(result.job.id.rawValue)?notice=queued")
@@ -90,7 +90,8 @@ struct TriggerPages: Sendable {
 
     func triggerForm(
         _ form: [String: String], errors: [String: String], context: AppRequestContext, status: HTTPResponse.Status = .ok, preview: String? = nil
-    ) -> Response {
+    ) async throws -> Response {
+        let tickers = try await datasets.latest(tenant: context.principal?.tenant ?? NewJob.defaultTenant).map(\.ticker)
         let known: Set = ["ticker", "strategy_type", "fast_range", "slow_range", "step", "min_trades"]
         var shown = errors.filter { known.contains($0.key) }
         let other = errors.filter { !known.contains($0.key) }.map { "\($0.key): \($0.value)" }.sorted()
@@ -99,7 +100,7 @@ struct TriggerPages: Sendable {
             "form": form,
             "errors": shown,
             "error": errors.isEmpty ? false : "The sweep was not started: correct the fields marked below.",
-            "tickers": marketData.availableTickers().map { ["value": $0, "selected": $0 == form["ticker"]?.uppercased()] },
+            "tickers": tickers.map { ["value": $0, "selected": $0 == form["ticker"]?.uppercased()] },
             "strategies": Strategy.allCases.map {
                 ["value": $0.rawValue.uppercased(), "selected": $0.rawValue.uppercased() == form["strategy_type"]?.uppercased()]
             },

@@ -65,6 +65,16 @@ public struct MarketDataDirectory: Sendable {
         return try loaded.get()
     }
 
+    /// Tickers a sweep or an upload may name: 3 to 20 characters (DESIGN §3), `isValidTicker`'s.
+    public static let tickerLengths = 3...20
+
+    /// What is wrong with `ticker` as a name to sweep or upload, or nil.
+    public static func tickerProblem(_ ticker: String) -> String? {
+        guard tickerLengths.contains(ticker.count) else { return "must be 3 to 20 characters" }
+        guard isValidTicker(ticker) else { return "may hold only letters, digits and . - _ ^ =" }
+        return nil
+    }
+
     /// Letters, digits, `.`, `-`, `_`, `^`, `=`; 1–20 characters, not starting with `.`.
     public static func isValidTicker(_ ticker: String) -> Bool {
         let bytes = ticker.utf8

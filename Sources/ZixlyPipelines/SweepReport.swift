@@ -7,6 +7,7 @@ import ZixlySweeps
 struct SweepReport {
     let run: SweepRun
     let parameters: TradingSweepParameters
+    let dataset: DatasetVersion
     let series: PriceSeries
     let outcome: SweepOutcome
 
@@ -15,6 +16,10 @@ struct SweepReport {
         [
             "sweep_run_id": .string(run.sweepRunID),
             "ticker": .string(run.ticker),
+            "dataset": [
+                "ticker": .string(dataset.ticker), "version": .number(Double(dataset.version)), "sha256": .string(dataset.sha256),
+                "source": .string(dataset.source), "frequency": .string(dataset.frequency), "bars_per_year": .number(dataset.barsPerYear),
+            ],
             "strategy": .string(run.strategy.rawValue.uppercased()),
             "total_combinations": .number(Double(run.totalCombinations)),
             "ranked_combinations": .number(Double(run.rankedCombinations)),

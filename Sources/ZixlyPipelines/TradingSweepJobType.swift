@@ -4,8 +4,8 @@ import ZixlyDatasets
 public import ZixlyQueue
 public import ZixlySweeps
 
-/// `trading-sweep` as a job type: its request is `TradingSweepParameters`, its handler the
-/// `TradingSweepPipeline`, its results a ranked sweep.
+/// `trading-sweep` as a job type: its request is `TradingSweepParameters` on a dataset of the
+/// tenant's, its handler the `TradingSweepPipeline`, its results a ranked sweep.
 public struct TradingSweepJobType: JobType, SweepCurves {
     public let pipeline: TradingSweepPipeline
 
@@ -17,25 +17,32 @@ public struct TradingSweepJobType: JobType, SweepCurves {
     public var presentation: ResultPresentation { .sweep }
     public var handler: any JobHandler { pipeline }
 
+    /// The form of every field, then (for the built-in engine) that the tenant has the dataset.
     public func accept(_ body: JSONValue, tenant: String) async throws(ValidationErrors) -> AcceptedJob {
-        let marketData = pipeline.marketData
-        let parameters = try TradingSweepParameters(
-            validating: body, hasData: marketData.hasData(for:), available: marketData.availableTickers(),
-            externalConfigured: pipeline.external != nil)
+        let parameters = try TradingSweepParameters(validating: body, externalConfigured: pipeline.external != nil)
+        if parameters.executor == .builtin {
+            do {
+                _ = try await pipeline.dataset(for: parameters, tenant: tenant)
+            } catch let missing as MissingDataset {
+                throw ValidationErrors(fields: [missing.version == nil ? "ticker" : "dataset_version": missing.description])
+            } catch {
+                throw ValidationErrors(fields: ["ticker": "its datasets cannot be read now: \(error)"])
+            }
+        }
+        let version = parameters.datasetVersion.map { " v\($0)" } ?? ""
         return AcceptedJob(
             parameters: parameters.json,
             description:
-                "\(parameters.grid.combinationCount) combinations of \(parameters.strategy.rawValue.uppercased()) on \(parameters.ticker)"
-        )
+                "\(parameters.grid.combinationCount) combinations of \(parameters.strategy.rawValue.uppercased()) on \(parameters.ticker)\(version)")
     }
 
+    /// Simulated again on the dataset version the job ran on (its result names it).
     public func equityCurve(of job: Job, fast: Int, slow: Int) async -> EquityCurve? {
-        let marketData = pipeline.marketData
-        guard
-            let parameters = try? TradingSweepParameters(
-                validating: job.parameters, hasData: marketData.hasData(for:), available: [], externalConfigured: true),
-            parameters.executor == .builtin,
-            let series = try? await marketData.loadSeries(for: parameters.ticker)
+        guard let parameters = try? TradingSweepParameters(validating: job.parameters, externalConfigured: true), parameters.executor == .builtin
+        else { return nil }
+        let ranOn = job.resultSummary?["dataset"]?["version"]?.intValue ?? parameters.datasetVersion
+        guard let dataset = try? await pipeline.datasets.resolve(parameters.ticker, version: ranOn, tenant: job.tenant),
+            let series = try? await pipeline.datasets.series(of: dataset)
         else { return nil }
         return EquityCurve(
             dates: series.dates, strategy: Sweep.equityCurve(series, strategy: parameters.strategy, fast: fast, slow: slow, costs: parameters.costs),

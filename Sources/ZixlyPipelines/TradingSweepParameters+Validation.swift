@@ -4,17 +4,16 @@ public import ZixlyCore
 import ZixlyDatasets
 
 extension TradingSweepParameters {
-    /// Validates a request body. `hasData` says whether a ticker has market data; `available`
-    /// lists what does, for the error message. `externalConfigured`: whether this server has an
-    /// external trading API (a sweep sent there needs no local market data).
+    /// Validates a request body's form: every field's type and range. Whether the ticker has
+    /// data is the job type's question (`TradingSweepJobType.accept`), asked of the tenant's
+    /// datasets. `externalConfigured`: whether this server has an external trading API.
     /// - Throws: `ValidationErrors` with one message per bad field.
-    public init(
-        validating body: JSONValue, hasData: (String) -> Bool, available: @autoclosure () -> [String], externalConfigured: Bool = false
-    ) throws(ValidationErrors) {
+    public init(validating body: JSONValue, externalConfigured: Bool = false) throws(ValidationErrors) {
         guard case .object(let object) = body else { throw ValidationErrors(fields: ["body": "must be a JSON object"]) }
         var errors: [String: String] = [:]
         let allowed: Set = [
-            "ticker", "fast_range", "slow_range", "step", "min_trades", "strategy_type", "config_path", "fees_bps", "slippage_bps", "executor",
+            "ticker", "dataset_version", "fast_range", "slow_range", "step", "min_trades", "strategy_type", "config_path", "fees_bps",
+            "slippage_bps", "executor",
         ]
         for key in object.keys where !allowed.contains(key) {
             errors[key] = "unknown field"
@@ -33,16 +32,23 @@ extension TradingSweepParameters {
 
         var ticker = ""
         switch object["ticker"] {
-        case .string(let text) where (3...20).contains(text.count):
-            if !MarketDataDirectory.isValidTicker(text) {
-                errors["ticker"] = "may hold only letters, digits and . - _ ^ ="
-            } else if executor == .builtin && !hasData(text) {
-                errors["ticker"] = "no market data for '\(text)'; available: \(available().joined(separator: ", "))"
-            }
+        case .string(let text):
+            if let problem = MarketDataDirectory.tickerProblem(text) { errors["ticker"] = problem }
             ticker = text.uppercased()
-        case .string: errors["ticker"] = "must be 3 to 20 characters"
         case nil, .null?: errors["ticker"] = "is required"
         default: errors["ticker"] = "must be a string"
+        }
+
+        var datasetVersion: Int?
+        switch object["dataset_version"] {
+        case nil, .null?: break
+        case let value?:
+            if let number = value.intValue, number >= 0 {
+                datasetVersion = number
+                if executor == .external { errors["dataset_version"] = "the external executor has its own data; leave dataset_version out" }
+            } else {
+                errors["dataset_version"] = "must be a whole number, 0 or more (0: the market-data directory's file)"
+            }
         }
 
         let fast = Self.range(object["fast_range"], field: "fast_range", errors: &errors)
@@ -81,7 +87,7 @@ extension TradingSweepParameters {
 
         guard errors.isEmpty, let fast, let slow else { throw ValidationErrors(fields: errors) }
         self.init(
-            ticker: ticker, fastRange: fast, slowRange: slow, step: step, minTrades: minTrades, strategy: strategy,
+            ticker: ticker, datasetVersion: datasetVersion, fastRange: fast, slowRange: slow, step: step, minTrades: minTrades, strategy: strategy,
             configPath: configPath, feesBps: fees, slippageBps: slippage, executor: executor)
     }
 

@@ -5,6 +5,8 @@ public import ZixlyCore
 /// A trading-sweep request as the webhook and API accept it (DESIGN §3), validated.
 public struct TradingSweepParameters: Sendable, Equatable {
     public var ticker: String
+    /// The dataset version to sweep; nil for the newest (recorded in the result when it ran).
+    public var datasetVersion: Int?
     public var fastRange: ClosedRange<Int>
     public var slowRange: ClosedRange<Int>
     public var step: Int
@@ -38,6 +40,7 @@ public struct TradingSweepParameters: Sendable, Equatable {
             "slippage_bps": .number(slippageBps),
         ]
         if let configPath { object["config_path"] = .string(configPath) }
+        if let datasetVersion { object["dataset_version"] = .number(Double(datasetVersion)) }
         if executor != .builtin { object["executor"] = .string(executor.rawValue) }
         return .object(object)
     }

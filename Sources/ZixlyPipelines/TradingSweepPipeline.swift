@@ -9,13 +9,14 @@ public import ZixlyDatasets
 public import ZixlyQueue
 public import ZixlySweeps
 
-/// The `trading-sweep` job: load the ticker's prices, sweep the grid, store the rows in
+/// The `trading-sweep` job: load the prices of the dataset version it names (or the newest of
+/// its tenant's), sweep the grid, store the rows in
 /// `trading_sweep_results` and the full JSON at `results/{jobId}/{sweepRunId}.json`.
 public struct TradingSweepPipeline: JobHandler {
     public static let jobType = "trading-sweep"
     public var jobType: String { Self.jobType }
 
-    let marketData: MarketDataDirectory
+    let datasets: Datasets
     let results: any SweepResultStore
     let artifacts: any ArtifactStore
     let clock: any WallClock
@@ -29,7 +30,7 @@ public struct TradingSweepPipeline: JobHandler {
     let tracer: any Tracer
 
     public init(
-        marketData: MarketDataDirectory, results: any SweepResultStore, artifacts: any ArtifactStore,
+        datasets: Datasets, results: any SweepResultStore, artifacts: any ArtifactStore,
         clock: any WallClock = SystemWallClock(), threads: Int = 0, external: ExternalSweepExecutor? = nil,
         metrics: any MetricsFactory = NOOPMetricsHandler.instance, tracer: any Tracer = NoOpTracer()
     ) {
@@ -40,7 +41,7 @@ public struct TradingSweepPipeline: JobHandler {
             Counter(label: MetricNames.sweepCombinations, dimensions: [("strategy", strategy.rawValue)], factory: metrics).increment(by: 0)
             _ = Metrics.Timer(label: MetricNames.sweepDuration, dimensions: [("strategy", strategy.rawValue)], factory: metrics)
         }
-        self.marketData = marketData
+        self.datasets = datasets
         self.results = results
         self.artifacts = artifacts
         self.clock = clock
@@ -52,14 +53,19 @@ public struct TradingSweepPipeline: JobHandler {
         if parameters.executor == .external, let external {
             return try await external.run(job, parameters: parameters, context: context)
         }
-        let series: PriceSeries = try await tracer.withSpan("sweep.load_data") { span in
+        let loaded: (DatasetVersion, PriceSeries) = try await tracer.withSpan("sweep.load_data") { span in
             span.attributes["zixly.ticker"] = parameters.ticker
             do {
-                return try await marketData.loadSeries(for: parameters.ticker)
-            } catch {
+                let resolved = try await self.dataset(for: parameters, tenant: job.tenant)
+                span.attributes["zixly.dataset_version"] = resolved.version
+                return (resolved, try await datasets.series(of: resolved))
+            } catch let missing as MissingDataset {
+                throw JobFailure(message: "ticker: \(missing)", isRetryable: false)
+            } catch let error as MarketDataError {
                 throw JobFailure(message: "\(error)", isRetryable: false)
             }
         }
+        let (dataset, series) = loaded
         context.report(JobProgress(percent: 0, message: "sweeping \(parameters.grid.combinationCount) combinations"))
         let started = ContinuousClock.now
         let outcome = try await tracer.withSpan("sweep.compute") { span in
@@ -82,7 +88,7 @@ public struct TradingSweepPipeline: JobHandler {
             totalCombinations: outcome.totalCombinations, rankedCombinations: outcome.rankedCombinations,
             executionTimeSeconds: seconds, artifactKey: SweepRun.artifactKey(jobID: job.id, sweepRunID: sweepRunID),
             createdAt: clock.now(), statistics: SweepStatistics(rows: outcome.results))
-        let report = SweepReport(run: run, parameters: parameters, series: series, outcome: outcome)
+        let report = SweepReport(run: run, parameters: parameters, dataset: dataset, series: series, outcome: outcome)
         try await tracer.withSpan("storage.artifact.put", ofKind: .client) { span in
             span.attributes["zixly.artifact_key"] = run.artifactKey
             try await artifacts.put(report.json.jsonData(), at: run.artifactKey, contentType: "application/json")
@@ -95,16 +101,24 @@ public struct TradingSweepPipeline: JobHandler {
         return report.summary
     }
 
-    /// The job's parameters, checked again (the data or the configuration may have changed since
-    /// the job was accepted); a problem fails the job without a retry.
+    /// The job's parameters, checked again (the configuration may have changed since the job was
+    /// accepted); a problem fails the job without a retry.
     func validated(_ job: Job) throws(JobFailure) -> TradingSweepParameters {
         do throws(ValidationErrors) {
-            return try TradingSweepParameters(
-                validating: job.parameters, hasData: marketData.hasData(for:), available: marketData.availableTickers(),
-                externalConfigured: external != nil)
+            return try TradingSweepParameters(validating: job.parameters, externalConfigured: external != nil)
         } catch {
             throw JobFailure(message: "\(error)", isRetryable: false)
         }
+    }
+
+    /// The dataset version the sweep names, or the newest of its tenant's.
+    /// - Throws: `MissingDataset` when there is none (the job fails without a retry).
+    func dataset(for parameters: TradingSweepParameters, tenant: String) async throws -> DatasetVersion {
+        guard let dataset = try await datasets.resolve(parameters.ticker, version: parameters.datasetVersion, tenant: tenant) else {
+            throw MissingDataset(
+                ticker: parameters.ticker, version: parameters.datasetVersion, available: try await datasets.latest(tenant: tenant).map(\.ticker))
+        }
+        return dataset
     }
 
     /// Runs the CPU-bound sweep on Dispatch's threads, off Swift's cooperative pool, so
@@ -131,6 +145,17 @@ public struct TradingSweepPipeline: JobHandler {
         } catch {
             throw JobStopped()
         }
+    }
+}
+
+/// A sweep named a ticker (or a version of it) its tenant has no data for.
+struct MissingDataset: Error, CustomStringConvertible {
+    var ticker: String
+    var version: Int?
+    var available: [String]
+    var description: String {
+        let version = version.map { " version \($0)" } ?? ""
+        return "no market data for '\(ticker)'\(version); available: \(available.joined(separator: ", "))"
     }
 }
 
