@@ -2,10 +2,10 @@ import Hummingbird
 
 /// Reading query parameters, collecting a message per bad field (the 400's `fields`).
 enum QueryParameters {
-    /// `text` as a whole number within `limits`; `default` when absent or empty. A bad value
-    /// adds a message for `field` and returns `default`.
+    /// `text` as a whole number within `limits`; `default` when absent. A bad value (an empty
+    /// one too: `?offset=` names no number) adds a message for `field` and returns `default`.
     static func integer(_ text: String?, field: String, in limits: ClosedRange<Int>, default: Int, fields: inout [String: String]) -> Int {
-        guard let text, !text.isEmpty else { return `default` }
+        guard let text else { return `default` }
         guard let value = Int(text), limits.contains(value) else {
             fields[field] = "must be a whole number within \(limits.lowerBound)...\(limits.upperBound)"
             return `default`

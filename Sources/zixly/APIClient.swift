@@ -34,9 +34,44 @@ struct APIClient {
         return Reply(status: Int(response.status.code), json: json)
     }
 
+    /// Sends a file as the body, read and sent a megabyte at a time (a dataset may be gigabytes).
+    func upload(_ path: String, file: URL, contentType: String) async throws -> JSONValue {
+        let handle: FileHandle
+        let size: Int
+        do {
+            handle = try FileHandle(forReadingFrom: file)
+            size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int ?? 0
+        } catch {
+            throw CLIError("cannot read \(file.path): \(error.localizedDescription)")
+        }
+        defer { try? handle.close() }
+        let chunks = AsyncThrowingStream<ByteBuffer, any Error> {
+            guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
+            return ByteBuffer(bytes: data)
+        }
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        request.headers.add(name: "Content-Type", value: contentType)
+        request.body = .stream(chunks, length: .known(Int64(size)))
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .hours(1))
+        } catch {
+            throw CLIError("cannot upload to \(baseURL): \(error)")
+        }
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        let json = (try? JSONValue(jsonBytes: bytes.readableBytesView)) ?? .string(String(buffer: bytes))
+        return try Self.success(Reply(status: Int(response.status.code), json: json))
+    }
+
     /// Like `send`, but a non-2xx answer becomes a `CLIError` with the server's message.
     func expectSuccess(_ method: HTTPMethod, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> JSONValue {
-        let reply = try await send(method, path, body: body, headers: headers)
+        try Self.success(try await send(method, path, body: body, headers: headers))
+    }
+
+    /// The answer of a 2xx reply; a `CLIError` with the server's message and each field's problem otherwise.
+    static func success(_ reply: Reply) throws -> JSONValue {
         guard (200..<300).contains(reply.status) else {
             var message = "HTTP \(reply.status): \(reply.json["error"]?.stringValue ?? reply.json.jsonText())"
             if case .object(let details)? = reply.json["details"] {

@@ -7,5 +7,7 @@ struct Zixly: AsyncParsableCommand {
         commandName: "zixly",
         abstract: "Webhook-triggered data pipelines: signed webhook → durable queue → worker → results.",
         version: "zixly \(ZixlyVersion.current) (commit \(ZixlyVersion.commit))",
-        subcommands: [Up.self, API.self, Worker.self, Migrate.self, Health.self, SweepCommand.self, JobsCommand.self, LoadCommand.self])
+        subcommands: [
+            Up.self, API.self, Worker.self, Migrate.self, Health.self, SweepCommand.self, JobsCommand.self, DataCommand.self, LoadCommand.self,
+        ])
 }

@@ -81,4 +81,48 @@ struct CLITests {
         restarted.signal(SIGTERM)
         _ = await restarted.waitForExit(timeout: .seconds(30))
     }
+
+    @Test("data import uploads a CSV or its gzip as the next version; data list shows it; a bad file names its line; a sweep runs on it")
+    func dataImport() async throws {
+        let directory = try TemporaryDirectory.make()
+        let port = LoopbackPort.free()
+        let up = try ZixlyProcess(["up", "--port", String(port)], port: port, directory: directory)
+        try await up.waitUntilHealthy()
+        let url = ["--url", up.baseURL]
+        let rows = (0..<400).map { day -> String in
+            let date = Date(timeIntervalSince1970: 1_577_836_800 + Double(day) * 86_400)
+            let close = 100 + 10 * sin(Double(day) / 7) + Double(day) / 25
+            return
+                "\(ISO8601DateFormatter.string(from: date, timeZone: .gmt, formatOptions: [.withFullDate])),\(close),\(close + 1),\(close - 1),\(close),10"
+        }
+        let file = directory.appendingPathComponent("acme.csv")
+        try ("Date,Open,High,Low,Close,Volume\n" + rows.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let (status, stdout, stderr) = try await ZixlyProcess.run(["data", "import", file.path, "--ticker", "acme"] + url, directory: directory)
+        #expect(status == 0, "\(stderr)")
+        #expect(
+            stdout.contains("ACME version 1: 400 bars, 2020-01-01 … 2021-02-03") && stdout.contains("frequency daily (365 bars a year)"), "\(stdout)")
+        #expect(try Subprocess.run("/usr/bin/gzip", ["-k", file.path]).status == 0)
+        let (gzipStatus, gzipped, gzipError) = try await ZixlyProcess.run(
+            ["data", "import", file.path + ".gz", "--ticker", "ACME"] + url, directory: directory)
+        #expect(gzipStatus == 0 && gzipped.contains("ACME version 2: 400 bars"), "\(gzipped)\(gzipError)")
+
+        let bad = directory.appendingPathComponent("bad.csv")
+        try "Date,Open,High,Low,Close,Volume\n2020-01-02,1,1,1,1,1\n2020-01-01,1,1,1,1,1\n".write(to: bad, atomically: true, encoding: .utf8)
+        let (badStatus, _, badError) = try await ZixlyProcess.run(["data", "import", bad.path, "--ticker", "ACME"] + url, directory: directory)
+        #expect(
+            badStatus == 1 && badError.contains("HTTP 400") && badError.contains("file: line 3: Date 2020-01-01 is not after 2020-01-02"),
+            "\(badError)")
+
+        let (listStatus, list, _) = try await ZixlyProcess.run(["data", "list"] + url, directory: directory)
+        #expect(listStatus == 0 && list.contains("ACME") && list.contains("GOOG"), "\(list)")
+        let acme = try #require(list.split(separator: "\n").map { $0.split(separator: " ") }.first { $0.first == "ACME" })
+        #expect(acme.dropFirst().first == "2" && acme.contains("upload"), "the newest version: \(acme)")
+
+        let (sweepStatus, sweep, sweepError) = try await ZixlyProcess.run(
+            ["sweep", "submit", "--ticker", "ACME", "--fast", "5...10", "--slow", "20...30", "--step", "5", "--min-trades", "10"] + url,
+            directory: directory)
+        #expect(sweepStatus == 0 && sweep.contains("webhook → completed"), "\(sweep)\(sweepError)")
+        up.signal(SIGTERM)
+        _ = await up.waitForExit(timeout: .seconds(30))
+    }
 }

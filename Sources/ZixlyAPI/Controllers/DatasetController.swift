@@ -132,10 +132,10 @@ struct DatasetController {
     private func dataset(_ context: AppRequestContext) async throws -> DatasetVersion {
         let principal = try context.require(.viewer)
         let ticker = try Self.ticker(context)
-        guard let text = context.parameters.get("version"), let number = Int(text), number >= 0 else {
-            throw APIError.badRequest("invalid dataset version", fields: ["version": "must be a whole number, 0 or more"])
+        guard let text = context.parameters.get("version"), let number = Int32(text), number >= 0 else {
+            throw APIError.badRequest("invalid dataset version", fields: ["version": "must be a whole number within 0...\(Int32.max)"])
         }
-        guard let dataset = try await datasets.version(number, of: ticker, tenant: principal.tenant) else {
+        guard let dataset = try await datasets.version(Int(number), of: ticker, tenant: principal.tenant) else {
             throw APIError.notFound("dataset \(ticker) version \(number)")
         }
         return dataset
@@ -143,7 +143,7 @@ struct DatasetController {
 
     /// The `{ticker}` path segment, upper-cased; 400 naming what is wrong with it.
     static func ticker(_ context: AppRequestContext) throws -> String {
-        let ticker = context.parameters.get("ticker") ?? ""
+        let ticker = context.parameters.get("ticker").map { $0.removingPercentEncoding ?? $0 } ?? ""
         if let problem = MarketDataDirectory.tickerProblem(ticker) { throw APIError.badRequest("invalid ticker", fields: ["ticker": problem]) }
         return ticker.uppercased()
     }
