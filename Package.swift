@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // A streaming multipart/form-data parser: the dashboard's dataset upload form, never whole in memory.
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         // OTLP over HTTP only: the gRPC exporter would add gRPC's build for nothing.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
@@ -155,6 +157,8 @@ let package = Package(
                 "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlyDatasets", "ZixlyAPI", "SweepEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             resources: [
@@ -162,6 +166,7 @@ let package = Package(
                 .embedInCode("Templates/jobs.mustache"), .embedInCode("Templates/job.mustache"),
                 .embedInCode("Templates/trigger.mustache"), .embedInCode("Templates/settings.mustache"),
                 .embedInCode("Templates/endpoint.mustache"), .embedInCode("Templates/account.mustache"),
+                .embedInCode("Templates/datasets.mustache"), .embedInCode("Templates/dataset.mustache"),
             ],
             swiftSettings: strict),
         // Metrics exposition (swift-metrics onto a Prometheus registry of the process's own, plus

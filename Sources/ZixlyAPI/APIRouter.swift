@@ -26,7 +26,7 @@ public func buildRouter(_ services: APIServices, surface: RouterSurface = .full)
         ResultsController(queue: services.queue, results: services.results, artifacts: services.artifacts).endpoints,
         atPath: "/api/pipelines")
     router.addRoutes(
-        DatasetController(datasets: services.datasets, imports: ImportSlots(limit: services.datasetImports)).endpoints, atPath: "/api/datasets")
+        DatasetController(datasets: services.datasets, imports: services.datasetImportSlots).endpoints, atPath: "/api/datasets")
     router.addRoutes(KeyController(keys: services.apiKeys, clock: services.clock).endpoints, atPath: "/api/keys")
     router.addRoutes(
         WebhookEndpointController(store: services.webhookEndpoints, clock: services.clock, outboundPolicy: services.outboundPolicy).endpoints,

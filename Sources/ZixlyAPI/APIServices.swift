@@ -21,8 +21,8 @@ public struct APIServices: Sendable {
     public var jobTypes: JobTypeRegistry
     /// The market data sweeps may run on: uploaded versions and the directory's files.
     public var datasets: Datasets
-    /// Dataset uploads this process streams at once.
-    public var datasetImports = 2
+    /// Dataset uploads this process streams at once (the API's and the dashboard's together).
+    public var datasetImportSlots = ImportSlots(limit: 2)
     /// Verifies inbound webhooks (every active secret) and rotates the secrets.
     public var signingSecrets: InboundSigningSecrets
     /// The bootstrap admin key (`ZIXLY_ADMIN_API_KEY`).

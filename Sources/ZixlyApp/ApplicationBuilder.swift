@@ -78,7 +78,7 @@ public struct ApplicationBuilder: Sendable {
         api.signInThrottle = SignInThrottle(configuration: configuration.signInThrottle)
         api.signInConfiguration = configuration.signIn
         api.outboundPolicy = configuration.outboundPolicy
-        api.datasetImports = configuration.datasetImports
+        api.datasetImportSlots = ImportSlots(limit: configuration.datasetImports)
         let router = buildRouter(api, surface: role.servesAPI ? .full : .operations)
         if role.servesAPI { Dashboard.register(on: router, services: api) }
         api.routeMethods.record(router.routes.map { ("\($0.path)", $0.method.rawValue) })

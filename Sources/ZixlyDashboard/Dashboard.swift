@@ -19,6 +19,8 @@ public enum Dashboard {
             TriggerPages(queue: services.queue, jobTypes: services.jobTypes, datasets: services.datasets, pages: pages).endpoints,
             atPath: "/trigger")
         router.addRoutes(
+            DatasetPages(datasets: services.datasets, pages: pages, imports: services.datasetImportSlots).endpoints, atPath: "/datasets")
+        router.addRoutes(
             SettingsPages(
                 users: services.users, passwordHasher: services.passwordHasher, apiKeys: services.apiKeys,
                 webhookEndpoints: services.webhookEndpoints, outboundPolicy: services.outboundPolicy,

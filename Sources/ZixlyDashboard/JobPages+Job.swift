@@ -44,7 +44,15 @@ extension JobPages {
         let summary = job.resultSummary
         func percent(_ value: Double?) -> String { value.map { String(format: "%.2f%%", $0) } ?? "—" }
         func number(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "—" }
+        let dataset = summary?["dataset"]
+        let dataCard = dataset.map { data -> String in
+            let version = data["version"]?.intValue.map { " v\($0)" } ?? ""
+            let perYear = data["bars_per_year"]?.doubleValue.map { String(format: "%.0f", $0) } ?? "?"
+            let sha = data["sha256"]?.stringValue.map { ", sha256 \($0.prefix(12))" } ?? ""
+            return "\(data["ticker"]?.stringValue ?? run.ticker)\(version) (\(data["frequency"]?.stringValue ?? "?"), \(perYear) bars a year\(sha))"
+        }
         let cards: [[String: String]] = [
+            ["label": "Data", "value": dataCard ?? run.ticker],
             ["label": "Combinations", "value": "\(statistics.rankedCombinations) ranked of \(statistics.totalCombinations)"],
             ["label": "Best Sharpe", "value": number(statistics.bestSharpe)],
             ["label": "Best return", "value": percent(statistics.bestTotalReturnPct)],

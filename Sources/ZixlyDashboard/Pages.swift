@@ -17,6 +17,7 @@ struct Pages: Sendable {
             ("jobs", PackageResources.jobs_mustache), ("job", PackageResources.job_mustache),
             ("trigger", PackageResources.trigger_mustache), ("settings", PackageResources.settings_mustache),
             ("endpoint", PackageResources.endpoint_mustache), ("account", PackageResources.account_mustache),
+            ("datasets", PackageResources.datasets_mustache), ("dataset", PackageResources.dataset_mustache),
         ]
         for (name, bytes) in templates {
             // The templates ship with the code and are covered by tests: a parse error is a build defect.

@@ -13,7 +13,7 @@ struct BrowserTests {
     static let screenshots = ZixlyProcess.packageRoot.appendingPathComponent("test-artifacts/screenshots")
 
     @Test(
-        "sign in, trigger a sweep, watch it complete, heatmap, sort, CSV, cancel a running sweep, a job queued elsewhere appears live, make a key and rotate the signing secret in settings, sign out; a viewer sees no forbidden action"
+        "sign in, trigger a sweep, watch it complete, heatmap, sort, CSV, cancel a running sweep, a job queued elsewhere appears live, make a key and rotate the signing secret in settings, upload a dataset, sign out; a viewer sees no forbidden action"
     )
     func dashboardInChromium() async throws {
         let directory = try TemporaryDirectory.make()
@@ -39,8 +39,9 @@ struct BrowserTests {
         #expect(seen["new_signing_secret_shown"] == true && seen["live_new_row"] == true)
         let states = seen["signing_secret_states"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(states.count == 2 && states[0] == "active" && states[1].hasPrefix("retires "), "\(states)")
+        #expect(seen["dataset_notice"] == "Version 1 stored." && seen["dataset_versions"] == 1, "\(seen)")
         #expect(seen["viewer_cancel_buttons"] == 0 && seen["viewer_trigger_links"] == 0 && seen["viewer_job_buttons"] == 0)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: Self.screenshots.path)) ?? []
-        #expect(files.filter { $0.hasSuffix(".png") }.count >= 14, "screenshots: \(files.sorted())")
+        #expect(files.filter { $0.hasSuffix(".png") }.count >= 15, "screenshots: \(files.sorted())")
     }
 }

@@ -151,15 +151,16 @@ struct DatasetController {
 
 /// How many imports one process runs at once: each holds a connection, a zlib window and an
 /// upload part (up to 8 MiB), so a flood of uploads is refused rather than queued in memory.
-final class ImportSlots: Sendable {
-    let limit: Int
+public final class ImportSlots: Sendable {
+    public let limit: Int
     private let running = Mutex(0)
 
-    init(limit: Int) {
+    public init(limit: Int) {
         self.limit = limit
     }
 
-    func take() -> Bool {
+    /// A slot, or false when all are taken.
+    public func take() -> Bool {
         running.withLock { count in
             guard count < limit else { return false }
             count += 1
@@ -167,5 +168,5 @@ final class ImportSlots: Sendable {
         }
     }
 
-    func give() { running.withLock { $0 -= 1 } }
+    public func give() { running.withLock { $0 -= 1 } }
 }

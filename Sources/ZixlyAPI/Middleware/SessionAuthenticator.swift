@@ -5,7 +5,9 @@ import ZixlyCore
 
 /// Signs a request in from its dashboard session cookie when it carries no API key. A session
 /// never authorizes a change through `/api` or `/webhook` (those take API keys); any other
-/// change (the dashboard's forms) must carry the session's CSRF token as `_csrf`, or gets 403.
+/// change (the dashboard's forms) must carry the session's CSRF token as `_csrf`, or gets 403: in
+/// the form's fields, or for a multipart upload (a file, streamed, never read whole here) in the
+/// form's action URL.
 /// A forged, expired or ended session (signed out, password changed, user disabled, key revoked)
 /// is no session.
 struct SessionAuthenticator: RouterMiddleware {
@@ -32,6 +34,13 @@ struct SessionAuthenticator: RouterMiddleware {
         if path.hasPrefix("/api/") || path.hasPrefix("/webhook/") || path == "/login" {
             return try await next(request, context)  // without a principal: API keys only; signing in again replaces the session
         }
+        if Self.isMultipart(request) {
+            guard let sent = request.uri.queryParameters.get("_csrf").map({ String($0) }), APIKeys.constantTimeEqual(sent, csrfToken) else {
+                throw APIError(.forbidden, "missing or invalid CSRF token; reload the page and try again")
+            }
+            context.principal = principal
+            return try await next(request, context)
+        }
         var request = request
         let body = try await RequestBody.bytes(request, context: context)
         request.body = .init(buffer: body)
@@ -55,6 +64,10 @@ struct SessionAuthenticator: RouterMiddleware {
         case nil:
             return nil
         }
+    }
+
+    static func isMultipart(_ request: Request) -> Bool {
+        request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true
     }
 
     static func isUnsafe(_ method: HTTPRequest.Method) -> Bool {

@@ -5,7 +5,7 @@
 Signs in, triggers a sweep (checking the live combination count), watches it complete live,
 changes the heatmap's metric, sorts the results, downloads the CSV with the session, cancels a
 running sweep, sees a job queued through the API appear in the open table, rotates the
-webhook signing secret, signs out, and checks a viewer sees no forbidden action. Saves a screenshot of
+webhook signing secret, uploads a dataset through its form, signs out, and checks a viewer sees no forbidden action. Saves a screenshot of
 each page in SCREENSHOT_DIR. Prints one JSON line of what it saw; exits 1 naming the first
 step that failed.
 """
@@ -164,6 +164,22 @@ try:
     seen["signing_secret_states"] = [cell.text for cell in driver.find_elements(By.CSS_SELECTOR, "#signing-secrets-table tbody tr td:nth-child(3)")]
     driver.execute_script("document.getElementById('signing-secrets').scrollIntoView()")
     shot(driver, "14-signing-secrets")
+
+    step = "datasets: upload a CSV through the form, see its version"
+    csv_path = os.path.join(shots, "acme-upload.csv")
+    with open(csv_path, "w") as handle:
+        handle.write("Date,Open,High,Low,Close,Volume\n2024-01-02,10,11,9.5,10.5,1000\n2024-01-03,10.5,10.9,10.1,10.2,1200\n")
+    driver.get(base + "/datasets")
+    wait(driver, 10).until(EC.presence_of_element_located((By.ID, "datasets")))
+    form = driver.find_element(By.CSS_SELECTOR, "form[enctype='multipart/form-data']")
+    form.find_element(By.NAME, "ticker").send_keys("acme")
+    form.find_element(By.NAME, "file").send_keys(csv_path)
+    form.find_element(By.TAG_NAME, "button").click()
+    wait(driver, 10).until(EC.presence_of_element_located((By.ID, "versions")))
+    seen["dataset_notice"] = driver.find_element(By.CSS_SELECTOR, "p[role='status']").text
+    seen["dataset_versions"] = len(driver.find_elements(By.CSS_SELECTOR, "#versions tbody tr"))
+    os.remove(csv_path)
+    shot(driver, "15-dataset")
 
     step = "sign out"
     driver.find_element(By.XPATH, "//button[text()='Sign out']").click()
