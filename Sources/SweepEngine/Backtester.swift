@@ -3,8 +3,6 @@
 /// fractional units, no pyramiding), plus optional fees and slippage.
 struct Backtester {
     static let initialCash = 100.0
-    static let barsPerYear = 252.0
-    static let barsPerMonth = 21.0
 
     let closes: UnsafeBufferPointer<Double>
     let costs: ExecutionCosts

@@ -5,11 +5,11 @@ public struct CombinationMetrics: Sendable, Equatable, Codable {
     public var slowPeriod: Int
     /// `(V[N-1]/V0 − 1) × 100`, including an open position marked at the last close.
     public var totalReturnPct: Double
-    /// `(V[N-1]/V0)^(252/N) − 1`, a fraction per 252-bar year.
+    /// `(V[N-1]/V0)^(P/N) − 1`, a fraction per year of `P` bars (`SweepRequest.barsPerYear`, 252 by default).
     public var annualizedReturn: Double
-    /// `mean(r)/std(r, ddof 1) × √252`; `+inf` if `std = 0`.
+    /// `mean(r)/std(r, ddof 1) × √P`; `+inf` if `std = 0`.
     public var sharpeRatio: Double
-    /// `mean(r) × 252 / (√(mean(min(r,0)²)) × √252)`; `+inf` if the downside deviation is 0.
+    /// `mean(r) × P / (√(mean(min(r,0)²)) × √P)`; `+inf` if the downside deviation is 0.
     public var sortinoRatio: Double
     /// Largest peak-to-trough fall of the portfolio value, in percent, as a positive number.
     public var maxDrawdownPct: Double
@@ -21,7 +21,7 @@ public struct CombinationMetrics: Sendable, Equatable, Codable {
     public var totalTrades: Int
     /// Closed (round-trip) trades only.
     public var closedTrades: Int
-    /// `totalTrades / (N / 21)`: trades per 21-bar month.
+    /// `totalTrades / (N / (P / 12))`: trades per month of `P / 12` bars (21 at the default 252).
     public var tradesPerMonth: Double
     /// Mean bars held per trade (an open trade counts to the last bar); NaN without trades.
     public var avgTradeDuration: Double

@@ -10,7 +10,7 @@
 /// deviations), as numpy and vectorbt compute it, so results agree to the last bits.
 enum MetricsCalculator {
     static func metrics(
-        fast: Int, slow: Int, scratch: SignalLines.Scratch, tally: TradeTally, minTrades: Int
+        fast: Int, slow: Int, scratch: SignalLines.Scratch, tally: TradeTally, minTrades: Int, barsPerYear: Double
     ) -> CombinationMetrics {
         let count = scratch.returns.count
         let bars = Double(count)
@@ -21,12 +21,12 @@ enum MetricsCalculator {
             squaredDeviations += deviation * deviation
         }
         let std = count > 1 ? (squaredDeviations / (bars - 1)).squareRoot() : .nan
-        let annualization = Backtester.barsPerYear.squareRoot()
+        let annualization = barsPerYear.squareRoot()
         let sharpe = std == 0 ? .infinity : mean / std * annualization
         let downsideDeviation = (tally.downsideSquares / bars).squareRoot()
         let sortino =
             downsideDeviation == 0
-            ? .infinity : mean * Backtester.barsPerYear / (downsideDeviation * annualization)
+            ? .infinity : mean * barsPerYear / (downsideDeviation * annualization)
 
         let finalRatio = scratch.values[count - 1] / Backtester.initialCash
         let maxDrawdownPct = -100 * tally.worstDrawdown
@@ -41,7 +41,7 @@ enum MetricsCalculator {
             fastPeriod: fast,
             slowPeriod: slow,
             totalReturnPct: (finalRatio - 1) * 100,
-            annualizedReturn: pow(finalRatio, Backtester.barsPerYear / bars) - 1,
+            annualizedReturn: pow(finalRatio, barsPerYear / bars) - 1,
             sharpeRatio: sharpe,
             sortinoRatio: sortino,
             maxDrawdownPct: maxDrawdownPct,
@@ -49,7 +49,7 @@ enum MetricsCalculator {
             profitFactor: profitFactor,
             totalTrades: tally.totalTrades,
             closedTrades: tally.closedTrades,
-            tradesPerMonth: Double(tally.totalTrades) / (bars / Backtester.barsPerMonth),
+            tradesPerMonth: Double(tally.totalTrades) / (bars / (barsPerYear / 12)),
             avgTradeDuration: tally.totalTrades == 0 ? .nan : Double(tally.barsHeld) / Double(tally.totalTrades),
             score: CombinationMetrics.score(sharpe: sharpe, maxDrawdownPct: maxDrawdownPct),
             isRanked: tally.totalTrades >= minTrades)

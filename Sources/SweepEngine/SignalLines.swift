@@ -75,7 +75,8 @@ struct SignalLines: Sendable {
         closes.withUnsafeBufferPointer { closes in
             let backtester = Backtester(closes: closes, costs: request.costs)
             let tally = run(pair, backtester: backtester, scratch: scratch)
-            return MetricsCalculator.metrics(fast: pair.fast, slow: pair.slow, scratch: scratch, tally: tally, minTrades: request.minTrades)
+            return MetricsCalculator.metrics(
+                fast: pair.fast, slow: pair.slow, scratch: scratch, tally: tally, minTrades: request.minTrades, barsPerYear: request.barsPerYear)
         }
     }
 

@@ -14,11 +14,19 @@ public struct SweepRequest: Sendable, Equatable {
     public var minTrades: Int
     /// Worker threads; results are identical for any value.
     public var threads: Int
+    /// Periods per year that Sharpe, Sortino, the annualized return and trades per month are
+    /// computed with (`PriceSeries.annualization` reads it off the dates). Default 252: every bar a
+    /// trading day, as the sweep reference has it.
+    public var barsPerYear = 252.0
     /// Bytes the shared indicator lines may take before the engine computes them as it reads
     /// (SMA from running sums, EMA per pair). Results are identical either way. Default 256 MiB.
     public var memoryBudget: Int = 256 << 20
 
-    public init(strategy: Strategy, grid: SweepGrid, costs: ExecutionCosts = .none, minTrades: Int = 0, threads: Int = 0) {
+    public init(
+        strategy: Strategy, grid: SweepGrid, costs: ExecutionCosts = .none, minTrades: Int = 0, threads: Int = 0, barsPerYear: Double = 252
+    ) {
+        precondition(barsPerYear > 0 && barsPerYear.isFinite, "bars per year must be a positive number")
+        self.barsPerYear = barsPerYear
         self.strategy = strategy
         self.grid = grid
         self.costs = costs
@@ -101,14 +109,14 @@ public enum Sweep {
         return SweepOutcome(
             results: rows, ranking: ranking, buyAndHoldReturnPct: buyAndHold,
             shareBeatingBuyAndHold: rows.isEmpty ? .nan : Double(rows.count(where: { $0.totalReturnPct > buyAndHold })) / Double(rows.count),
-            deflatedSharpeRatio: best.map { deflatedSharpe(of: $0, curve: curve, among: rows) } ?? .nan,
+            deflatedSharpeRatio: best.map { deflatedSharpe(of: $0, curve: curve, among: rows, barsPerYear: request.barsPerYear) } ?? .nan,
             bestEquityCurve: curve)
     }
 
     /// The DSR of `best` (whose value path is `curve`), with every combination as a trial, on
-    /// per-bar Sharpe ratios.
-    static func deflatedSharpe(of best: CombinationMetrics, curve: [Double], among rows: [CombinationMetrics]) -> Double {
-        let perBar = Backtester.barsPerYear.squareRoot()
+    /// per-bar Sharpe ratios (the annualized ones divided by √`barsPerYear`).
+    static func deflatedSharpe(of best: CombinationMetrics, curve: [Double], among rows: [CombinationMetrics], barsPerYear: Double) -> Double {
+        let perBar = barsPerYear.squareRoot()
         var previous = Backtester.initialCash
         let returns = curve.map { value in
             defer { previous = value }

@@ -47,7 +47,8 @@ extension JobPages {
         let dataset = summary?["dataset"]
         let dataCard = dataset.map { data -> String in
             let version = data["version"]?.intValue.map { " v\($0)" } ?? ""
-            let perYear = data["bars_per_year"]?.doubleValue.map { String(format: "%.0f", $0) } ?? "?"
+            let used = summary?["annualization"]?["bars_per_year"] ?? data["bars_per_year"]
+            let perYear = used?.doubleValue.map { String(format: "%.0f", $0) } ?? "?"
             let sha = data["sha256"]?.stringValue.map { ", sha256 \($0.prefix(12))" } ?? ""
             return "\(data["ticker"]?.stringValue ?? run.ticker)\(version) (\(data["frequency"]?.stringValue ?? "?"), \(perYear) bars a year\(sha))"
         }

@@ -20,6 +20,10 @@ struct SweepReport {
                 "ticker": .string(dataset.ticker), "version": .number(Double(dataset.version)), "sha256": .string(dataset.sha256),
                 "source": .string(dataset.source), "frequency": .string(dataset.frequency), "bars_per_year": .number(dataset.barsPerYear),
             ],
+            "annualization": [
+                "frequency": .string(dataset.frequency), "bars_per_year": .number(parameters.barsPerYear ?? dataset.barsPerYear),
+                "source": .string(parameters.barsPerYear == nil ? "dataset" : "request"),
+            ],
             "strategy": .string(run.strategy.rawValue.uppercased()),
             "total_combinations": .number(Double(run.totalCombinations)),
             "ranked_combinations": .number(Double(run.rankedCombinations)),

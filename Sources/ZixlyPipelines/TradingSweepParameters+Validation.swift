@@ -12,7 +12,8 @@ extension TradingSweepParameters {
         guard case .object(let object) = body else { throw ValidationErrors(fields: ["body": "must be a JSON object"]) }
         var errors: [String: String] = [:]
         let allowed: Set = [
-            "ticker", "dataset_version", "fast_range", "slow_range", "step", "min_trades", "strategy_type", "config_path", "fees_bps",
+            "ticker", "dataset_version", "bars_per_year", "fast_range", "slow_range", "step", "min_trades", "strategy_type", "config_path",
+            "fees_bps",
             "slippage_bps", "executor",
         ]
         for key in object.keys where !allowed.contains(key) {
@@ -48,6 +49,17 @@ extension TradingSweepParameters {
                 if executor == .external { errors["dataset_version"] = "the external executor has its own data; leave dataset_version out" }
             } else {
                 errors["dataset_version"] = "must be a whole number, 0 or more (0: the market-data directory's file)"
+            }
+        }
+
+        var barsPerYear: Double?
+        switch object["bars_per_year"] {
+        case nil, .null?: break
+        case let value?:
+            if let number = value.doubleValue, Self.barsPerYearLimits.contains(number) {
+                barsPerYear = number
+            } else {
+                errors["bars_per_year"] = "must be a number within 1...31622400 (one bar a year to one a second)"
             }
         }
 
@@ -88,7 +100,7 @@ extension TradingSweepParameters {
         guard errors.isEmpty, let fast, let slow else { throw ValidationErrors(fields: errors) }
         self.init(
             ticker: ticker, datasetVersion: datasetVersion, fastRange: fast, slowRange: slow, step: step, minTrades: minTrades, strategy: strategy,
-            configPath: configPath, feesBps: fees, slippageBps: slippage, executor: executor)
+            configPath: configPath, feesBps: fees, slippageBps: slippage, barsPerYear: barsPerYear, executor: executor)
     }
 
     private static func range(_ value: JSONValue?, field: String, errors: inout [String: String]) -> ClosedRange<Int>? {

@@ -15,6 +15,8 @@ public struct TradingSweepParameters: Sendable, Equatable {
     public var configPath: String?
     public var feesBps: Double
     public var slippageBps: Double
+    /// Periods per year to annualize with; nil for the dataset's own (read off its dates).
+    public var barsPerYear: Double?
     /// Where the sweep runs: the built-in engine (default) or the external trading API.
     public var executor: SweepExecutorKind = .builtin
 
@@ -23,6 +25,8 @@ public struct TradingSweepParameters: Sendable, Equatable {
     public static let minTradesLimits = 10...1000
     public static let defaultMinTrades = 50
     public static let costLimits = 0.0...1000.0
+    /// One bar a year up to one a second.
+    public static let barsPerYearLimits = 1.0...31_622_400.0
 
     public var grid: SweepGrid { SweepGrid(fastRange: fastRange, slowRange: slowRange, step: step) }
     public var costs: ExecutionCosts { ExecutionCosts(feesBps: feesBps, slippageBps: slippageBps) }
@@ -41,6 +45,7 @@ public struct TradingSweepParameters: Sendable, Equatable {
         ]
         if let configPath { object["config_path"] = .string(configPath) }
         if let datasetVersion { object["dataset_version"] = .number(Double(datasetVersion)) }
+        if let barsPerYear { object["bars_per_year"] = .number(barsPerYear) }
         if executor != .builtin { object["executor"] = .string(executor.rawValue) }
         return .object(object)
     }

@@ -72,7 +72,7 @@ public struct TradingSweepPipeline: JobHandler {
             span.attributes["zixly.strategy"] = parameters.strategy.rawValue
             span.attributes["zixly.combinations"] = parameters.grid.combinationCount
             span.attributes["zixly.bars"] = series.count
-            return try await sweep(series, parameters, context: context)
+            return try await sweep(series, parameters, barsPerYear: parameters.barsPerYear ?? dataset.barsPerYear, context: context)
         }
         let elapsed = started.duration(to: .now)
         let seconds = elapsed.inSeconds
@@ -123,10 +123,12 @@ public struct TradingSweepPipeline: JobHandler {
 
     /// Runs the CPU-bound sweep on Dispatch's threads, off Swift's cooperative pool, so
     /// heartbeats and HTTP keep running; progress goes to the job, and a stop request ends it.
-    private func sweep(_ series: PriceSeries, _ parameters: TradingSweepParameters, context: JobContext) async throws -> SweepOutcome {
+    private func sweep(_ series: PriceSeries, _ parameters: TradingSweepParameters, barsPerYear: Double, context: JobContext) async throws
+        -> SweepOutcome
+    {
         let request = SweepRequest(
             strategy: parameters.strategy, grid: parameters.grid, costs: parameters.costs,
-            minTrades: parameters.minTrades, threads: threads)
+            minTrades: parameters.minTrades, threads: threads, barsPerYear: barsPerYear)
         let result: Result<SweepOutcome, SweepCancelled> = await withCheckedContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 do throws(SweepCancelled) {

@@ -53,6 +53,22 @@ struct SweepRun: AsyncParsableCommand {
     @Option(help: "How many ranked combinations to print.")
     var top = 10
 
+    @Option(
+        name: .customLong("bars-per-year"),
+        help:
+            "Periods per year to annualize with, or 'auto' (default): read off the dates (252 for trading days, 365 with weekends, 6048 for FX hours, ...)."
+    )
+    var barsPerYear = "auto"
+
+    /// `--bars-per-year` as a number, or the data's own (`PriceSeries.annualization`) for `auto`.
+    func annualization(of series: PriceSeries) throws -> AnnualizationEstimate {
+        guard barsPerYear.lowercased() != "auto" else { return series.annualization }
+        guard let value = Double(barsPerYear), value > 0, value <= 10_000_000 else {
+            throw CLIError("--bars-per-year must be 'auto' or a number within 0...10,000,000 (exclusive of 0)")
+        }
+        return AnnualizationEstimate(frequency: series.annualization.frequency, barsPerYear: value)
+    }
+
     func validate() throws {
         guard Strategy(rawValue: strategy.lowercased()) != nil else { throw ValidationError("--strategy must be sma, ema or macd") }
         guard step >= 1 else { throw ValidationError("--step must be at least 1") }
@@ -68,9 +84,11 @@ struct SweepRun: AsyncParsableCommand {
             do { series = try PriceSeries(csv: text) } catch { throw CLIError("\(data): \(error)") }
             let grid = SweepGrid(fastRange: fast.range, slowRange: slow.range, step: step)
             guard grid.combinationCount > 0 else { throw CLIError("the grid has no combination with fast < slow") }
+            let annualization = try annualization(of: series)
             let request = SweepRequest(
                 strategy: Strategy(rawValue: strategy.lowercased())!, grid: grid,
-                costs: ExecutionCosts(feesBps: feesBps, slippageBps: slippageBps), minTrades: minTrades, threads: threads)
+                costs: ExecutionCosts(feesBps: feesBps, slippageBps: slippageBps), minTrades: minTrades, threads: threads,
+                barsPerYear: annualization.barsPerYear)
             let started = ContinuousClock.now
             let outcome = try Sweep.run(series, request)
             let elapsed = started.duration(to: .now)
@@ -82,6 +100,7 @@ struct SweepRun: AsyncParsableCommand {
                 }
             }
             print("\(request.strategy.rawValue.uppercased()) sweep over \(series.count) bars of \(data)")
+            print("bars: \(annualization.frequency.rawValue), annualized with \(formatted(annualization.barsPerYear, decimals: 0)) bars a year")
             print("\(outcome.totalCombinations) combinations, \(outcome.rankedCombinations) ranked (min trades \(minTrades))")
             print(resultsTable(outcome.rankedResults.prefix(top).map(\.json)))
             print(

@@ -73,3 +73,30 @@ struct BarFrequencyTests {
         #expect(eurusd.frequency == .hourly && eurusd.barsPerYear == 24 * 252, "\(eurusd)")
     }
 }
+
+@Suite("Annualizing by bars per year")
+struct AnnualizationTests {
+    @Test("Sharpe and Sortino scale with √P, the annualized return is (V/V0)^(P/N) − 1, trades per month use P/12 bars; the DSR does not change")
+    func scaling() throws {
+        let closes: [Double] = (0..<600).map { (bar: Int) -> Double in
+            let t = Double(bar)
+            return 100 + 8 * sin(t / 11) + t / 40
+        }
+        let series = try PriceSeries(dates: closes.indices.map { "bar \($0)" }, closes: closes)
+        let grid = SweepGrid(fastRange: 3...9, slowRange: 12...30, step: 3)
+        let daily = try Sweep.run(series, SweepRequest(strategy: .sma, grid: grid, minTrades: 1))
+        let hourly = try Sweep.run(series, SweepRequest(strategy: .sma, grid: grid, minTrades: 1, barsPerYear: 6048))
+        let scale: Double = (6048.0 / 252.0).squareRoot()
+        func close(_ x: Double, _ y: Double, _ tolerance: Double) -> Bool { abs(x - y) <= tolerance * max(1, abs(y)) }
+        for (a, b) in zip(daily.results, hourly.results) {
+            #expect(close(b.sharpeRatio, a.sharpeRatio * scale, 1e-12))
+            #expect(close(b.sortinoRatio, a.sortinoRatio * scale, 1e-12))
+            let ratio: Double = 1 + a.totalReturnPct / 100
+            let annualized: Double = pow(ratio, 6048.0 / 600.0) - 1
+            #expect(close(b.annualizedReturn, annualized, 1e-9))
+            #expect(close(b.tradesPerMonth, a.tradesPerMonth * 24, 1e-12), "a month holds 24 times the bars")
+            #expect(a.totalReturnPct == b.totalReturnPct && a.maxDrawdownPct == b.maxDrawdownPct && a.totalTrades == b.totalTrades)
+        }
+        #expect(abs(daily.deflatedSharpeRatio - hourly.deflatedSharpeRatio) <= 1e-12, "the DSR works on per-bar Sharpe ratios")
+    }
+}

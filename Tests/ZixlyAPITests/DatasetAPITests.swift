@@ -144,6 +144,36 @@ struct DatasetAPITests {
         }
     }
 
+    @Test("a sweep annualizes by its data's frequency (EURUSD hours: 24 × 252), or by bars_per_year when it asks; the job says which")
+    func annualization() async throws {
+        let app = try await TestApp(role: .all)
+        try await app.test { client in
+            var ids: [String] = []
+            for extra in ["", #","bars_per_year":252"#] {
+                let body =
+                    #"{"job_type":"trading-sweep","ticker":"EURUSD","config":{"fast_range":[5,10],"slow_range":[20,30],"step":5,"min_trades":10\#(extra)}}"#
+                let created = try await client.post("/api/pipelines", body, headers: TestApp.bearer(json: true))
+                ids.append(try #require(created.json["job"]?["id"]?.stringValue, "\(created.text)"))
+            }
+            let hourly = try await client.waitUntilFinal(ids[0])
+            let asDays = try await client.waitUntilFinal(ids[1])
+            #expect(hourly["result_summary"]?["annualization"] == ["frequency": "hourly", "bars_per_year": 6048, "source": "dataset"], "\(hourly)")
+            #expect(asDays["result_summary"]?["annualization"] == ["frequency": "hourly", "bars_per_year": 252, "source": "request"])
+            let path = "/results?sort_by=fast_period&order=asc&limit=1"
+            let a = try await client.get("/api/pipelines/\(ids[0])" + path).json["results"]?.arrayValue?.first
+            let b = try await client.get("/api/pipelines/\(ids[1])" + path).json["results"]?.arrayValue?.first
+            let sharpeHourly = try #require(a?["sharpe_ratio"]?.doubleValue)
+            let sharpeDays = try #require(b?["sharpe_ratio"]?.doubleValue)
+            #expect(abs(sharpeHourly - sharpeDays * 24.0.squareRoot()) <= 1e-9 * abs(sharpeHourly))
+            let refused = try await client.post(
+                "/api/pipelines",
+                #"{"job_type":"trading-sweep","ticker":"GOOG","config":{"fast_range":[5,10],"slow_range":[20,30],"bars_per_year":0}}"#,
+                headers: TestApp.bearer(json: true))
+            refused.expectError(.badRequest)
+            #expect(refused.json["details"]?["bars_per_year"] != nil)
+        }
+    }
+
     @Test("import slots: a process takes up to its limit of uploads at once, and frees each")
     func importSlots() {
         let slots = ImportSlots(limit: 2)

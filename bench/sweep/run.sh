@@ -37,7 +37,7 @@ echo "== data: $data ($(($(wc -l < "$data") - 1)) bars), strategy $strategy, fas
 echo "== zixly sweep run, best of $runs"
 best=""
 for run in $(seq "$runs"); do
-  /usr/bin/time -f '%M' -o "$out/zixly.rss" "$zixly" sweep run --data "$data" --strategy "$strategy" \
+  /usr/bin/time -f '%M' -o "$out/zixly.rss" "$zixly" sweep run --data "$data" --strategy "$strategy" --bars-per-year 252 \
     --fast "${fast[0]}...${fast[1]}" --slow "${slow[0]}...${slow[1]}" --output "$out/zixly.csv" > "$out/zixly.txt"
   rate=$(sed -nE 's/.*elapsed ([0-9.]+) s, ([0-9]+) combinations\/s.*/\2/p' "$out/zixly.txt")
   seconds=$(sed -nE 's/.*elapsed ([0-9.]+) s.*/\1/p' "$out/zixly.txt")

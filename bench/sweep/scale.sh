@@ -14,7 +14,7 @@ million=${MILLION:-/tmp/zixly-SYNTH1M.csv}
 
 run() {
   local label=$1; shift
-  /usr/bin/time -f '%e %M' -o /tmp/zixly-scale.time "$zixly" sweep run "$@" > /tmp/zixly-scale.out
+  /usr/bin/time -f '%e %M' -o /tmp/zixly-scale.time "$zixly" sweep run --bars-per-year 252 "$@" > /tmp/zixly-scale.out
   read -r wall rss < /tmp/zixly-scale.time
   echo "$label: $(grep -E '^[0-9]+ combinations' /tmp/zixly-scale.out | head -1); $(tail -1 /tmp/zixly-scale.out); process wall ${wall} s, peak RSS $((rss / 1024)) MB"
 }
