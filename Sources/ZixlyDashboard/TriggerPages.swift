@@ -51,9 +51,9 @@ struct TriggerPages: Sendable {
         guard case .success(let sweep) = jobTypes.requestableType(Self.jobType) else { throw APIError.notFound("the trading-sweep job type") }
         let body = Self.body(form, errors: &errors)
         let accepted: AcceptedJob
-        do throws(ValidationErrors) {
+        do {
             accepted = try await sweep.accept(body, tenant: principal.tenant)
-        } catch {
+        } catch let error as ValidationErrors {
             errors.merge(error.fields) { first, _ in first }
             return try await triggerForm(form, errors: errors, context: context, status: .badRequest)
         }

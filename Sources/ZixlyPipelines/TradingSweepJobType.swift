@@ -18,15 +18,13 @@ public struct TradingSweepJobType: JobType, SweepCurves {
     public var handler: any JobHandler { pipeline }
 
     /// The form of every field, then (for the built-in engine) that the tenant has the dataset.
-    public func accept(_ body: JSONValue, tenant: String) async throws(ValidationErrors) -> AcceptedJob {
+    public func accept(_ body: JSONValue, tenant: String) async throws -> AcceptedJob {
         let parameters = try TradingSweepParameters(validating: body, externalConfigured: pipeline.external != nil)
         if parameters.executor == .builtin {
             do {
                 _ = try await pipeline.dataset(for: parameters, tenant: tenant)
             } catch let missing as MissingDataset {
                 throw ValidationErrors(fields: [missing.version == nil ? "ticker" : "dataset_version": missing.description])
-            } catch {
-                throw ValidationErrors(fields: ["ticker": "its datasets cannot be read now: \(error)"])
             }
         }
         let version = parameters.datasetVersion.map { " v\($0)" } ?? ""

@@ -13,8 +13,9 @@ public protocol JobType: Sendable {
     /// What runs it on a worker.
     var handler: any JobHandler { get }
     /// A request body, checked and normalized into the parameters stored with the job.
-    /// - Throws: `ValidationErrors` naming each bad field.
-    func accept(_ body: JSONValue, tenant: String) async throws(ValidationErrors) -> AcceptedJob
+    /// - Throws: `ValidationErrors` naming each bad field (a 400); a store's error when what it
+    ///   checks against cannot be read (`StoreUnavailable`: a 503, to try again).
+    func accept(_ body: JSONValue, tenant: String) async throws -> AcceptedJob
 }
 
 extension JobType {

@@ -16,7 +16,7 @@ public struct NoopJobType: JobType {
     public var name: String { NoopHandler.jobType }
     public var acceptsRequests: Bool { false }
     public var handler: any JobHandler { NoopHandler() }
-    public func accept(_ body: JSONValue, tenant: String) async throws(ValidationErrors) -> AcceptedJob {
+    public func accept(_ body: JSONValue, tenant: String) async throws -> AcceptedJob {
         throw ValidationErrors(fields: ["job_type": "noop is queued by the platform itself"])
     }
 }

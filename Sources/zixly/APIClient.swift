@@ -17,15 +17,21 @@ struct APIClient {
     func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
-        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
+        return try await execute(request, timeout: .seconds(30))
+    }
+
+    /// Sends `request` with the API key; the answer as JSON (or as a string when it is not JSON).
+    private func execute(_ request: HTTPClientRequest, timeout: TimeAmount) async throws -> Reply {
+        var request = request
+        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            response = try await HTTPClient.shared.execute(request, timeout: timeout)
         } catch {
             throw CLIError("cannot reach \(baseURL): \(error)")
         }
@@ -51,18 +57,9 @@ struct APIClient {
         }
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .POST
-        if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         request.headers.add(name: "Content-Type", value: contentType)
         request.body = .stream(chunks, length: .known(Int64(size)))
-        let response: HTTPClientResponse
-        do {
-            response = try await HTTPClient.shared.execute(request, timeout: .hours(1))
-        } catch {
-            throw CLIError("cannot upload to \(baseURL): \(error)")
-        }
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        let json = (try? JSONValue(jsonBytes: bytes.readableBytesView)) ?? .string(String(buffer: bytes))
-        return try Self.success(Reply(status: Int(response.status.code), json: json))
+        return try Self.success(try await execute(request, timeout: .hours(1)))
     }
 
     /// Like `send`, but a non-2xx answer becomes a `CLIError` with the server's message.

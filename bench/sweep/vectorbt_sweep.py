@@ -1,6 +1,11 @@
 """vectorbt on a crossover grid, with the settings that match Zixly's conventions (docs/sweep-metrics.md).
 
     python vectorbt_sweep.py --data GOOG.csv --strategy sma --fast 2 100 --slow 3 200 --output vectorbt.csv
+    python vectorbt_sweep.py --data EURUSD.csv --freq 1h --bars-per-year 6048 ...   annualized as Zixly reads the data
+
+`--freq` is the bar spacing vectorbt is told (default 1D) and `--bars-per-year` the periods per year
+(default 252): vectorbt's `year_freq` becomes their product, so its annualization factor
+(year_freq / freq) is the same number Zixly uses.
 
 Prints one JSON line: combinations, seconds (numba warm-up excluded), combinations per second, peak RSS.
 """
@@ -14,7 +19,7 @@ import vectorbt as vbt
 from common import arguments, grid, peak_rss_mb, write_rows
 
 
-def sweep(close, pairs, ewm):
+def sweep(close, pairs, ewm, freq="1D", year_freq="252 days"):
     windows = sorted({w for pair in pairs for w in pair})
     fast, slow = vbt.MA.run_combs(close, window=windows, r=2, ewm=ewm, short_names=["fast", "slow"])
     entries = fast.ma_crossed_above(slow)
@@ -23,8 +28,8 @@ def sweep(close, pairs, ewm):
     columns = zip(entries.columns.get_level_values("fast_window"), entries.columns.get_level_values("slow_window"))
     keep = [pair in wanted for pair in columns]
     entries, exits = entries.loc[:, keep], exits.loc[:, keep]
-    portfolio = vbt.Portfolio.from_signals(close, entries, exits, init_cash=100.0, freq="1D")
-    returns = portfolio.get_returns_acc(year_freq="252 days")
+    portfolio = vbt.Portfolio.from_signals(close, entries, exits, init_cash=100.0, freq=freq)
+    returns = portfolio.get_returns_acc(year_freq=year_freq)
     trades, closed = portfolio.trades, portfolio.trades.closed
     frame = pd.DataFrame({
         "total_return_pct": portfolio.total_return() * 100,
@@ -41,17 +46,22 @@ def sweep(close, pairs, ewm):
 
 
 def main():
-    args = arguments(__doc__)
+    def extra(parser):
+        parser.add_argument("--freq", default="1D", help="the bar spacing vectorbt is told (a pandas offset: 1D, 1h, 1min)")
+        parser.add_argument("--bars-per-year", type=float, default=252.0, help="periods per year to annualize with")
 
-    vbt.settings.returns["year_freq"] = "252 days"  # the reference annualizes with 252 bars a year
+    args = arguments(__doc__, extra)
+    spacing = pd.Timedelta(args.freq)
+    year_freq = spacing * args.bars_per_year  # vectorbt annualizes with year_freq / freq = bars per year
+    vbt.settings.returns["year_freq"] = year_freq
     close = pd.read_csv(args.data, index_col=0)["Close"].astype(float)
-    close.index = pd.date_range("2000-01-01", periods=len(close), freq="D")  # one bar = one '1D' period
+    close.index = pd.date_range("2000-01-01", periods=len(close), freq=spacing)  # one bar = one `freq` period
     pairs = grid(args.fast, args.slow)
     ewm = args.strategy == "ema"
-    sweep(close, [(2, 3), (2, 4)], ewm)  # numba compiles on first use: warm up outside the timing
+    sweep(close, [(2, 3), (2, 4)], ewm, spacing, year_freq)  # numba compiles on first use: warm up outside the timing
 
     started = time.perf_counter()
-    frame = sweep(close, pairs, ewm)
+    frame = sweep(close, pairs, ewm, spacing, year_freq)
     seconds = time.perf_counter() - started
 
     rows = []

@@ -84,9 +84,9 @@ struct PipelineController {
         if let ticker = object["ticker"] { config["ticker"] = ticker }
         guard fields.isEmpty else { throw APIError.badRequest("invalid pipeline request", fields: fields) }
         let accepted: AcceptedJob
-        do throws(ValidationErrors) {
+        do {
             accepted = try await type.accept(.object(config), tenant: principal.tenant)
-        } catch {
+        } catch let error as ValidationErrors {
             throw APIError.badRequest("invalid \(jobType) configuration", fields: error.fields)
         }
         let key = try IdempotentRequest.key(request, header: "Idempotency-Key", namespace: .api)

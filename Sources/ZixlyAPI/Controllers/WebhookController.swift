@@ -56,7 +56,7 @@ struct WebhookController {
             }
             accepted = try await acceptedRequest(request, body: body, type: type)
             key = try IdempotentRequest.key(request, header: Webhook.idHeader, namespace: .webhook)
-        } catch {
+        } catch let error as APIError {  // the request's fault; a store that cannot be read is a 503, not counted
             rejected("invalid_request")
             throw error
         }
@@ -96,9 +96,9 @@ struct WebhookController {
     private func acceptedRequest(_ request: Request, body: ByteBuffer, type: any JobType) async throws -> AcceptedJob {
         try RequestBody.requireJSONContentType(request)
         let json = try RequestBody.json(body)
-        do throws(ValidationErrors) {
+        do {
             return try await type.accept(json, tenant: NewJob.defaultTenant)
-        } catch {
+        } catch let error as ValidationErrors {
             throw APIError.badRequest("invalid \(type.name) request", fields: error.fields)
         }
     }
