@@ -18,6 +18,10 @@ public struct SweepRequest: Sendable, Equatable {
     /// computed with (`PriceSeries.annualization` reads it off the dates). Default 252: every bar a
     /// trading day, as the sweep reference has it.
     public var barsPerYear = 252.0
+    /// Blocks of the Probability of Backtest Overfitting (`BacktestOverfitting`, even, 2–24);
+    /// nil for none. It costs one more pass over each combination's returns and 24 bytes per block
+    /// per combination.
+    public var overfittingBlocks: Int?
     /// Bytes the shared indicator lines may take before the engine computes them as it reads
     /// (SMA from running sums, EMA per pair). Results are identical either way. Default 256 MiB.
     public var memoryBudget: Int = 256 << 20
@@ -51,6 +55,9 @@ public struct SweepOutcome: Sendable {
     /// The best ranked combination's portfolio value at every bar (starting at 100); empty when
     /// nothing is ranked.
     public var bestEquityCurve: [Double]
+    /// The Probability of Backtest Overfitting of the grid, when the request asked for it and the
+    /// series is long enough for its blocks (two bars each) and the grid has two combinations.
+    public var overfitting: BacktestOverfitting? = nil
 
     public var totalCombinations: Int { results.count }
     public var rankedCombinations: Int { ranking.count }
@@ -83,20 +90,29 @@ public enum Sweep {
         let done = Atomic<Int>(0)
         let cancelled = Atomic<Bool>(false)
         var results = [CombinationMetrics?](repeating: nil, count: total)
+        let partition = request.overfittingBlocks.flatMap { BacktestOverfitting.Partition(bars: series.count, blocks: $0) }
+        var moments = [ReturnMoments](repeating: ReturnMoments(), count: partition.map { $0.blocks * total } ?? 0)
         results.withUnsafeMutableBufferPointer { output in
-            nonisolated(unsafe) let output = output
-            DispatchQueue.concurrentPerform(iterations: threads) { _ in
-                var scratch = lines.makeScratch()
-                defer { scratch.deallocate() }
-                while !cancelled.load(ordering: .relaxed) {
-                    let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
-                    if chunk >= chunks { break }
-                    let range = (chunk * chunkSize)..<min(total, (chunk + 1) * chunkSize)
-                    for index in range {
-                        output[index] = lines.simulate(pairs[index], request: request, scratch: &scratch)
+            moments.withUnsafeMutableBufferPointer { momentsOutput in
+                nonisolated(unsafe) let output = output
+                nonisolated(unsafe) let momentsOutput = momentsOutput
+                DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                    var scratch = lines.makeScratch()
+                    defer { scratch.deallocate() }
+                    while !cancelled.load(ordering: .relaxed) {
+                        let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
+                        if chunk >= chunks { break }
+                        let range = (chunk * chunkSize)..<min(total, (chunk + 1) * chunkSize)
+                        for index in range {
+                            output[index] = lines.simulate(pairs[index], request: request, scratch: &scratch)
+                            if let partition {
+                                let blockMoments = partition.moments(of: UnsafeBufferPointer(scratch.returns))
+                                for block in 0..<partition.blocks { momentsOutput[index * partition.blocks + block] = blockMoments[block] }
+                            }
+                        }
+                        let finished = done.add(range.count, ordering: .relaxed).newValue
+                        if !progress(finished, total) { cancelled.store(true, ordering: .relaxed) }
                     }
-                    let finished = done.add(range.count, ordering: .relaxed).newValue
-                    if !progress(finished, total) { cancelled.store(true, ordering: .relaxed) }
                 }
             }
         }
@@ -110,7 +126,7 @@ public enum Sweep {
             results: rows, ranking: ranking, buyAndHoldReturnPct: buyAndHold,
             shareBeatingBuyAndHold: rows.isEmpty ? .nan : Double(rows.count(where: { $0.totalReturnPct > buyAndHold })) / Double(rows.count),
             deflatedSharpeRatio: best.map { deflatedSharpe(of: $0, curve: curve, among: rows, barsPerYear: request.barsPerYear) } ?? .nan,
-            bestEquityCurve: curve)
+            bestEquityCurve: curve, overfitting: partition.flatMap { BacktestOverfitting.estimate(moments: moments, partition: $0) })
     }
 
     /// The DSR of `best` (whose value path is `curve`), with every combination as a trial, on

@@ -61,6 +61,12 @@ extension JobPages {
             ["label": "Average Sharpe", "value": number(statistics.averageSharpe)],
             ["label": "Average return", "value": percent(statistics.averageTotalReturnPct)],
             ["label": "Deflated Sharpe (best)", "value": number(summary?["deflated_sharpe_ratio"]?.doubleValue)],
+            [
+                "label": "Probability of overfitting",
+                "value": summary?["overfitting"]?["probability"]?.doubleValue.map {
+                    String(format: "%.0f%% of %d splits", $0 * 100, summary?["overfitting"]?["splits"]?.intValue ?? 0)
+                } ?? "—",
+            ],
             ["label": "Buy and hold", "value": percent(summary?["buy_and_hold_return_pct"]?.doubleValue)],
         ]
         let columns: [(SweepSortKey, String)] = [

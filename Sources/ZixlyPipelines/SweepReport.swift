@@ -34,8 +34,19 @@ struct SweepReport {
             "buy_and_hold_return_pct": .number(outcome.buyAndHoldReturnPct),
             "share_beating_buy_and_hold": .number(outcome.shareBeatingBuyAndHold),
             "deflated_sharpe_ratio": .number(outcome.deflatedSharpeRatio),
+            "overfitting": outcome.overfitting.map(Self.json) ?? .null,
             "best": outcome.best?.json ?? .null,
             "artifact_key": .string(run.artifactKey),
+        ]
+    }
+
+    /// The Probability of Backtest Overfitting as the job shows it.
+    static func json(_ overfitting: BacktestOverfitting) -> JSONValue {
+        [
+            "probability": .number(overfitting.probability), "probability_of_loss": .number(overfitting.probabilityOfLoss),
+            "median_logit": .number(overfitting.medianLogit), "splits": .number(Double(overfitting.splits)),
+            "blocks": .number(Double(overfitting.blocks)), "bars_per_block": .number(Double(overfitting.barsPerBlock)),
+            "dropped_bars": .number(Double(overfitting.droppedBars)),
         ]
     }
 

@@ -12,7 +12,8 @@ extension TradingSweepParameters {
         guard case .object(let object) = body else { throw ValidationErrors(fields: ["body": "must be a JSON object"]) }
         var errors: [String: String] = [:]
         let allowed: Set = [
-            "ticker", "dataset_version", "bars_per_year", "fast_range", "slow_range", "step", "min_trades", "strategy_type", "config_path",
+            "ticker", "dataset_version", "bars_per_year", "pbo_blocks", "fast_range", "slow_range", "step", "min_trades", "strategy_type",
+            "config_path",
             "fees_bps",
             "slippage_bps", "executor",
         ]
@@ -63,6 +64,17 @@ extension TradingSweepParameters {
             }
         }
 
+        var pboBlocks: Int?
+        switch object["pbo_blocks"] {
+        case nil, .null?: break
+        case let value?:
+            if let number = value.intValue, (2...24).contains(number), number % 2 == 0 {
+                pboBlocks = number
+            } else {
+                errors["pbo_blocks"] = "must be an even whole number within 2...24"
+            }
+        }
+
         let fast = Self.range(object["fast_range"], field: "fast_range", errors: &errors)
         let slow = Self.range(object["slow_range"], field: "slow_range", errors: &errors)
         if let fast, let slow {
@@ -100,7 +112,8 @@ extension TradingSweepParameters {
         guard errors.isEmpty, let fast, let slow else { throw ValidationErrors(fields: errors) }
         self.init(
             ticker: ticker, datasetVersion: datasetVersion, fastRange: fast, slowRange: slow, step: step, minTrades: minTrades, strategy: strategy,
-            configPath: configPath, feesBps: fees, slippageBps: slippage, barsPerYear: barsPerYear, executor: executor)
+            configPath: configPath, feesBps: fees, slippageBps: slippage, pboBlocks: pboBlocks, barsPerYear: barsPerYear,
+            executor: executor)
     }
 
     private static func range(_ value: JSONValue?, field: String, errors: inout [String: String]) -> ClosedRange<Int>? {

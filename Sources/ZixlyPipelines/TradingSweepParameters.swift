@@ -15,6 +15,8 @@ public struct TradingSweepParameters: Sendable, Equatable {
     public var configPath: String?
     public var feesBps: Double
     public var slippageBps: Double
+    /// Blocks of the Probability of Backtest Overfitting (even, 2–24); nil for 16, the paper's.
+    public var pboBlocks: Int?
     /// Periods per year to annualize with; nil for the dataset's own (read off its dates).
     public var barsPerYear: Double?
     /// Where the sweep runs: the built-in engine (default) or the external trading API.
@@ -46,6 +48,7 @@ public struct TradingSweepParameters: Sendable, Equatable {
         if let configPath { object["config_path"] = .string(configPath) }
         if let datasetVersion { object["dataset_version"] = .number(Double(datasetVersion)) }
         if let barsPerYear { object["bars_per_year"] = .number(barsPerYear) }
+        if let pboBlocks { object["pbo_blocks"] = .number(Double(pboBlocks)) }
         if executor != .builtin { object["executor"] = .string(executor.rawValue) }
         return .object(object)
     }

@@ -126,9 +126,11 @@ public struct TradingSweepPipeline: JobHandler {
     private func sweep(_ series: PriceSeries, _ parameters: TradingSweepParameters, barsPerYear: Double, context: JobContext) async throws
         -> SweepOutcome
     {
-        let request = SweepRequest(
+        var asked = SweepRequest(
             strategy: parameters.strategy, grid: parameters.grid, costs: parameters.costs,
             minTrades: parameters.minTrades, threads: threads, barsPerYear: barsPerYear)
+        asked.overfittingBlocks = parameters.pboBlocks ?? BacktestOverfitting.defaultBlocks
+        let request = asked
         let result: Result<SweepOutcome, SweepCancelled> = await withCheckedContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 do throws(SweepCancelled) {

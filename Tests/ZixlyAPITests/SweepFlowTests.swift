@@ -21,6 +21,9 @@ struct SweepFlowTests {
             #expect(job["attempts"] == 1 && job["progress"] == 100)
             let summary = try #require(job["result_summary"])
             #expect(summary["total_combinations"] == 28 && summary["ticker"] == "GOOG")
+            let overfitting = try #require(summary["overfitting"])
+            #expect(overfitting["splits"] == 12_870 && overfitting["blocks"] == 16 && overfitting["bars_per_block"] == 134, "\(overfitting)")
+            #expect(overfitting["dropped_bars"] == 4 && (0...1).contains(overfitting["probability"]?.doubleValue ?? -1))
             #expect(job["metrics"] == summary["best"])
 
             let results = try await client.get("/api/pipelines/\(id)/results?sort_by=sharpe_ratio&order=desc&limit=5").json

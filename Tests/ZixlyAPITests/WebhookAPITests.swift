@@ -76,6 +76,9 @@ struct WebhookAPITests {
                 "not valid JSON: nested deeper than 512 levels at byte 512"
             ),
             (#"{"ticker":"../../etc/passwd","fast_range":[5,20],"slow_range":[30,60]}"#, "ticker", "only letters"),
+            (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"pbo_blocks":7}"#, "pbo_blocks", "an even whole number within 2...24"),
+            (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"bars_per_year":-1}"#, "bars_per_year", "within 1...31622400"),
+            (#"{"ticker":"GOOG","fast_range":[5,20],"slow_range":[30,60],"dataset_version":"latest"}"#, "dataset_version", "whole number"),
         ])
     func rejectsInvalidFields(body: String, field: String, message: String) async throws {
         let app = try await TestApp(role: .api)
