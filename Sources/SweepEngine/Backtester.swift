@@ -6,6 +6,9 @@ struct Backtester {
 
     let closes: UnsafeBufferPointer<Double>
     let costs: ExecutionCosts
+    /// No position is opened before this bar: the bars before it only warm the indicators up
+    /// (a walk-forward fold's training bars before its test window). 0 in a sweep.
+    var tradingFrom = 0
 
     /// Runs the strategy whose entry is `crossed_above(fast, slow)` and exit
     /// `crossed_above(slow, fast)`, in one pass: fills, the portfolio value and return of every
@@ -32,7 +35,7 @@ struct Backtester {
             let b = slow.value(at: bar)
             let enter = entries.step(a, b)
             let exit = exits.step(b, a)
-            if enter && units == 0 {
+            if enter && units == 0 && bar >= tradingFrom {
                 entryPrice = close * (1 + slippage)
                 units = cash / (entryPrice * (1 + feeRate))
                 entryFees = units * entryPrice * feeRate

@@ -71,9 +71,9 @@ struct SignalLines: Sendable {
         return Scratch(bars: closes.count, lineBuffers: needsLines)
     }
 
-    func simulate(_ pair: (fast: Int, slow: Int), request: SweepRequest, scratch: inout Scratch) -> CombinationMetrics {
+    func simulate(_ pair: (fast: Int, slow: Int), request: SweepRequest, scratch: inout Scratch, tradingFrom: Int = 0) -> CombinationMetrics {
         closes.withUnsafeBufferPointer { closes in
-            let backtester = Backtester(closes: closes, costs: request.costs)
+            let backtester = Backtester(closes: closes, costs: request.costs, tradingFrom: tradingFrom)
             let tally = run(pair, backtester: backtester, scratch: scratch)
             return MetricsCalculator.metrics(
                 fast: pair.fast, slow: pair.slow, scratch: scratch, tally: tally, minTrades: request.minTrades, barsPerYear: request.barsPerYear)

@@ -151,13 +151,16 @@ public enum Sweep {
         }
     }
 
-    /// The portfolio value at every bar (starting cash 100) of one combination.
-    public static func equityCurve(_ series: PriceSeries, strategy: Strategy, fast: Int, slow: Int, costs: ExecutionCosts = .none) -> [Double] {
+    /// The portfolio value at every bar (starting cash 100) of one combination; with
+    /// `tradingFrom`, the bars before it only warm the indicators up (the value stays 100).
+    public static func equityCurve(
+        _ series: PriceSeries, strategy: Strategy, fast: Int, slow: Int, costs: ExecutionCosts = .none, tradingFrom: Int = 0
+    ) -> [Double] {
         let lines = SignalLines(series: series, strategy: strategy, windows: [fast, slow])
         var scratch = lines.makeScratch()
         defer { scratch.deallocate() }
         let request = SweepRequest(strategy: strategy, grid: SweepGrid(fastRange: fast...fast, slowRange: slow...slow), costs: costs)
-        _ = lines.simulate((fast, slow), request: request, scratch: &scratch)
+        _ = lines.simulate((fast, slow), request: request, scratch: &scratch, tradingFrom: tradingFrom)
         return Array(scratch.values)
     }
 
