@@ -21,10 +21,26 @@ public struct TradingSweepJobType: JobType, SweepCurves {
     public func accept(_ body: JSONValue, tenant: String) async throws -> AcceptedJob {
         let parameters = try TradingSweepParameters(validating: body, externalConfigured: pipeline.external != nil)
         if parameters.executor == .builtin {
+            let dataset: DatasetVersion
             do {
-                _ = try await pipeline.dataset(for: parameters, tenant: tenant)
+                dataset = try await pipeline.dataset(for: parameters, tenant: tenant)
             } catch let missing as MissingDataset {
                 throw ValidationErrors(fields: [missing.version == nil ? "ticker" : "dataset_version": missing.description])
+            }
+            if let plan = parameters.walkForward {
+                let folds = plan.folds(bars: dataset.bars).count
+                if folds == 0 {
+                    throw ValidationErrors(fields: [
+                        "walk_forward":
+                            "\(dataset.ticker) v\(dataset.version) has \(dataset.bars) bars: none is left to test after \(plan.trainBars) training bars"
+                    ])
+                }
+                if folds > TradingSweepParameters.maximumFolds {
+                    throw ValidationErrors(fields: [
+                        "walk_forward":
+                            "\(folds) folds on \(dataset.bars) bars; at most \(TradingSweepParameters.maximumFolds) (make test_bars larger)"
+                    ])
+                }
             }
         }
         let version = parameters.datasetVersion.map { " v\($0)" } ?? ""

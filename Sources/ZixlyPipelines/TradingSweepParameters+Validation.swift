@@ -12,7 +12,8 @@ extension TradingSweepParameters {
         guard case .object(let object) = body else { throw ValidationErrors(fields: ["body": "must be a JSON object"]) }
         var errors: [String: String] = [:]
         let allowed: Set = [
-            "ticker", "dataset_version", "bars_per_year", "pbo_blocks", "fast_range", "slow_range", "step", "min_trades", "strategy_type",
+            "ticker", "dataset_version", "bars_per_year", "pbo_blocks", "walk_forward", "fast_range", "slow_range", "step", "min_trades",
+            "strategy_type",
             "config_path",
             "fees_bps",
             "slippage_bps", "executor",
@@ -75,6 +76,9 @@ extension TradingSweepParameters {
             }
         }
 
+        let walkForward = Self.walkForward(object["walk_forward"], errors: &errors)
+        if walkForward != nil && executor == .external { errors["walk_forward"] = "the external executor does not walk forward" }
+
         let fast = Self.range(object["fast_range"], field: "fast_range", errors: &errors)
         let slow = Self.range(object["slow_range"], field: "slow_range", errors: &errors)
         if let fast, let slow {
@@ -112,8 +116,30 @@ extension TradingSweepParameters {
         guard errors.isEmpty, let fast, let slow else { throw ValidationErrors(fields: errors) }
         self.init(
             ticker: ticker, datasetVersion: datasetVersion, fastRange: fast, slowRange: slow, step: step, minTrades: minTrades, strategy: strategy,
-            configPath: configPath, feesBps: fees, slippageBps: slippage, pboBlocks: pboBlocks, barsPerYear: barsPerYear,
+            configPath: configPath, feesBps: fees, slippageBps: slippage, walkForward: walkForward, pboBlocks: pboBlocks, barsPerYear: barsPerYear,
             executor: executor)
+    }
+
+    /// `{"train_bars": N, "test_bars": M, "anchored": false}`.
+    private static func walkForward(_ value: JSONValue?, errors: inout [String: String]) -> WalkForwardPlan? {
+        guard let value, value != .null else { return nil }
+        let problem = "must be {\"train_bars\": N, \"test_bars\": M, \"anchored\": true|false}, N and M whole numbers within 2...10000000"
+        guard case .object(let fields) = value, Set(fields.keys).isSubset(of: ["train_bars", "test_bars", "anchored"]),
+            let train = fields["train_bars"]?.intValue, let test = fields["test_bars"]?.intValue,
+            walkForwardBarLimits.contains(train), walkForwardBarLimits.contains(test)
+        else {
+            errors["walk_forward"] = problem
+            return nil
+        }
+        var anchored = false
+        switch fields["anchored"] {
+        case nil, .null?: break
+        case .bool(let flag)?: anchored = flag
+        default:
+            errors["walk_forward"] = problem
+            return nil
+        }
+        return WalkForwardPlan(trainBars: train, testBars: test, anchored: anchored)
     }
 
     private static func range(_ value: JSONValue?, field: String, errors: inout [String: String]) -> ClosedRange<Int>? {

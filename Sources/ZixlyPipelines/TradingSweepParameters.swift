@@ -15,6 +15,8 @@ public struct TradingSweepParameters: Sendable, Equatable {
     public var configPath: String?
     public var feesBps: Double
     public var slippageBps: Double
+    /// A walk-forward validation to run after the sweep; nil for none.
+    public var walkForward: WalkForwardPlan?
     /// Blocks of the Probability of Backtest Overfitting (even, 2–24); nil for 16, the paper's.
     public var pboBlocks: Int?
     /// Periods per year to annualize with; nil for the dataset's own (read off its dates).
@@ -27,6 +29,10 @@ public struct TradingSweepParameters: Sendable, Equatable {
     public static let minTradesLimits = 10...1000
     public static let defaultMinTrades = 50
     public static let costLimits = 0.0...1000.0
+    /// Walk-forward training and test windows, in bars.
+    public static let walkForwardBarLimits = 2...10_000_000
+    /// At most this many walk-forward folds (each is a sweep of its own).
+    public static let maximumFolds = 500
     /// One bar a year up to one a second.
     public static let barsPerYearLimits = 1.0...31_622_400.0
 
@@ -49,6 +55,12 @@ public struct TradingSweepParameters: Sendable, Equatable {
         if let datasetVersion { object["dataset_version"] = .number(Double(datasetVersion)) }
         if let barsPerYear { object["bars_per_year"] = .number(barsPerYear) }
         if let pboBlocks { object["pbo_blocks"] = .number(Double(pboBlocks)) }
+        if let walkForward {
+            object["walk_forward"] = [
+                "train_bars": .number(Double(walkForward.trainBars)), "test_bars": .number(Double(walkForward.testBars)),
+                "anchored": .bool(walkForward.anchored),
+            ]
+        }
         if executor != .builtin { object["executor"] = .string(executor.rawValue) }
         return .object(object)
     }

@@ -80,6 +80,14 @@ public struct TradingSweepPipeline: JobHandler {
         Counter(label: MetricNames.sweepCombinations, dimensions: strategy, factory: metrics).increment(by: outcome.totalCombinations)
         Metrics.Timer(label: MetricNames.sweepDuration, dimensions: strategy, factory: metrics).record(duration: elapsed)
         try context.checkpoint()
+        let barsPerYear = parameters.barsPerYear ?? dataset.barsPerYear
+        var walkForward: WalkForwardOutcome?
+        if let plan = parameters.walkForward {
+            walkForward = try await tracer.withSpan("sweep.walk_forward") { span in
+                span.attributes["zixly.folds"] = plan.folds(bars: series.count).count
+                return try await self.walkForward(series, parameters, plan: plan, barsPerYear: barsPerYear, context: context)
+            }
+        }
 
         context.report(JobProgress(percent: 99, message: "storing results"))
         let sweepRunID = UUID().uuidString.lowercased()
@@ -93,12 +101,18 @@ public struct TradingSweepPipeline: JobHandler {
             span.attributes["zixly.artifact_key"] = run.artifactKey
             try await artifacts.put(report.json.jsonData(), at: run.artifactKey, contentType: "application/json")
         }
+        var summary = report.summary
+        if let walkForward, let plan = parameters.walkForward {
+            let key = SweepRun.walkForwardKey(jobID: job.id, sweepRunID: sweepRunID)
+            try await artifacts.put(walkForward.json(series: series, plan: plan).jsonData(), at: key, contentType: "application/json")
+            summary = summary.merging(["walk_forward": walkForward.summaryJSON(plan: plan).merging(["artifact_key": .string(key)])])
+        }
         let saved = try await tracer.withSpan("storage.results.save", ofKind: .client) { span in
             span.attributes["zixly.rows"] = outcome.results.count
             return try await results.save(run, rows: outcome.results, under: context.lease)
         }
         guard saved else { throw JobStopped() }
-        return report.summary
+        return summary
     }
 
     /// The job's parameters, checked again (the configuration may have changed since the job was
@@ -121,6 +135,33 @@ public struct TradingSweepPipeline: JobHandler {
         return dataset
     }
 
+    /// The walk-forward validation on one of Dispatch's threads, fold by fold; progress from 90%.
+    private func walkForward(
+        _ series: PriceSeries, _ parameters: TradingSweepParameters, plan: WalkForwardPlan, barsPerYear: Double, context: JobContext
+    ) async throws -> WalkForwardOutcome {
+        let request = SweepRequest(
+            strategy: parameters.strategy, grid: parameters.grid, costs: parameters.costs, minTrades: parameters.minTrades, threads: threads,
+            barsPerYear: barsPerYear)
+        let result: Result<WalkForwardOutcome, SweepCancelled> = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                do throws(SweepCancelled) {
+                    let outcome = try WalkForward.run(series, request, plan: plan) { done, total in
+                        context.report(JobProgress(percent: 90 + done * 8 / max(1, total), message: "walk-forward fold \(done)/\(total)"))
+                        return !context.shouldStop
+                    }
+                    continuation.resume(returning: .success(outcome))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        do {
+            return try result.get()
+        } catch {
+            throw JobStopped()
+        }
+    }
+
     /// Runs the CPU-bound sweep on Dispatch's threads, off Swift's cooperative pool, so
     /// heartbeats and HTTP keep running; progress goes to the job, and a stop request ends it.
     private func sweep(_ series: PriceSeries, _ parameters: TradingSweepParameters, barsPerYear: Double, context: JobContext) async throws
@@ -135,7 +176,8 @@ public struct TradingSweepPipeline: JobHandler {
             DispatchQueue.global(qos: .userInitiated).async {
                 do throws(SweepCancelled) {
                     let outcome = try Sweep.run(series, request) { done, total in
-                        context.report(JobProgress(percent: min(98, done * 98 / max(1, total)), message: "\(done)/\(total) combinations"))
+                        let share = parameters.walkForward == nil ? 98 : 90
+                        context.report(JobProgress(percent: min(share, done * share / max(1, total)), message: "\(done)/\(total) combinations"))
                         return !context.shouldStop
                     }
                     continuation.resume(returning: .success(outcome))

@@ -38,6 +38,11 @@ public struct SweepRun: Sendable, Equatable, Codable {
     public static func artifactKey(jobID: JobID, sweepRunID: String) -> String {
         "results/\(jobID.rawValue)/\(sweepRunID).json"
     }
+
+    /// `results/{jobId}/{sweepRunId}-walk-forward.json`: the folds and the out-of-sample curve.
+    public static func walkForwardKey(jobID: JobID, sweepRunID: String) -> String {
+        "results/\(jobID.rawValue)/\(sweepRunID)-walk-forward.json"
+    }
 }
 
 /// Result columns a listing can sort by (the API's `sort_by`).

@@ -18,6 +18,7 @@ struct ResultsController {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get(":id/results", use: rows)
         routes.get(":id/artifact", use: artifact)
+        routes.get(":id/walk-forward", use: walkForward)
         return routes
     }
 
@@ -34,6 +35,20 @@ struct ResultsController {
         var results: [JSONValue]
         var statistics: JSONValue
         var artifactKey: String
+    }
+
+    /// The walk-forward validation of a sweep that asked for one: per fold its windows, its choice
+    /// with the in-sample figures and its out-of-sample figures, and the stitched curve.
+    @Sendable func walkForward(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let job = try await jobs.job(context, role: .viewer)
+        guard let key = job.resultSummary?["walk_forward"]?["artifact_key"]?.stringValue else {
+            throw APIError.notFound(
+                job.parameters["walk_forward"] == nil
+                    ? "walk-forward results (the sweep did not ask for \"walk_forward\")"
+                    : "walk-forward results for job \(job.id) (it is \(job.state.rawValue))")
+        }
+        guard let data = try await artifacts.get(key) else { throw APIError.notFound("artifact \(key)") }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// The full result JSON: a redirect to a presigned URL where the store has one (S3),
