@@ -14,7 +14,9 @@ public enum Dashboard {
     public static func register(on router: Router<AppRequestContext>, services: APIServices) {
         let pages = Pages()
         router.addRoutes(SignInPages(signIn: services.signIn, pages: pages).endpoints)
-        router.addRoutes(JobPages(queue: services.queue, results: services.results, jobTypes: services.jobTypes, pages: pages).endpoints)
+        router.addRoutes(
+            JobPages(queue: services.queue, results: services.results, jobTypes: services.jobTypes, artifacts: services.artifacts, pages: pages)
+                .endpoints)
         router.addRoutes(
             TriggerPages(queue: services.queue, jobTypes: services.jobTypes, datasets: services.datasets, pages: pages).endpoints,
             atPath: "/trigger")

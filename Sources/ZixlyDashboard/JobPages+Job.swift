@@ -76,6 +76,7 @@ extension JobPages {
         let base = "/jobs/\(job.id.rawValue)?metric=\(metric.rawValue)"
         let pageURL = { (offset: Int) in "\(base)&sort=\(sort.rawValue)&order=\(descending ? "desc" : "asc")&offset=\(offset)#results" }
         return [
+            "walkForward": try await walkForwardValues(job) ?? false,
             "equity": await equityChart(job, best: best) ?? false,
             "cards": cards,
             "metric": metric.rawValue,
@@ -112,6 +113,42 @@ extension JobPages {
             let curve = await curves.equityCurve(of: job, fast: best.fastPeriod, slow: best.slowPeriod)
         else { return nil }
         return EquityChart().svg(dates: curve.dates, strategy: curve.strategy, buyAndHold: curve.buyAndHold)
+    }
+
+    /// The folds table, the stitched out-of-sample curve and its figures, from the walk-forward
+    /// artifact of a sweep that asked for one.
+    private func walkForwardValues(_ job: Job) async throws -> [String: Any]? {
+        guard let summary = job.resultSummary?["walk_forward"], let key = summary["artifact_key"]?.stringValue,
+            let data = try await artifacts.get(key), let detail = try? JSONValue(jsonBytes: data)
+        else { return nil }
+        func number(_ value: JSONValue?, _ format: String = "%.2f") -> String { value?.doubleValue.map { String(format: format, $0) } ?? "—" }
+        let folds = (detail["folds"]?.arrayValue ?? []).map { fold -> [String: Any] in
+            let window = { (name: String) in "\(fold[name]?["first"]?.stringValue ?? "") – \(fold[name]?["last"]?.stringValue ?? "")" }
+            return [
+                "cells": [
+                    "\(fold["fold"]?.intValue ?? 0)", window("train"), window("test"), fold["fast"]?.intValue.map(String.init) ?? "—",
+                    fold["slow"]?.intValue.map(String.init) ?? "—", number(fold["in_sample"]?["sharpe_ratio"]),
+                    number(fold["out_of_sample"]?["sharpe_ratio"]), number(fold["in_sample"]?["total_return_pct"]),
+                    number(fold["out_of_sample"]?["total_return_pct"]), number(fold["out_of_sample"]?["max_drawdown_pct"]),
+                ]
+            ]
+        }
+        let mostChosen = summary["most_chosen"].flatMap { pair in pair["fast"]?.intValue.map { "\($0)/\(pair["slow"]?.intValue ?? 0)" } }
+        let share = String(format: "%.0f", (summary["most_chosen_share"]?.doubleValue ?? 0) * 100)
+        let cards: [[String: String]] = [
+            ["label": "Folds", "value": "\(summary["folds"]?.intValue ?? 0) (\(summary["anchored"] == .bool(true) ? "anchored" : "rolling"))"],
+            ["label": "Out-of-sample return", "value": number(summary["out_of_sample"]?["total_return_pct"]) + "%"],
+            ["label": "Buy and hold, same bars", "value": number(summary["buy_and_hold_return_pct"]) + "%"],
+            ["label": "Out-of-sample Sharpe", "value": number(summary["out_of_sample"]?["sharpe_ratio"], "%.3f")],
+            ["label": "Walk-forward efficiency", "value": number(summary["efficiency"], "%.3f")],
+            ["label": "Most chosen (fast/slow)", "value": mostChosen.map { "\($0) in \(share)% of folds" } ?? "—"],
+        ]
+        let curve = detail["curve"]
+        let chart = EquityChart().svg(
+            dates: curve?["dates"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            strategy: curve?["strategy"]?.arrayValue?.compactMap(\.doubleValue) ?? [],
+            buyAndHold: curve?["buy_and_hold"]?.arrayValue?.compactMap(\.doubleValue) ?? [])
+        return ["cards": cards, "chart": chart, "folds": folds]
     }
 
     /// Top-level parameters as name/value text (values as compact JSON when not a string).

@@ -13,6 +13,8 @@ struct JobPages: Sendable {
     let results: any SweepResultStore
     /// Which job types there are, and how each shows its results.
     let jobTypes: JobTypeRegistry
+    /// Where a sweep's walk-forward folds are kept.
+    let artifacts: any ArtifactStore
     let pages: Pages
     static let pageSize = 20
 

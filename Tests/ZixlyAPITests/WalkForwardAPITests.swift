@@ -30,6 +30,11 @@ struct WalkForwardAPITests {
             #expect(folds.first?["train"]?["bars"] == 504 && folds.first?["test"]?["bars"] == 252)
             #expect(folds.allSatisfy { $0["out_of_sample"]?["total_return_pct"] != nil })
             #expect(detail.json["curve"]?["dates"]?.arrayValue?.count == 2016 && detail.json["curve"]?["strategy"]?.arrayValue?.count == 2016)
+
+            let (cookie, _) = try await DashboardTests.signIn(client)
+            let page = try await client.execute(uri: "/jobs/\(id)", method: .get, headers: [.cookie: cookie])
+            #expect(page.text.contains("id=\"folds-table\"") && page.text.contains("Walk-forward efficiency"))
+            #expect(page.text.components(separatedBy: "<tr><td>").count - 1 >= 8, "a row per fold")
         }
     }
 
