@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -99,52 +102,32 @@ public struct BacktestOverfitting: Sendable, Equatable {
     }
 
     /// PBO of `N` combinations from their per-block moments: `moments[c * S + b]` is combination
-    /// `c`'s over block `b`. nil with fewer than 2 combinations.
+    /// `c`'s over block `b`. nil with fewer than 2 combinations. The splits are shared out over
+    /// the cores by their first in-sample block.
     public static func estimate(moments: [ReturnMoments], partition: Partition) -> BacktestOverfitting? {
         let blocks = partition.blocks
         let combinations = moments.count / blocks
         guard combinations >= 2, moments.count == combinations * blocks else { return nil }
-        var totals = [ReturnMoments](repeating: ReturnMoments(), count: combinations)
-        for combination in 0..<combinations {
-            for block in 0..<blocks { totals[combination] = totals[combination] + moments[combination * blocks + block] }
+        let totals = (0..<combinations).map { combination in
+            (0..<blocks).reduce(ReturnMoments()) { $0 + moments[combination * blocks + $1] }
         }
-        var logits: [Double] = []
-        var losses = 0
-        // Depth-first over the choices of S/2 blocks, adding one block's moments per level, so
-        // each split costs O(N) rather than O(N·S/2).
-        var partial = [[ReturnMoments]](repeating: [ReturnMoments](repeating: ReturnMoments(), count: combinations), count: blocks / 2 + 1)
-        var inSample = [Double](repeating: 0, count: combinations)
-        var outOfSample = [Double](repeating: 0, count: combinations)
-        func choose(from first: Int, depth: Int) {
-            if depth == blocks / 2 {
-                for combination in 0..<combinations {
-                    inSample[combination] = partial[depth][combination].sharpe
-                    outOfSample[combination] = (totals[combination] - partial[depth][combination]).sharpe
+        // The first in-sample block of a split is one of 0...S/2.
+        let branches = blocks / 2 + 1
+        var found = [(logits: [Double], losses: Int)](repeating: ([], 0), count: branches)
+        let nextBranch = Atomic<Int>(0)
+        found.withUnsafeMutableBufferPointer { found in
+            nonisolated(unsafe) let found = found
+            DispatchQueue.concurrentPerform(iterations: min(System.coreCount, branches)) { _ in
+                var search = SplitSearch(moments: moments, totals: totals, blocks: blocks)
+                while true {
+                    let branch = nextBranch.add(1, ordering: .relaxed).oldValue
+                    if branch >= branches { break }
+                    found[branch] = search.splits(firstBlock: branch)
                 }
-                var best = 0
-                for combination in 1..<combinations where inSample[combination] > inSample[best] { best = combination }
-                let target = outOfSample[best]
-                var below = 0
-                var equal = 0
-                for value in outOfSample {
-                    if value < target { below += 1 } else if value == target { equal += 1 }
-                }
-                let rank = Double(below) + Double(equal + 1) / 2
-                let w = rank / Double(combinations + 1)
-                logits.append(log(w / (1 - w)))
-                if target < 0 { losses += 1 }
-                return
-            }
-            let remaining = blocks / 2 - depth
-            guard first <= blocks - remaining else { return }
-            for block in first...(blocks - remaining) {
-                for combination in 0..<combinations {
-                    partial[depth + 1][combination] = partial[depth][combination] + moments[combination * blocks + block]
-                }
-                choose(from: block + 1, depth: depth + 1)
             }
         }
-        choose(from: 0, depth: 0)
+        let logits = found.flatMap(\.logits)
+        let losses = found.map(\.losses).reduce(0, +)
         let sorted = logits.sorted()
         let middle = sorted.count / 2
         let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
@@ -152,5 +135,72 @@ public struct BacktestOverfitting: Sendable, Equatable {
             probability: Double(logits.count(where: { $0 <= 0 })) / Double(logits.count),
             probabilityOfLoss: Double(losses) / Double(logits.count), medianLogit: median, splits: logits.count, blocks: blocks,
             barsPerBlock: partition.barsPerBlock, droppedBars: partition.droppedBars)
+    }
+}
+
+/// The splits that start with one in-sample block, depth first: each level adds one more block's
+/// moments to every combination's running total, so a split costs O(N) rather than O(N·S/2).
+/// Its buffers are reused from one branch to the next.
+private struct SplitSearch {
+    let moments: [ReturnMoments]
+    let totals: [ReturnMoments]
+    let blocks: Int
+    var partial: [[ReturnMoments]]
+    var inSample: [Double]
+    var outOfSample: [Double]
+    var logits: [Double] = []
+    var losses = 0
+
+    init(moments: [ReturnMoments], totals: [ReturnMoments], blocks: Int) {
+        self.moments = moments
+        self.totals = totals
+        self.blocks = blocks
+        partial = [[ReturnMoments]](repeating: [ReturnMoments](repeating: ReturnMoments(), count: totals.count), count: blocks / 2 + 1)
+        inSample = [Double](repeating: 0, count: totals.count)
+        outOfSample = [Double](repeating: 0, count: totals.count)
+    }
+
+    mutating func splits(firstBlock: Int) -> (logits: [Double], losses: Int) {
+        logits = []
+        losses = 0
+        add(block: firstBlock, depth: 1)
+        choose(from: firstBlock + 1, depth: 1)
+        return (logits, losses)
+    }
+
+    private mutating func add(block: Int, depth: Int) {
+        for combination in 0..<totals.count {
+            partial[depth][combination] = partial[depth - 1][combination] + moments[combination * blocks + block]
+        }
+    }
+
+    private mutating func choose(from first: Int, depth: Int) {
+        guard depth < blocks / 2 else { return rank(depth: depth) }
+        let remaining = blocks / 2 - depth
+        guard first <= blocks - remaining else { return }
+        for block in first...(blocks - remaining) {
+            add(block: block, depth: depth + 1)
+            choose(from: block + 1, depth: depth + 1)
+        }
+    }
+
+    /// The in-sample best's out-of-sample rank in the split whose blocks are summed at `depth`.
+    private mutating func rank(depth: Int) {
+        let combinations = totals.count
+        for combination in 0..<combinations {
+            inSample[combination] = partial[depth][combination].sharpe
+            outOfSample[combination] = (totals[combination] - partial[depth][combination]).sharpe
+        }
+        var best = 0
+        for combination in 1..<combinations where inSample[combination] > inSample[best] { best = combination }
+        let target = outOfSample[best]
+        var below = 0
+        var equal = 0
+        for value in outOfSample {
+            if value < target { below += 1 } else if value == target { equal += 1 }
+        }
+        let w = (Double(below) + Double(equal + 1) / 2) / Double(combinations + 1)
+        logits.append(log(w / (1 - w)))
+        if target < 0 { losses += 1 }
     }
 }

@@ -60,6 +60,9 @@ struct SweepRun: AsyncParsableCommand {
     )
     var barsPerYear = "auto"
 
+    @Option(name: .customLong("pbo-blocks"), help: "Also estimate the Probability of Backtest Overfitting with this many blocks (even, 2-24).")
+    var pboBlocks: Int?
+
     /// `--bars-per-year` as a number, or the data's own (`PriceSeries.annualization`) for `auto`.
     func annualization(of series: PriceSeries) throws -> AnnualizationEstimate {
         guard barsPerYear.lowercased() != "auto" else { return series.annualization }
@@ -75,6 +78,7 @@ struct SweepRun: AsyncParsableCommand {
         guard fast.range.lowerBound >= 1, slow.range.lowerBound >= 1 else { throw ValidationError("windows start at 1") }
         guard threads >= 0, minTrades >= 0, top >= 0 else { throw ValidationError("--threads, --min-trades and --top cannot be negative") }
         guard feesBps >= 0, slippageBps >= 0 else { throw ValidationError("--fees-bps and --slippage-bps cannot be negative") }
+        if let pboBlocks, !(2...24).contains(pboBlocks) || pboBlocks % 2 != 0 { throw ValidationError("--pbo-blocks must be even, 2 to 24") }
     }
 
     func run() async throws {
@@ -85,10 +89,11 @@ struct SweepRun: AsyncParsableCommand {
             let grid = SweepGrid(fastRange: fast.range, slowRange: slow.range, step: step)
             guard grid.combinationCount > 0 else { throw CLIError("the grid has no combination with fast < slow") }
             let annualization = try annualization(of: series)
-            let request = SweepRequest(
+            var request = SweepRequest(
                 strategy: Strategy(rawValue: strategy.lowercased())!, grid: grid,
                 costs: ExecutionCosts(feesBps: feesBps, slippageBps: slippageBps), minTrades: minTrades, threads: threads,
                 barsPerYear: annualization.barsPerYear)
+            request.overfittingBlocks = pboBlocks
             let started = ContinuousClock.now
             let outcome = try Sweep.run(series, request)
             let elapsed = started.duration(to: .now)
@@ -103,6 +108,11 @@ struct SweepRun: AsyncParsableCommand {
             print("bars: \(annualization.frequency.rawValue), annualized with \(formatted(annualization.barsPerYear, decimals: 0)) bars a year")
             print("\(outcome.totalCombinations) combinations, \(outcome.rankedCombinations) ranked (min trades \(minTrades))")
             print(resultsTable(outcome.rankedResults.prefix(top).map(\.json)))
+            if let overfitting = outcome.overfitting {
+                print(
+                    "probability of backtest overfitting: \(formatted(overfitting.probability * 100, decimals: 1))% of \(overfitting.splits) splits"
+                        + " (\(overfitting.blocks) blocks of \(overfitting.barsPerBlock) bars)")
+            }
             print(
                 "elapsed \(formatted(seconds, decimals: 3)) s, \(Int(Double(outcome.totalCombinations) / max(seconds, 1e-9))) combinations/s"
                     + (output.map { "; wrote \($0)" } ?? ""))
