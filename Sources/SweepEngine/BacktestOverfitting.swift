@@ -118,7 +118,7 @@ public struct BacktestOverfitting: Sendable, Equatable {
         found.withUnsafeMutableBufferPointer { found in
             nonisolated(unsafe) let found = found
             DispatchQueue.concurrentPerform(iterations: min(System.coreCount, branches)) { _ in
-                var search = SplitSearch(moments: moments, totals: totals, blocks: blocks)
+                let search = SplitSearch(moments: moments, totals: totals, blocks: blocks)
                 while true {
                     let branch = nextBranch.add(1, ordering: .relaxed).oldValue
                     if branch >= branches { break }
@@ -139,28 +139,60 @@ public struct BacktestOverfitting: Sendable, Equatable {
 }
 
 /// The splits that start with one in-sample block, depth first: each level adds one more block's
-/// moments to every combination's running total, so a split costs O(N) rather than O(N·S/2).
-/// Its buffers are reused from one branch to the next.
-private struct SplitSearch {
-    let moments: [ReturnMoments]
-    let totals: [ReturnMoments]
+/// sums to every combination's running totals, so a split costs O(N) rather than O(N·S/2). Its
+/// buffers are allocated once per thread and reused from one branch to the next.
+///
+/// Every combination has the same bars in a split, so a split's Sharpe ratios are compared by a
+/// key that orders them alike without a square root: with `n` bars, sums `s₁` of returns and
+/// `s₂` of their squares, `sharpe = (s₁/n) / √((s₂ − s₁²/n)/(n − 1))` and
+/// `key = s₁·|s₁| / (n·s₂ − s₁²) = sharpe·|sharpe| · (n − 1)/n`: the same order, the same ties.
+private final class SplitSearch {
     let blocks: Int
-    var partial: [[ReturnMoments]]
-    var inSample: [Double]
-    var outOfSample: [Double]
+    let combinations: Int
+    let blockBars: Int
+    /// `[block * N + combination]`: a block's sum of returns, and of squared returns.
+    let blockSums: UnsafeMutableBufferPointer<Double>
+    let blockSquares: UnsafeMutableBufferPointer<Double>
+    let totalSums: UnsafeMutableBufferPointer<Double>
+    let totalSquares: UnsafeMutableBufferPointer<Double>
+    /// `[depth * N + combination]`: the running in-sample sums.
+    let sums: UnsafeMutableBufferPointer<Double>
+    let squares: UnsafeMutableBufferPointer<Double>
+    let outOfSample: UnsafeMutableBufferPointer<Double>
     var logits: [Double] = []
     var losses = 0
 
     init(moments: [ReturnMoments], totals: [ReturnMoments], blocks: Int) {
-        self.moments = moments
-        self.totals = totals
+        let n = totals.count
         self.blocks = blocks
-        partial = [[ReturnMoments]](repeating: [ReturnMoments](repeating: ReturnMoments(), count: totals.count), count: blocks / 2 + 1)
-        inSample = [Double](repeating: 0, count: totals.count)
-        outOfSample = [Double](repeating: 0, count: totals.count)
+        combinations = n
+        blockBars = moments[0].count
+        blockSums = .allocate(capacity: blocks * n)
+        blockSquares = .allocate(capacity: blocks * n)
+        for block in 0..<blocks {
+            for combination in 0..<n {
+                blockSums[block * n + combination] = moments[combination * blocks + block].sum
+                blockSquares[block * n + combination] = moments[combination * blocks + block].sumOfSquares
+            }
+        }
+        totalSums = .allocate(capacity: n)
+        totalSquares = .allocate(capacity: n)
+        for combination in 0..<n {
+            totalSums[combination] = totals[combination].sum
+            totalSquares[combination] = totals[combination].sumOfSquares
+        }
+        sums = .allocate(capacity: (blocks / 2 + 1) * n)
+        squares = .allocate(capacity: (blocks / 2 + 1) * n)
+        sums.initialize(repeating: 0)
+        squares.initialize(repeating: 0)
+        outOfSample = .allocate(capacity: n)
     }
 
-    mutating func splits(firstBlock: Int) -> (logits: [Double], losses: Int) {
+    deinit {
+        for buffer in [blockSums, blockSquares, totalSums, totalSquares, sums, squares, outOfSample] { buffer.deallocate() }
+    }
+
+    func splits(firstBlock: Int) -> (logits: [Double], losses: Int) {
         logits = []
         losses = 0
         add(block: firstBlock, depth: 1)
@@ -168,13 +200,15 @@ private struct SplitSearch {
         return (logits, losses)
     }
 
-    private mutating func add(block: Int, depth: Int) {
-        for combination in 0..<totals.count {
-            partial[depth][combination] = partial[depth - 1][combination] + moments[combination * blocks + block]
+    private func add(block: Int, depth: Int) {
+        let n = combinations
+        for combination in 0..<n {
+            sums[depth * n + combination] = sums[(depth - 1) * n + combination] + blockSums[block * n + combination]
+            squares[depth * n + combination] = squares[(depth - 1) * n + combination] + blockSquares[block * n + combination]
         }
     }
 
-    private mutating func choose(from first: Int, depth: Int) {
+    private func choose(from first: Int, depth: Int) {
         guard depth < blocks / 2 else { return rank(depth: depth) }
         let remaining = blocks / 2 - depth
         guard first <= blocks - remaining else { return }
@@ -184,19 +218,36 @@ private struct SplitSearch {
         }
     }
 
+    /// `sharpe·|sharpe|`, scaled: the order of Sharpe ratios over `bars` bars (0 when every
+    /// return is 0; ±∞ for a constant non-zero one).
+    @inline(__always)
+    static func key(sum: Double, squares: Double, bars: Double) -> Double {
+        let spread = bars * squares - sum * sum
+        guard spread > 0 else { return sum == 0 ? 0 : (sum > 0 ? .infinity : -.infinity) }
+        return sum * abs(sum) / spread
+    }
+
     /// The in-sample best's out-of-sample rank in the split whose blocks are summed at `depth`.
-    private mutating func rank(depth: Int) {
-        let combinations = totals.count
-        for combination in 0..<combinations {
-            inSample[combination] = partial[depth][combination].sharpe
-            outOfSample[combination] = (totals[combination] - partial[depth][combination]).sharpe
-        }
+    private func rank(depth: Int) {
+        let bars = Double(blockBars * blocks / 2)
+        let row = depth * combinations
         var best = 0
-        for combination in 1..<combinations where inSample[combination] > inSample[best] { best = combination }
+        var bestKey = -Double.infinity
+        for combination in 0..<combinations {
+            let sum = sums[row + combination]
+            let square = squares[row + combination]
+            let key = Self.key(sum: sum, squares: square, bars: bars)
+            if key > bestKey || combination == 0 {
+                best = combination
+                bestKey = key
+            }
+            outOfSample[combination] = Self.key(sum: totalSums[combination] - sum, squares: totalSquares[combination] - square, bars: bars)
+        }
         let target = outOfSample[best]
         var below = 0
         var equal = 0
-        for value in outOfSample {
+        for combination in 0..<combinations {
+            let value = outOfSample[combination]
             if value < target { below += 1 } else if value == target { equal += 1 }
         }
         let w = (Double(below) + Double(equal + 1) / 2) / Double(combinations + 1)
