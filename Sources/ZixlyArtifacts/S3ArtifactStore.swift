@@ -18,10 +18,15 @@ public struct S3ArtifactStore: ArtifactStore {
         public var pathStyle: Bool
         /// Fixed keys, or `WebIdentityCredentials` (IRSA).
         public var credentials: any AWSCredentialProvider
+        /// Parts of a multipart upload (`upload(to:)`), held in memory one at a time; S3 wants 5 MiB or more.
+        public var uploadPartSize: Int
 
         public init(
-            bucket: String, prefix: String = "", region: String, endpoint: URL? = nil, pathStyle: Bool? = nil, credentials: any AWSCredentialProvider
+            bucket: String, prefix: String = "", region: String, endpoint: URL? = nil, pathStyle: Bool? = nil, credentials: any AWSCredentialProvider,
+            uploadPartSize: Int = 8 << 20
         ) {
+            precondition(uploadPartSize >= 5 << 20, "S3 parts are 5 MiB or more")
+            self.uploadPartSize = uploadPartSize
             self.bucket = bucket
             self.prefix = prefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
             self.region = region
@@ -69,7 +74,7 @@ public struct S3ArtifactStore: ArtifactStore {
 
     public func upload(to key: String, contentType: String) async throws -> any ArtifactUpload {
         try InvalidArtifactKey.check(key)
-        return S3Upload(store: self, key: key, contentType: contentType)
+        return S3Upload(store: self, key: key, contentType: contentType, partSize: configuration.uploadPartSize)
     }
 
     public func delete(_ key: String) async throws {

@@ -6,10 +6,6 @@ import ZixlyCore
 /// a multipart upload once the first part fills, or one PUT for an object smaller than a part.
 /// Nothing is visible at the key until `finish()`; `abort()` removes the parts already sent.
 actor S3Upload: ArtifactUpload {
-    /// 8 MiB: S3's parts must be at least 5 MiB (all but the last), and 10,000 parts of 8 MiB
-    /// allow objects up to 78 GiB.
-    static let defaultPartSize = 8 << 20
-
     let store: S3ArtifactStore
     let key: String
     let contentType: String
@@ -18,7 +14,9 @@ actor S3Upload: ArtifactUpload {
     private var uploadID: String?
     private var etags: [String] = []
 
-    init(store: S3ArtifactStore, key: String, contentType: String, partSize: Int = S3Upload.defaultPartSize) {
+    /// `partSize`: 8 MiB unless configured; S3's parts must be at least 5 MiB (all but the last),
+    /// and 10,000 parts of 8 MiB allow objects up to 78 GiB.
+    init(store: S3ArtifactStore, key: String, contentType: String, partSize: Int) {
         self.store = store
         self.key = key
         self.contentType = contentType
