@@ -72,13 +72,27 @@ filtered=0
 log "running the tests"
 output=$(mktemp)
 set +e
-swift test --skip-build "$@" 2>&1 | tee "$output"
-status=${PIPESTATUS[0]}
+if [ "$filtered" = 1 ]; then
+  swift test --skip-build "$@" 2>&1 | tee "$output"
+  status=${PIPESTATUS[0]}
+else
+  # The suites that measure time (latency under a flood, retry gaps, lease and backoff timing)
+  # run on their own after the rest: beside two hundred others on two cores, they measure the
+  # machine's load instead of the code.
+  timed='SignInFloodTests|SignInTests|SlowClientTests|WebhookDeliveryTests|WorkerPoolTests'
+  swift test --skip-build --skip "$timed" 2>&1 | tee "$output"
+  status=${PIPESTATUS[0]}
+  log "running the timing-sensitive suites alone"
+  swift test --skip-build --filter "$timed" 2>&1 | tee -a "$output"
+  timed_status=${PIPESTATUS[0]}
+  [ "$timed_status" -ne 0 ] && status=$timed_status
+fi
 set -e
 
-summary=$(grep -E 'Test run with [0-9]+ tests? (in [0-9]+ suites? )?(passed|failed)' "$output" | tail -n 1 || true)
-tests=$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$summary")
-issues=$(sed -nE 's/.*with ([0-9]+) issues?.*/\1/p' <<<"$summary")
+# One "Test run with N tests" line per swift test run: N and the issues are summed.
+runs=$(grep -E 'Test run with [0-9]+ tests? (in [0-9]+ suites? )?(passed|failed)' "$output" || true)
+tests=$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$runs" | awk '{ n += $1 } END { if (NR) print n }')
+issues=$(sed -nE 's/.*with ([0-9]+) issues?.*/\1/p' <<<"$runs" | awk '{ n += $1 } END { if (NR) print n }')
 rm -f "$output"
 swift_ok=1
 if [ "$status" -ne 0 ] || [ -z "$tests" ]; then swift_ok=0; fi
