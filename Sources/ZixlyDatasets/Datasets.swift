@@ -83,10 +83,12 @@ public struct Datasets: Sendable {
         return number == 0 ? await directoryVersion(of: ticker) : try await catalog.version(number, of: ticker, tenant: tenant)
     }
 
-    /// The version a sweep runs on: `number` if given, else the newest.
+    /// The version a sweep runs on: `number` if given, else the newest upload, else the
+    /// directory's file (described only when no upload is newer).
     public func resolve(_ ticker: String, version number: Int?, tenant: String) async throws -> DatasetVersion? {
         if let number { return try await version(number, of: ticker, tenant: tenant) }
-        return try await versions(of: ticker, tenant: tenant).first
+        if let upload = try await catalog.versions(of: ticker.uppercased(), tenant: tenant).first { return upload }
+        return await directoryVersion(of: ticker.uppercased())
     }
 
     /// The CSV bytes of a version, or nil if they are gone.
@@ -134,11 +136,11 @@ actor DirectoryVersions {
         let stamp = [size, Int(modified.timeIntervalSince1970 * 1000)]
         let name = ticker.uppercased()
         if let cached = known[name], cached.stamp == stamp { return cached.version }
-        guard let data = try? Data(contentsOf: file), let series = try? await MarketDataDirectory.parse(data, ticker: name) else { return nil }
+        guard let (sha256, bytes, series) = await MarketDataDirectory.describe(file, ticker: name) else { return nil }
         let annualization = series.annualization
         let version = DatasetVersion(
-            ticker: name, version: 0, sha256: SHA256Hex.of(data), bars: series.count, first: series.dates[0], last: series.dates[series.count - 1],
-            frequency: annualization.frequency.rawValue, barsPerYear: annualization.barsPerYear, bytes: data.count, artifactKey: nil,
+            ticker: name, version: 0, sha256: sha256, bars: series.count, first: series.dates[0], last: series.dates[series.count - 1],
+            frequency: annualization.frequency.rawValue, barsPerYear: annualization.barsPerYear, bytes: bytes, artifactKey: nil,
             createdAt: nil)
         known[name] = (stamp, version)
         return version

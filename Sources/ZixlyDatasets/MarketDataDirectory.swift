@@ -1,5 +1,6 @@
 public import Foundation
 public import SweepEngine
+import ZixlyCore
 
 /// A folder of `<TICKER>.csv` price files (`ZIXLY_MARKET_DATA_DIR`, or the bundled samples).
 public struct MarketDataDirectory: Sendable {
@@ -31,38 +32,6 @@ public struct MarketDataDirectory: Sendable {
 
     public func hasData(for ticker: String) -> Bool {
         fileName(for: ticker) != nil
-    }
-
-    /// Loads and validates a ticker's file.
-    /// - Throws: `MarketDataError` naming the ticker and, for a bad file, the line.
-    public func series(for ticker: String) throws(MarketDataError) -> PriceSeries {
-        guard let file = fileURL(for: ticker) else { throw .unknownTicker(ticker, available: availableTickers()) }
-        let text: String
-        do {
-            text = try String(contentsOf: file, encoding: .utf8)
-        } catch {
-            throw .unreadable(ticker, reason: "\(error)")
-        }
-        do {
-            return try PriceSeries(csv: text)
-        } catch {
-            throw .invalidFile(ticker, error)
-        }
-    }
-
-    /// `series(for:)` on one of Dispatch's threads: reading and parsing a large file would
-    /// otherwise hold up the event loop (or the concurrency thread) the caller runs on.
-    public func loadSeries(for ticker: String) async throws(MarketDataError) -> PriceSeries {
-        let loaded = await withCheckedContinuation { (continuation: CheckedContinuation<Result<PriceSeries, MarketDataError>, Never>) in
-            DispatchQueue.global(qos: .userInitiated).async {
-                do throws(MarketDataError) {
-                    continuation.resume(returning: .success(try series(for: ticker)))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
-            }
-        }
-        return try loaded.get()
     }
 
     /// Tickers a sweep or an upload may name: 3 to 20 characters (DESIGN §3), `isValidTicker`'s.
@@ -98,16 +67,24 @@ public struct MarketDataDirectory: Sendable {
     /// Parses CSV bytes on one of Dispatch's threads, off the caller's event loop or concurrency thread.
     /// - Throws: `MarketDataError.invalidFile` naming the ticker and the line.
     static func parse(_ data: Data, ticker: String) async throws(MarketDataError) -> PriceSeries {
-        let parsed = await withCheckedContinuation { (continuation: CheckedContinuation<Result<PriceSeries, MarketDataError>, Never>) in
-            DispatchQueue.global(qos: .userInitiated).async {
-                do throws(PriceSeriesError) {
-                    continuation.resume(returning: .success(try PriceSeries(csv: String(decoding: data, as: UTF8.self))))
-                } catch {
-                    continuation.resume(returning: .failure(.invalidFile(ticker, error)))
-                }
-            }
+        try await DispatchWork.run { () throws(MarketDataError) in try parsed(data, ticker: ticker) }
+    }
+
+    /// A file of the directory read, hashed and parsed on one of Dispatch's threads; nil if it
+    /// cannot be read or is not a valid price file.
+    static func describe(_ file: URL, ticker: String) async -> (sha256: String, bytes: Int, series: PriceSeries)? {
+        await DispatchWork.run { () -> (sha256: String, bytes: Int, series: PriceSeries)? in
+            guard let data = try? Data(contentsOf: file), let series = try? parsed(data, ticker: ticker) else { return nil }
+            return (SHA256Hex.of(data), data.count, series)
         }
-        return try parsed.get()
+    }
+
+    private static func parsed(_ data: Data, ticker: String) throws(MarketDataError) -> PriceSeries {
+        do throws(PriceSeriesError) {
+            return try PriceSeries(csv: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw .invalidFile(ticker, error)
+        }
     }
 
     func fileURL(for ticker: String) -> URL? {
@@ -125,14 +102,11 @@ public struct MarketDataDirectory: Sendable {
 }
 
 public enum MarketDataError: Error, Equatable, CustomStringConvertible {
-    case unknownTicker(String, available: [String])
     case unreadable(String, reason: String)
     case invalidFile(String, PriceSeriesError)
 
     public var description: String {
         switch self {
-        case .unknownTicker(let ticker, let available):
-            "no market data for ticker '\(ticker)'; available: \(available.joined(separator: ", "))"
         case .unreadable(let ticker, let reason): "cannot read the data file of \(ticker): \(reason)"
         case .invalidFile(let ticker, let error): "the data file of \(ticker) is invalid: \(error)"
         }

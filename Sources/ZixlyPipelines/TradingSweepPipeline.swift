@@ -135,28 +135,21 @@ public struct TradingSweepPipeline: JobHandler {
         return dataset
     }
 
-    /// The walk-forward validation on one of Dispatch's threads, fold by fold; progress from 90%.
+    /// The walk-forward validation on one of Dispatch's threads, fold by fold; progress from 90%,
+    /// and a stop request ends it.
     private func walkForward(
         _ series: PriceSeries, _ parameters: TradingSweepParameters, plan: WalkForwardPlan, barsPerYear: Double, context: JobContext
-    ) async throws -> WalkForwardOutcome {
+    ) async throws(JobStopped) -> WalkForwardOutcome {
         let request = SweepRequest(
             strategy: parameters.strategy, grid: parameters.grid, costs: parameters.costs, minTrades: parameters.minTrades, threads: threads,
             barsPerYear: barsPerYear)
-        let result: Result<WalkForwardOutcome, SweepCancelled> = await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                do throws(SweepCancelled) {
-                    let outcome = try WalkForward.run(series, request, plan: plan) { done, total in
-                        context.report(JobProgress(percent: 90 + done * 8 / max(1, total), message: "walk-forward fold \(done)/\(total)"))
-                        return !context.shouldStop
-                    }
-                    continuation.resume(returning: .success(outcome))
-                } catch {
-                    continuation.resume(returning: .failure(error))
+        do throws(SweepCancelled) {
+            return try await DispatchWork.run { () throws(SweepCancelled) in
+                try WalkForward.run(series, request, plan: plan) { done, total in
+                    context.report(JobProgress(percent: 90 + done * 8 / max(1, total), message: "walk-forward fold \(done)/\(total)"))
+                    return !context.shouldStop
                 }
             }
-        }
-        do {
-            return try result.get()
         } catch {
             throw JobStopped()
         }
@@ -164,30 +157,22 @@ public struct TradingSweepPipeline: JobHandler {
 
     /// Runs the CPU-bound sweep on Dispatch's threads, off Swift's cooperative pool, so
     /// heartbeats and HTTP keep running; progress goes to the job, and a stop request ends it.
-    private func sweep(_ series: PriceSeries, _ parameters: TradingSweepParameters, barsPerYear: Double, context: JobContext) async throws
-        -> SweepOutcome
+    private func sweep(_ series: PriceSeries, _ parameters: TradingSweepParameters, barsPerYear: Double, context: JobContext)
+        async throws(JobStopped) -> SweepOutcome
     {
         var asked = SweepRequest(
             strategy: parameters.strategy, grid: parameters.grid, costs: parameters.costs,
             minTrades: parameters.minTrades, threads: threads, barsPerYear: barsPerYear)
         asked.overfittingBlocks = parameters.pboBlocks ?? BacktestOverfitting.defaultBlocks
         let request = asked
-        let result: Result<SweepOutcome, SweepCancelled> = await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                do throws(SweepCancelled) {
-                    let outcome = try Sweep.run(series, request) { done, total in
-                        let share = parameters.walkForward == nil ? 98 : 90
-                        context.report(JobProgress(percent: min(share, done * share / max(1, total)), message: "\(done)/\(total) combinations"))
-                        return !context.shouldStop
-                    }
-                    continuation.resume(returning: .success(outcome))
-                } catch {
-                    continuation.resume(returning: .failure(error))
+        let share = parameters.walkForward == nil ? 98 : 90
+        do throws(SweepCancelled) {
+            return try await DispatchWork.run { () throws(SweepCancelled) in
+                try Sweep.run(series, request) { done, total in
+                    context.report(JobProgress(percent: min(share, done * share / max(1, total)), message: "\(done)/\(total) combinations"))
+                    return !context.shouldStop
                 }
             }
-        }
-        do {
-            return try result.get()
         } catch {
             throw JobStopped()
         }
