@@ -22,6 +22,7 @@ extension PostgresJobStore {
                     RETURNING *
                     """, logger: logger
                 ).jobs()[0]
+                if state == "queued" || state == "running" { try await Self.cancelChildren(connection, of: id, now: now, logger: logger) }
                 switch state {
                 case "queued": return .cancelled(job)
                 case "running": return .cancelRequested(job)

@@ -95,11 +95,13 @@ public struct PostgresJobStore: JobStore {
             """)
     }
 
-    public func release(_ lease: Lease, now: Date) async throws -> Bool {
+    public func release(_ lease: Lease, runAt: Date, now: Date) async throws -> Bool {
         try await changesOne(
             """
             UPDATE jobs
-            SET state = 'queued', run_at = \(now), attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL
+            SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END,
+                finished_at = CASE WHEN cancel_requested THEN \(now) END,
+                run_at = \(runAt), attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL
             WHERE id = \(lease.jobID.rawValue) AND lease_owner = \(lease.worker.rawValue) AND attempt = \(lease.attempt)
             """)
     }

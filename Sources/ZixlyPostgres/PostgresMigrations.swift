@@ -355,6 +355,19 @@ enum PostgresMigrations {
                 """
             ]
         ),
+        (
+            "0012_job_children",
+            [
+                """
+                CREATE TABLE job_children (
+                    child_id  TEXT NOT NULL PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+                    parent_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                    label     TEXT NOT NULL,
+                    UNIQUE (parent_id, label)
+                )
+                """
+            ]
+        ),
     ]
 
     /// The settings `zixly_complete_and_claim_v1` runs under (frozen with migration 0007).

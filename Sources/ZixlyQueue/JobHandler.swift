@@ -36,6 +36,16 @@ public struct JobContext: Sendable {
     }
 }
 
+/// Thrown by a handler to run the job again after `delay` without spending an attempt (a parent
+/// waiting for its children): the worker gives the job back, queued at now + `delay`, and its
+/// slot to other jobs. A cancel request made meanwhile cancels it instead.
+public struct JobSnoozed: Error, Equatable {
+    public var delay: Duration
+    public init(for delay: Duration) {
+        self.delay = delay
+    }
+}
+
 /// Thrown at a checkpoint when the job must stop; the worker decides what that means.
 public struct JobStopped: Error, Equatable {
     public init() {}

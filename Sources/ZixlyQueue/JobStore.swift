@@ -12,7 +12,8 @@ public import ZixlyCore
 /// - Producing: ``enqueue(_:now:)``
 /// - Working (fenced by ``Lease``): ``completeAndClaim(_:queue:worker:limit:leaseFor:now:)`` (with ``claim(queue:worker:limit:leaseFor:now:)``,
 ///   ``complete(_:now:)`` and ``complete(_:summary:now:)`` over it), ``heartbeat(_:progress:leaseFor:now:)``,
-///   ``fail(_:now:)`` (with ``fail(_:failure:retryAt:now:)`` over it), ``acknowledgeCancel(_:now:)``, ``release(_:now:)``
+///   ``fail(_:now:)`` (with ``fail(_:failure:retryAt:now:)`` over it), ``acknowledgeCancel(_:now:)``, ``release(_:runAt:now:)``
+/// - Families: ``enqueueChildren(_:of:now:)``, ``children(of:)``
 /// - Users: ``cancel(_:now:)``, ``retry(_:now:)``, ``job(_:)``, ``jobs(matching:page:)``
 /// - Maintenance: ``rescueExpired(limit:retryPolicy:now:)``, ``pruneFinished(before:limit:)``, ``countByState()``
 public protocol JobStore: Sendable {
@@ -44,12 +45,22 @@ public protocol JobStore: Sendable {
     /// running with a cancel request → cancelled, `finishedAt = now`. Fenced like `complete`.
     func acknowledgeCancel(_ lease: Lease, now: Date) async throws -> Bool
 
-    /// Gives a job back at shutdown without spending the attempt: running → queued at `now`,
-    /// `attempt -= 1`, lease cleared. Fenced like `complete`.
-    func release(_ lease: Lease, now: Date) async throws -> Bool
+    /// Gives a job back without spending the attempt (at shutdown, or snoozed by its handler):
+    /// running → queued at `runAt`, `attempt -= 1`, lease cleared; a job with a cancel request is
+    /// cancelled instead (`finishedAt = now`), since claiming clears the request. Fenced like `complete`.
+    func release(_ lease: Lease, runAt: Date, now: Date) async throws -> Bool
+
+    /// Inserts queued jobs as children of `parent`, each under a label unique within the parent
+    /// (a ticker); a label the parent already has is skipped, so a parent that runs again adds
+    /// only what is missing. One transaction. Returns how many were inserted.
+    func enqueueChildren(_ children: [LabelledJob], of parent: JobID, now: Date) async throws -> Int
+
+    /// The parent's children, by label.
+    func children(of parent: JobID) async throws -> [ChildJob]
 
     /// queued → cancelled now; running → cancel requested (seen at the next heartbeat);
-    /// final → unchanged (`.alreadyFinal`); unknown id → `.notFound`.
+    /// final → unchanged (`.alreadyFinal`); unknown id → `.notFound`. Cancelling a queued or
+    /// running job does the same to each of its children that is queued or running.
     func cancel(_ id: JobID, now: Date) async throws -> CancelResult
 
     /// failed | cancelled → queued at `now` with attempts reset to 0 (the last error message stays
@@ -105,6 +116,11 @@ extension JobStore {
         try await fail([AttemptFailure(lease: lease, message: failure.message, retryAt: retryAt)], now: now).contains(lease.jobID)
     }
 
+    /// Gives a job back at `now` (``release(_:runAt:now:)``): at shutdown, for another worker.
+    public func release(_ lease: Lease, now: Date) async throws -> Bool {
+        try await release(lease, runAt: now, now: now)
+    }
+
     /// Completes one job if its lease holds; false and no change otherwise.
     public func complete(_ lease: Lease, summary: JSONValue, now: Date) async throws -> Bool {
         try await complete([Completion(lease: lease, summary: summary)], now: now).contains(lease.jobID)
@@ -129,5 +145,25 @@ public struct CompletedAndClaimed: Sendable {
     public init(held: Set<JobID>, claimed: [ClaimedJob]) {
         self.held = held
         self.claimed = claimed
+    }
+}
+
+/// A job to insert as a child, under its label within the parent.
+public struct LabelledJob: Sendable, Equatable {
+    public var label: String
+    public var job: NewJob
+    public init(label: String, job: NewJob) {
+        self.label = label
+        self.job = job
+    }
+}
+
+/// One child of a parent job: its label, id and state.
+public struct ChildJob: Sendable, Equatable {
+    public var label: String
+    public var id: JobID
+    public var state: JobState
+    public init(label: String, id: JobID, state: JobState) {
+        (self.label, self.id, self.state) = (label, id, state)
     }
 }

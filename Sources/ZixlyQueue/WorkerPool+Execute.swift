@@ -8,6 +8,7 @@ extension WorkerPool {
     enum Outcome: Sendable {
         case finished(JSONValue)
         case threw(String, isRetryable: Bool)
+        case snoozed(Duration)
         case cancelRequested
         case leaseLost
         case shutdownTimedOut
@@ -60,6 +61,8 @@ extension WorkerPool {
                     return .finished(try await handler.run(claimed.job, context: context))
                 } catch let failure as JobFailure {
                     return .threw(failure.message, isRetryable: failure.isRetryable)
+                } catch let snooze as JobSnoozed {
+                    return .snoozed(snooze.delay)
                 } catch {
                     return .threw(String(describing: error), isRetryable: true)
                 }
@@ -148,6 +151,15 @@ extension WorkerPool {
                 logger.warning(
                     "job attempt failed", metadata: ["error": "\(message)", "attempt": "\(lease.attempt)", "will_retry": "\(retryAt != nil)"])
                 return .failed(lease.jobID, willRetry: retryAt != nil)
+            case .snoozed(let delay):
+                guard try await store.release(lease, runAt: now.addingTimeInterval(delay.inSeconds), now: now) else {
+                    return await lostOrCancelled(lease, logger: logger)
+                }
+                if try await store.job(lease.jobID)?.state == .cancelled {
+                    logger.info("job cancelled")
+                    return .cancelled(lease.jobID)
+                }
+                return .released(lease.jobID)
             case .cancelRequested:
                 return try await acknowledgeCancel(lease, logger: logger)
             case .leaseLost:

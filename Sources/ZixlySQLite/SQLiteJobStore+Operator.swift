@@ -21,6 +21,7 @@ extension SQLiteJobStore {
                     RETURNING *
                     """, arguments: [now.unix, id.rawValue])!
             let job = try Job(row: row)
+            if state == "queued" || state == "running" { try Self.cancelChildren(db, of: id, now: now) }
             switch state {
             case "queued": return .cancelled(job)
             case "running": return .cancelRequested(job)

@@ -138,14 +138,16 @@ public struct SQLiteJobStore: JobStore {
                 """, [now.unix])
     }
 
-    public func release(_ lease: Lease, now: Date) async throws -> Bool {
+    public func release(_ lease: Lease, runAt: Date, now: Date) async throws -> Bool {
         try await finish(
             lease,
             sql: """
                 UPDATE jobs
-                SET state = 'queued', run_at = ?, attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL
+                SET state = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'queued' END,
+                    finished_at = CASE WHEN cancel_requested THEN ? END,
+                    run_at = ?, attempt = attempt - 1, lease_owner = NULL, lease_expires_at = NULL
                 WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempt = ?
-                """, [now.unix])
+                """, [now.unix, runAt.unix])
     }
 
     /// Runs one fenced UPDATE whose last three placeholders are the lease; true if it matched.

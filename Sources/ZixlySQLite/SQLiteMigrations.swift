@@ -301,6 +301,17 @@ enum SQLiteMigrations {
             ) WITHOUT ROWID;
             """
         ),
+        (
+            "0011_job_children",
+            """
+            CREATE TABLE job_children (
+                child_id  TEXT NOT NULL PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+                parent_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                label     TEXT NOT NULL,
+                UNIQUE (parent_id, label)
+            ) WITHOUT ROWID;
+            """
+        ),
     ]
 
     /// A random version-4 UUID, lower case, as `JobID.random()` makes them.
