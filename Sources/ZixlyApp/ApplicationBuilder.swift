@@ -56,7 +56,7 @@ public struct ApplicationBuilder: Sendable {
         }
         let sweep = TradingSweepPipeline(
             datasets: datasets, results: stores.results, artifacts: stores.artifacts, clock: clock, external: external, metrics: metrics,
-            tracer: tracing.tracer)
+            tracer: tracing.tracer, universe: UniverseSweep(jobs: stores.jobs, results: stores.results, artifacts: stores.artifacts, clock: clock))
         return JobTypeRegistry([TradingSweepJobType(pipeline: sweep), NoopJobType()])
     }
 

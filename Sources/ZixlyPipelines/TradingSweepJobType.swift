@@ -20,6 +20,9 @@ public struct TradingSweepJobType: JobType, SweepCurves {
     /// The form of every field, then (for the built-in engine) that the tenant has the dataset.
     public func accept(_ body: JSONValue, tenant: String) async throws -> AcceptedJob {
         let parameters = try TradingSweepParameters(validating: body, externalConfigured: pipeline.external != nil)
+        if let universe = parameters.universe {
+            return try await accept(parameters, universe: universe, tenant: tenant)
+        }
         if parameters.executor == .builtin {
             let dataset: DatasetVersion
             do {
@@ -27,21 +30,7 @@ public struct TradingSweepJobType: JobType, SweepCurves {
             } catch let missing as MissingDataset {
                 throw ValidationErrors(fields: [missing.version == nil ? "ticker" : "dataset_version": missing.description])
             }
-            if let plan = parameters.walkForward {
-                let folds = plan.folds(bars: dataset.bars).count
-                if folds == 0 {
-                    throw ValidationErrors(fields: [
-                        "walk_forward":
-                            "\(dataset.ticker) v\(dataset.version) has \(dataset.bars) bars: none is left to test after \(plan.trainBars) training bars"
-                    ])
-                }
-                if folds > TradingSweepParameters.maximumFolds {
-                    throw ValidationErrors(fields: [
-                        "walk_forward":
-                            "\(folds) folds on \(dataset.bars) bars; at most \(TradingSweepParameters.maximumFolds) (make test_bars larger)"
-                    ])
-                }
-            }
+            if let plan = parameters.walkForward { try Self.check(plan, on: dataset) }
         }
         let version = parameters.datasetVersion.map { " v\($0)" } ?? ""
         return AcceptedJob(
@@ -50,9 +39,47 @@ public struct TradingSweepJobType: JobType, SweepCurves {
                 "\(parameters.grid.combinationCount) combinations of \(parameters.strategy.rawValue.uppercased()) on \(parameters.ticker)\(version)")
     }
 
+    /// A sweep of many tickers: each must have data; its description counts them.
+    private func accept(_ parameters: TradingSweepParameters, universe: TickerUniverse, tenant: String) async throws -> AcceptedJob {
+        let available = Dictionary(try await pipeline.datasets.latest(tenant: tenant).map { ($0.ticker, $0) }, uniquingKeysWith: { a, _ in a })
+        let missing = universe.tickers.filter { available[$0] == nil }
+        if !missing.isEmpty {
+            throw ValidationErrors(fields: [
+                "tickers":
+                    "no market data for \(missing.prefix(10).joined(separator: ", "))\(missing.count > 10 ? ", …" : "") (\(missing.count) of \(universe.tickers.count)); upload them first"
+            ])
+        }
+        if let plan = parameters.walkForward {
+            for ticker in universe.tickers { try Self.check(plan, on: available[ticker]!) }
+        }
+        return AcceptedJob(
+            parameters: parameters.json,
+            description:
+                "\(parameters.grid.combinationCount) combinations of \(parameters.strategy.rawValue.uppercased()) on each of \(universe.tickers.count) tickers"
+        )
+    }
+
+    /// A walk-forward plan leaves at least one fold, and at most the limit, on the dataset's bars.
+    private static func check(_ plan: WalkForwardPlan, on dataset: DatasetVersion) throws(ValidationErrors) {
+        let folds = plan.folds(bars: dataset.bars).count
+        if folds == 0 {
+            throw ValidationErrors(fields: [
+                "walk_forward":
+                    "\(dataset.ticker) v\(dataset.version) has \(dataset.bars) bars: none is left to test after \(plan.trainBars) training bars"
+            ])
+        }
+        if folds > TradingSweepParameters.maximumFolds {
+            throw ValidationErrors(fields: [
+                "walk_forward":
+                    "\(folds) folds on \(dataset.bars) bars of \(dataset.ticker); at most \(TradingSweepParameters.maximumFolds) (make test_bars larger)"
+            ])
+        }
+    }
+
     /// Simulated again on the dataset version the job ran on (its result names it).
     public func equityCurve(of job: Job, fast: Int, slow: Int) async -> EquityCurve? {
-        guard let parameters = try? TradingSweepParameters(validating: job.parameters, externalConfigured: true), parameters.executor == .builtin
+        guard let parameters = try? TradingSweepParameters(validating: job.parameters, externalConfigured: true), parameters.executor == .builtin,
+            parameters.universe == nil
         else { return nil }
         let ranOn = job.resultSummary?["dataset"]?["version"]?.intValue ?? parameters.datasetVersion
         guard let dataset = try? await pipeline.datasets.resolve(parameters.ticker, version: ranOn, tenant: job.tenant),

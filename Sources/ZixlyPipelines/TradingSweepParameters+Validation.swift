@@ -12,7 +12,8 @@ extension TradingSweepParameters {
         guard case .object(let object) = body else { throw ValidationErrors(fields: ["body": "must be a JSON object"]) }
         var errors: [String: String] = [:]
         let allowed: Set = [
-            "ticker", "dataset_version", "bars_per_year", "pbo_blocks", "walk_forward", "fast_range", "slow_range", "step", "min_trades",
+            "ticker", "tickers", "max_failed_tickers", "dataset_version", "bars_per_year", "pbo_blocks", "walk_forward", "fast_range", "slow_range",
+            "step", "min_trades",
             "strategy_type",
             "config_path",
             "fees_bps",
@@ -38,8 +39,16 @@ extension TradingSweepParameters {
         case .string(let text):
             if let problem = MarketDataDirectory.tickerProblem(text) { errors["ticker"] = problem }
             ticker = text.uppercased()
-        case nil, .null?: errors["ticker"] = "is required"
+        case nil, .null?: if object["tickers"] == nil || object["tickers"] == .null { errors["ticker"] = "is required (or tickers, a list of them)" }
         default: errors["ticker"] = "must be a string"
+        }
+        let universe = Self.universe(object, errors: &errors)
+        if universe != nil {
+            if !ticker.isEmpty { errors["tickers"] = "give ticker or tickers, not both" }
+            if executor == .external { errors["tickers"] = "the external executor sweeps one ticker at a time" }
+            if object["dataset_version"].map({ $0 != .null }) == true {
+                errors["dataset_version"] = "names one ticker's version; a sweep of many tickers runs on each one's newest"
+            }
         }
 
         var datasetVersion: Int?
@@ -113,11 +122,60 @@ extension TradingSweepParameters {
         let fees = Self.cost(object["fees_bps"], field: "fees_bps", errors: &errors)
         let slippage = Self.cost(object["slippage_bps"], field: "slippage_bps", errors: &errors)
 
+        if let universe, let fast, let slow {
+            let cells = universe.tickers.count * SweepGrid(fastRange: fast, slowRange: slow, step: step).combinationCount
+            if cells > Self.maximumUniverseCells {
+                errors["tickers"] =
+                    "\(universe.tickers.count) tickers × the grid's combinations = \(cells); at most \(Self.maximumUniverseCells) (the aggregate keeps one Sharpe ratio for each)"
+            }
+        }
         guard errors.isEmpty, let fast, let slow else { throw ValidationErrors(fields: errors) }
         self.init(
             ticker: ticker, datasetVersion: datasetVersion, fastRange: fast, slowRange: slow, step: step, minTrades: minTrades, strategy: strategy,
             configPath: configPath, feesBps: fees, slippageBps: slippage, walkForward: walkForward, pboBlocks: pboBlocks, barsPerYear: barsPerYear,
             executor: executor)
+        self.universe = universe
+    }
+
+    /// `tickers` (1...1000 distinct names) and `max_failed_tickers`, or nil when the request names one ticker.
+    private static func universe(_ object: [String: JSONValue], errors: inout [String: String]) -> TickerUniverse? {
+        let maxFailed = object["max_failed_tickers"].flatMap { $0 == .null ? nil : $0 }
+        guard let value = object["tickers"], value != .null else {
+            if maxFailed != nil { errors["max_failed_tickers"] = "applies only to a sweep of many tickers (tickers)" }
+            return nil
+        }
+        let limits = 1...maximumTickers
+        guard case .array(let items) = value, limits.contains(items.count) else {
+            errors["tickers"] = "must be a list of 1...\(maximumTickers) ticker names"
+            return nil
+        }
+        var tickers: [String] = []
+        var seen: Set<String> = []
+        for (index, item) in items.enumerated() {
+            guard case .string(let text) = item else {
+                errors["tickers"] = "item \(index + 1) must be a string"
+                return nil
+            }
+            if let problem = MarketDataDirectory.tickerProblem(text) {
+                errors["tickers"] = "item \(index + 1) ('\(text.prefix(40))') \(problem)"
+                return nil
+            }
+            let name = text.uppercased()
+            guard seen.insert(name).inserted else {
+                errors["tickers"] = "\(name) is listed twice"
+                return nil
+            }
+            tickers.append(name)
+        }
+        var allowedFailures = 0
+        if let maxFailed {
+            if let number = maxFailed.intValue, (0...tickers.count).contains(number) {
+                allowedFailures = number
+            } else {
+                errors["max_failed_tickers"] = "must be a whole number within 0...\(tickers.count) (the number of tickers)"
+            }
+        }
+        return TickerUniverse(tickers: tickers, maxFailedTickers: allowedFailures)
     }
 
     /// `{"train_bars": N, "test_bars": M, "anchored": false}`.

@@ -4,7 +4,10 @@ public import ZixlyCore
 
 /// A trading-sweep request as the webhook and API accept it (DESIGN §3), validated.
 public struct TradingSweepParameters: Sendable, Equatable {
+    /// The ticker swept; empty when the sweep names many (`universe`).
     public var ticker: String
+    /// The tickers of a sweep of many, each swept as a child job; nil for one ticker.
+    public var universe: TickerUniverse?
     /// The dataset version to sweep; nil for the newest (recorded in the result when it ran).
     public var datasetVersion: Int?
     public var fastRange: ClosedRange<Int>
@@ -33,6 +36,10 @@ public struct TradingSweepParameters: Sendable, Equatable {
     public static let walkForwardBarLimits = 2...10_000_000
     /// At most this many walk-forward folds (each is a sweep of its own).
     public static let maximumFolds = 500
+    /// At most this many tickers in one sweep.
+    public static let maximumTickers = 1_000
+    /// Tickers × combinations of a sweep of many: the aggregate holds a Sharpe ratio for each.
+    public static let maximumUniverseCells = 10_000_000
     /// One bar a year up to one a second.
     public static let barsPerYearLimits = 1.0...31_622_400.0
 
@@ -42,7 +49,6 @@ public struct TradingSweepParameters: Sendable, Equatable {
     /// The normalized JSON stored as the job's parameters.
     public var json: JSONValue {
         var object: [String: JSONValue] = [
-            "ticker": .string(ticker),
             "fast_range": [.number(Double(fastRange.lowerBound)), .number(Double(fastRange.upperBound))],
             "slow_range": [.number(Double(slowRange.lowerBound)), .number(Double(slowRange.upperBound))],
             "step": .number(Double(step)),
@@ -51,6 +57,12 @@ public struct TradingSweepParameters: Sendable, Equatable {
             "fees_bps": .number(feesBps),
             "slippage_bps": .number(slippageBps),
         ]
+        if let universe {
+            object["tickers"] = .array(universe.tickers.map(JSONValue.string))
+            object["max_failed_tickers"] = .number(Double(universe.maxFailedTickers))
+        } else {
+            object["ticker"] = .string(ticker)
+        }
         if let configPath { object["config_path"] = .string(configPath) }
         if let datasetVersion { object["dataset_version"] = .number(Double(datasetVersion)) }
         if let barsPerYear { object["bars_per_year"] = .number(barsPerYear) }
@@ -63,6 +75,27 @@ public struct TradingSweepParameters: Sendable, Equatable {
         }
         if executor != .builtin { object["executor"] = .string(executor.rawValue) }
         return .object(object)
+    }
+}
+
+extension TradingSweepParameters {
+    /// The parameters of the child that sweeps `ticker` of this sweep of many.
+    public func child(ticker: String) -> TradingSweepParameters {
+        var child = self
+        child.universe = nil
+        child.ticker = ticker
+        return child
+    }
+}
+
+/// The tickers of a sweep of many, and how many of them may fail before the sweep does.
+public struct TickerUniverse: Sendable, Equatable {
+    public var tickers: [String]
+    /// Tickers whose child may fail (or be cancelled) while the sweep still completes; default 0.
+    public var maxFailedTickers: Int
+    public init(tickers: [String], maxFailedTickers: Int = 0) {
+        self.tickers = tickers
+        self.maxFailedTickers = maxFailedTickers
     }
 }
 

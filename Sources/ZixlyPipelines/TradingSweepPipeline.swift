@@ -28,12 +28,15 @@ public struct TradingSweepPipeline: JobHandler {
     let metrics: any MetricsFactory
     /// Where the load, sweep and storage spans go (children of the job's span).
     let tracer: any Tracer
+    /// Runs the parents of sweeps of many tickers; nil where the pipeline has no job store (they fail).
+    let universe: UniverseSweep?
 
     public init(
         datasets: Datasets, results: any SweepResultStore, artifacts: any ArtifactStore,
         clock: any WallClock = SystemWallClock(), threads: Int = 0, external: ExternalSweepExecutor? = nil,
-        metrics: any MetricsFactory = NOOPMetricsHandler.instance, tracer: any Tracer = NoOpTracer()
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, tracer: any Tracer = NoOpTracer(), universe: UniverseSweep? = nil
     ) {
+        self.universe = universe
         self.tracer = tracer
         self.external = external
         self.metrics = metrics
@@ -50,6 +53,10 @@ public struct TradingSweepPipeline: JobHandler {
 
     public func run(_ job: Job, context: JobContext) async throws -> JSONValue {
         let parameters = try validated(job)
+        if let tickers = parameters.universe {
+            guard let universe else { throw JobFailure(message: "this worker cannot run sweeps of many tickers", isRetryable: false) }
+            return try await universe.run(job, parameters, universe: tickers, context: context)
+        }
         if parameters.executor == .external, let external {
             return try await external.run(job, parameters: parameters, context: context)
         }

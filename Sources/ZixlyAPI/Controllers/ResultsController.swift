@@ -19,7 +19,103 @@ struct ResultsController {
         routes.get(":id/results", use: rows)
         routes.get(":id/artifact", use: artifact)
         routes.get(":id/walk-forward", use: walkForward)
+        routes.get(":id/aggregate", use: aggregate)
+        routes.get(":id/children", use: children)
         return routes
+    }
+
+    /// The children of a sweep of many tickers, by ticker: `{"job_id", "children": [{ticker, job_id, status}]}`
+    /// (empty until the parent first runs, and for a one-ticker sweep).
+    @Sendable func children(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let job = try await jobs.job(context, role: .viewer)
+        let children = try await queue.store.children(of: job.id)
+        let body: JSONValue = [
+            "job_id": .string(job.id.rawValue),
+            "children": .array(
+                children.map { ["ticker": .string($0.label), "job_id": .string($0.id.rawValue), "status": .string($0.state.rawValue)] }),
+        ]
+        return body.response()
+    }
+
+    /// The job whose results a request asks for: the `{id}` job, or with `?ticker=T` the child of
+    /// a sweep of many tickers that swept T.
+    func sweepJob(_ request: Request, context: AppRequestContext) async throws -> Job {
+        let job = try await jobs.job(context, role: .viewer)
+        guard let ticker = request.uri.queryParameters.get("ticker"), !ticker.isEmpty else { return job }
+        guard case .array(let tickers)? = job.parameters["tickers"] else {
+            throw APIError.badRequest(
+                "invalid query parameters", fields: ["ticker": "job \(job.id) sweeps one ticker; leave ticker out"])
+        }
+        let children = try await queue.store.children(of: job.id)
+        guard let child = children.first(where: { $0.label == ticker.uppercased() }) else {
+            let named = tickers.prefix(10).compactMap(\.stringValue).joined(separator: ", ")
+            throw APIError.notFound("ticker '\(ticker.prefix(40))' in job \(job.id) (its tickers: \(named)\(tickers.count > 10 ? ", …" : ""))")
+        }
+        guard let found = try await queue.job(child.id) else { throw APIError.notFound("job \(child.id)") }
+        return found
+    }
+
+    /// A page of a sweep of many tickers' ranking across them, with every ticker's outcome.
+    struct AggregatePage: APIResource {
+        var jobId: String
+        var strategy: String
+        var sortBy: String
+        var order: String
+        var total: Int
+        var limit: Int
+        var offset: Int
+        var rows: [JSONValue]
+        var tickers: [JSONValue]
+    }
+
+    /// `?sort_by=median_sharpe|share_beating_buy_and_hold|worst_drawdown_pct|fast_period|slow_period&order=asc|desc&limit=N&offset=N`
+    @Sendable func aggregate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let job = try await jobs.job(context, role: .viewer)
+        let query = request.uri.queryParameters
+        var fields: [String: String] = [:]
+        var sortKey = UniverseAggregate.SortKey.medianSharpe
+        if let text = query.get("sort_by"), !text.isEmpty {
+            if let key = UniverseAggregate.SortKey(rawValue: text) {
+                sortKey = key
+            } else {
+                fields["sort_by"] = "must be one of \(UniverseAggregate.SortKey.allCases.map(\.rawValue).joined(separator: ", "))"
+            }
+        }
+        var descending = sortKey.sortsDescendingByDefault
+        switch query.get("order")?.lowercased() {
+        case nil, "": break
+        case "asc": descending = false
+        case "desc": descending = true
+        default: fields["order"] = "must be asc or desc"
+        }
+        let limit = QueryParameters.integer(query.get("limit"), field: "limit", in: 1...10_000, default: 100, fields: &fields)
+        let offset = QueryParameters.integer(query.get("offset"), field: "offset", in: 0...10_000_000, default: 0, fields: &fields)
+        guard fields.isEmpty else { throw APIError.badRequest("invalid query parameters", fields: fields) }
+        guard job.parameters["tickers"] != nil else {
+            throw APIError.notFound("an aggregate for job \(job.id) (it sweeps one ticker: see its results)")
+        }
+        guard let key = job.resultSummary?["aggregate_key"]?.stringValue else {
+            let progress = job.progress?.message.map { ": \($0)" } ?? ""
+            throw APIError.notFound(
+                "the aggregate of job \(job.id) (it is \(job.state.rawValue)\(progress); it is written when every ticker has finished)")
+        }
+        guard let data = try await artifacts.get(key) else { throw APIError.notFound("artifact \(key)") }
+        let stored = try JSONValue(jsonBytes: data)
+        guard case .array(let rows)? = stored["rows"], case .array(let tickers)? = stored["tickers"] else {
+            throw APIError.notFound("rows in artifact \(key)")
+        }
+        let column = sortKey.rawValue
+        let sorted = rows.sorted { a, b in
+            let (x, y) = (a[column]?.doubleValue, b[column]?.doubleValue)
+            if (x == nil) != (y == nil) { return y == nil }
+            if let x, let y, x != y { return descending ? x > y : x < y }
+            let (fa, fb) = (a["fast_period"]?.doubleValue ?? 0, b["fast_period"]?.doubleValue ?? 0)
+            return fa != fb ? fa < fb : (a["slow_period"]?.doubleValue ?? 0) < (b["slow_period"]?.doubleValue ?? 0)
+        }
+        return try AggregatePage(
+            jobId: job.id.rawValue, strategy: stored["strategy"]?.stringValue ?? "", sortBy: column, order: descending ? "desc" : "asc",
+            total: sorted.count, limit: limit, offset: offset, rows: Array(sorted.dropFirst(offset).prefix(limit)), tickers: tickers
+        ).response()
     }
 
     /// A page of a sweep's results, sorted, with the run's statistics. Rows and statistics are
@@ -54,7 +150,7 @@ struct ResultsController {
     /// The full result JSON: a redirect to a presigned URL where the store has one (S3),
     /// the bytes otherwise.
     @Sendable func artifact(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let job = try await jobs.job(context, role: .viewer)
+        let job = try await sweepJob(request, context: context)
         guard let run = try await results.latestRun(for: job.id) else {
             throw APIError.notFound("results for job \(job.id) (it is \(job.state.rawValue))")
         }
@@ -68,9 +164,9 @@ struct ResultsController {
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// `?sort_by=<column>&order=asc|desc&limit=N&format=json|csv&ranked=true|false`
+    /// `?sort_by=<column>&order=asc|desc&limit=N&format=json|csv&ranked=true|false&ticker=T`
     @Sendable func rows(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let job = try await jobs.job(context, role: .viewer)
+        let job = try await sweepJob(request, context: context)
         let query = request.uri.queryParameters
         var fields: [String: String] = [:]
         var sortKey = SweepSortKey.score
@@ -102,6 +198,9 @@ struct ResultsController {
         guard fields.isEmpty else { throw APIError.badRequest("invalid query parameters", fields: fields) }
 
         guard let run = try await results.latestRun(for: job.id) else {
+            if job.parameters["tickers"] != nil {
+                throw APIError.notFound("results for job \(job.id) (it sweeps many tickers: ask ?ticker=T for one, or its /aggregate)")
+            }
             throw APIError.notFound("results for job \(job.id) (it is \(job.state.rawValue))")
         }
         let rows = try await results.rows(for: job.id, sortBy: sortKey, descending: descending, limit: limit, rankedOnly: rankedOnly)

@@ -1,0 +1,119 @@
+public import ZixlyCore
+
+/// The ranking of one grid across many tickers: for each (fast, slow), the median of the
+/// tickers' Sharpe ratios, the share of tickers on which it beat buy-and-hold, and its worst
+/// drawdown on any of them. Built ticker by ticker from each one's stored rows (every row, ranked
+/// or not: a combination is judged on every ticker it ran on).
+public struct UniverseAggregate: Sendable, Equatable {
+    /// One (fast, slow) across the tickers.
+    public struct Row: Sendable, Equatable {
+        public var fastPeriod: Int
+        public var slowPeriod: Int
+        /// The median over tickers of the finite Sharpe ratios (NaN when none is finite).
+        public var medianSharpe: Double
+        /// How many tickers gave a finite Sharpe ratio (the median's sample).
+        public var tickersWithSharpe: Int
+        /// Share of tickers (0–1) whose total return beat that ticker's buy-and-hold return.
+        public var shareBeatingBuyAndHold: Double
+        /// The largest maximum drawdown (percent) over the tickers.
+        public var worstDrawdownPct: Double
+
+        public var json: JSONValue {
+            [
+                "fast_period": .number(Double(fastPeriod)), "slow_period": .number(Double(slowPeriod)),
+                "median_sharpe": .number(medianSharpe), "tickers_with_sharpe": .number(Double(tickersWithSharpe)),
+                "share_beating_buy_and_hold": .number(shareBeatingBuyAndHold), "worst_drawdown_pct": .number(worstDrawdownPct),
+            ]
+        }
+    }
+
+    /// Best first: median Sharpe descending (NaN last), then fast, then slow.
+    public var rows: [Row]
+    /// Tickers added.
+    public var tickers: Int
+
+    /// Accumulates tickers one at a time, holding one Sharpe ratio per ticker and cell.
+    public struct Builder: Sendable {
+        private var cells: [Cell: Int] = [:]
+        private var order: [Cell] = []
+        private var sharpes: [[Double]] = []
+        private var beats: [Int] = []
+        private var worstDrawdown: [Double] = []
+        private var tickers = 0
+
+        private struct Cell: Hashable {
+            var fast: Int
+            var slow: Int
+        }
+
+        public init() {}
+
+        /// One ticker's rows: its Sharpe ratio, total return and maximum drawdown per cell, and
+        /// its buy-and-hold return. A cell the earlier tickers lacked joins with their share unbeaten.
+        public mutating func add(sharpe: [GridValue], totalReturnPct: [GridValue], maxDrawdownPct: [GridValue], buyAndHoldReturnPct: Double) {
+            tickers += 1
+            for value in sharpe where value.value.isFinite {
+                sharpes[index(value)].append(value.value)
+            }
+            for value in totalReturnPct where value.value > buyAndHoldReturnPct {
+                beats[index(value)] += 1
+            }
+            for value in maxDrawdownPct where value.value.isFinite {
+                let cell = index(value)
+                worstDrawdown[cell] = worstDrawdown[cell].isNaN ? value.value : max(worstDrawdown[cell], value.value)
+            }
+        }
+
+        private mutating func index(_ value: GridValue) -> Int {
+            let cell = Cell(fast: value.fastPeriod, slow: value.slowPeriod)
+            if let index = cells[cell] { return index }
+            cells[cell] = order.count
+            order.append(cell)
+            sharpes.append([])
+            beats.append(0)
+            worstDrawdown.append(.nan)
+            return order.count - 1
+        }
+
+        public func build() -> UniverseAggregate {
+            let rows = order.indices.map { index in
+                Row(
+                    fastPeriod: order[index].fast, slowPeriod: order[index].slow, medianSharpe: Self.median(sharpes[index]),
+                    tickersWithSharpe: sharpes[index].count,
+                    shareBeatingBuyAndHold: tickers == 0 ? .nan : Double(beats[index]) / Double(tickers), worstDrawdownPct: worstDrawdown[index])
+            }
+            return UniverseAggregate(rows: rows.sorted(by: UniverseAggregate.ranksBefore), tickers: tickers)
+        }
+
+        static func median(_ values: [Double]) -> Double {
+            guard !values.isEmpty else { return .nan }
+            let sorted = values.sorted()
+            let middle = sorted.count / 2
+            return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        }
+    }
+
+    /// Median Sharpe descending, NaN last; ties by fast, then slow period.
+    static func ranksBefore(_ a: Row, _ b: Row) -> Bool {
+        if a.medianSharpe.isNaN != b.medianSharpe.isNaN { return b.medianSharpe.isNaN }
+        if !a.medianSharpe.isNaN, a.medianSharpe != b.medianSharpe { return a.medianSharpe > b.medianSharpe }
+        return (a.fastPeriod, a.slowPeriod) < (b.fastPeriod, b.slowPeriod)
+    }
+
+    /// Columns a page of the aggregate can be sorted by (the API's `sort_by`).
+    public enum SortKey: String, Sendable, CaseIterable {
+        case medianSharpe = "median_sharpe"
+        case shareBeatingBuyAndHold = "share_beating_buy_and_hold"
+        case worstDrawdownPct = "worst_drawdown_pct"
+        case fastPeriod = "fast_period"
+        case slowPeriod = "slow_period"
+
+        /// Best first: descending, except drawdown (lowest is best) and the periods (in order).
+        public var sortsDescendingByDefault: Bool { self == .medianSharpe || self == .shareBeatingBuyAndHold }
+    }
+}
+
+extension UniverseAggregate {
+    /// `results/{jobId}/aggregate.json`
+    public static func artifactKey(jobID: JobID) -> String { "results/\(jobID.rawValue)/aggregate.json" }
+}
