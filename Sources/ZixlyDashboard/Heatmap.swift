@@ -9,9 +9,13 @@ public import ZixlySweeps
 /// cell has a `<title>` tooltip.
 public struct Heatmap: Sendable {
     public var metric: SweepSortKey
+    /// What the values are, in the tooltips and the chart's label; the metric's name by default.
+    public var name: String
 
-    public init(metric: SweepSortKey) {
+    /// `name`: when the values are not the metric itself (the median Sharpe across tickers).
+    public init(metric: SweepSortKey, name: String? = nil) {
         self.metric = metric
+        self.name = name ?? metric.rawValue
     }
 
     /// Drawdown is better low; every other metric is better high.
@@ -73,7 +77,7 @@ public struct Heatmap: Sendable {
         let height = top + plotHeight + 78
         var svg =
             #"<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 \#(width) \#(height)" "#
-            + #"width="\#(width)" height="\#(height)" aria-label="\#(metric.rawValue) by fast and slow period">"#
+            + #"width="\#(width)" height="\#(height)" aria-label="\#(name) by fast and slow period">"#
         let (lowColour, highColour) = lowerIsBetter ? (Self.colour(1), Self.colour(0)) : (Self.colour(0), Self.colour(1))
         svg +=
             #"<defs><linearGradient id="scale"><stop offset="0" stop-color="\#(lowColour)"/><stop offset="0.5" stop-color="\#(Self.colour(0.5))"/>"#
@@ -86,8 +90,8 @@ public struct Heatmap: Sendable {
             let fill = metricValue.isFinite ? Self.colour(lowerIsBetter ? 1 - position : position) : "#9e9e9e"
             let label =
                 content.count == 1
-                ? "fast \(fastBins.label(x)), slow \(slowBins.label(y)): \(metric.rawValue) \(Self.format(metricValue))"
-                : "fast \(fastBins.label(x)), slow \(slowBins.label(y)): best \(metric.rawValue) \(Self.format(metricValue)) of \(content.count)"
+                ? "fast \(fastBins.label(x)), slow \(slowBins.label(y)): \(name) \(Self.format(metricValue))"
+                : "fast \(fastBins.label(x)), slow \(slowBins.label(y)): best \(name) \(Self.format(metricValue)) of \(content.count)"
             svg +=
                 #"<rect class="cell" x="\#(left + x * cell)" y="\#(top + (slowBins.count - 1 - y) * cell)" width="\#(cell)" height="\#(cell)" fill="\#(fill)">"#
                 + "<title>\(label)</title></rect>"

@@ -22,8 +22,11 @@ extension JobPages {
             "parameters": Self.parameters(job.parameters),
             "notice": Self.notice(query.get("notice")) ?? false,
             "sweep": false,
+            "universe": false,
         ]
-        if jobTypes[job.jobType]?.presentation == .sweep, let run = try await results.latestRun(for: job.id) {
+        if job.parameters["tickers"] != nil {
+            values["universe"] = try await universeValues(job)
+        } else if jobTypes[job.jobType]?.presentation == .sweep, let run = try await results.latestRun(for: job.id) {
             values["sweep"] = try await sweepValues(job, run: run, query: request.uri.queryParameters)
         }
         return pages.render("job", title: "Job \(job.id.rawValue.prefix(8))", values, context: context)

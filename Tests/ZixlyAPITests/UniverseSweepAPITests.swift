@@ -81,6 +81,16 @@ struct UniverseSweepAPITests {
             let child = try await client.get("/api/pipelines/\(id)/results?ticker=GOOG&limit=1000&sort_by=fast_period").json["results"]
             #expect(alone != nil && alone == child)
 
+            // The dashboard: the median-Sharpe heatmap, the ranking, and each ticker linked to its own job page.
+            let (cookie, _) = try await DashboardTests.signIn(client)
+            let html = try await client.execute(uri: "/jobs/\(id)", method: .get, headers: [.cookie: cookie]).text
+            #expect(html.contains("Median Sharpe across tickers") && html.contains("median Sharpe by fast and slow period"))
+            #expect(html.contains("id=\"aggregate-table\"") && html.contains("id=\"tickers-table\""))
+            let goog = try #require(tickers.first { $0["ticker"] == "GOOG" }?["job_id"]?.stringValue)
+            #expect(html.contains("<a href=\"/jobs/\(goog)\">GOOG</a>"))
+            let drill = try await client.execute(uri: "/jobs/\(goog)", method: .get, headers: [.cookie: cookie]).text
+            #expect(drill.contains("id=\"results-table\""), "a ticker's page is an ordinary sweep page")
+
             try await client.get("/api/pipelines/\(id)/results?ticker=MSFT").expectError(.notFound)
             try await client.get("/api/pipelines/\(singleID)/results?ticker=GOOG").expectError(.badRequest)
             try await client.get("/api/pipelines/\(singleID)/aggregate").expectError(.notFound)
