@@ -31,7 +31,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bars", type=int, default=2520)
     parser.add_argument("--minutes", action="store_true", help="one-minute bars, around the clock")
+    parser.add_argument("--seed", type=int, default=0, help="another path (0: the bundled sample's)")
     args = parser.parse_args()
+    if args.seed:
+        global state
+        state = (0x5EED_2026 + args.seed * 0x9E3779B97F4A7C15) % (1 << 64)
     drift, volatility = 0.07, 0.25
     dt = 1.0 / (252 * 390) if args.minutes else 1.0 / 252
     moment = datetime.datetime(2015, 1, 2)

@@ -31,6 +31,7 @@ extension AppConfiguration {
             configuration.marketDataDirectory = URL(fileURLWithPath: directory)
         }
         if let concurrency = try reader.integer("ZIXLY_WORKER_CONCURRENCY", in: 1...256) { configuration.workerConcurrency = concurrency }
+        if let threads = try reader.integer("ZIXLY_SWEEP_THREADS", in: 0...256) { configuration.sweepThreads = threads }
         if let megabytes = try reader.integer("ZIXLY_DATASET_MAX_MB", in: 1...65_536) { configuration.datasetLimits.maximumBytes = megabytes << 20 }
         if let seconds = try reader.integer("ZIXLY_DATASET_UPLOAD_TIMEOUT_SECONDS", in: 10...86_400) {
             configuration.datasetLimits.timeLimit = .seconds(seconds)

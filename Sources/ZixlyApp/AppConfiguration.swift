@@ -32,6 +32,8 @@ public struct AppConfiguration: Sendable {
     /// nil = the bundled sample data.
     public var marketDataDirectory: URL?
     public var workerConcurrency = 2
+    /// Threads each sweep uses; 0 (the default) for one per core (`ZIXLY_SWEEP_THREADS`).
+    public var sweepThreads = 0
     /// What one dataset upload may be (`ZIXLY_DATASET_MAX_MB`, `ZIXLY_DATASET_UPLOAD_TIMEOUT_SECONDS`).
     public var datasetLimits = Datasets.Limits()
     /// Dataset uploads one API process streams at once (`ZIXLY_DATASET_IMPORTS`); more get 429.
