@@ -23,7 +23,7 @@ public func buildRouter(_ services: APIServices, surface: RouterSurface = .full)
         PipelineController(queue: services.queue, results: services.results, jobTypes: services.jobTypes).endpoints, atPath: "/api/pipelines")
     router.addRoutes(JobStreamController(queue: services.queue).endpoints, atPath: "/api/pipelines")
     router.addRoutes(
-        ResultsController(queue: services.queue, results: services.results, artifacts: services.artifacts).endpoints,
+        ResultsController(queue: services.queue, results: services.results, artifacts: services.artifacts, aggregates: services.aggregates).endpoints,
         atPath: "/api/pipelines")
     router.addRoutes(
         DatasetController(datasets: services.datasets, imports: services.datasetImportSlots).endpoints, atPath: "/api/datasets")

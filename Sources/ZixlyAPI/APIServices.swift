@@ -21,6 +21,8 @@ public struct APIServices: Sendable {
     public var jobTypes: JobTypeRegistry
     /// The market data sweeps may run on: uploaded versions and the directory's files.
     public var datasets: Datasets
+    /// Rankings of sweeps of many tickers, kept decoded between requests.
+    public var aggregates: StoredAggregates
     /// Dataset uploads this process streams at once (the API's and the dashboard's together).
     public var datasetImportSlots = ImportSlots(limit: 2)
     /// Verifies inbound webhooks (every active secret) and rotates the secrets.
@@ -58,6 +60,7 @@ public struct APIServices: Sendable {
         self.queue = queue
         self.results = results
         self.artifacts = artifacts
+        aggregates = StoredAggregates(artifacts: artifacts)
         self.apiKeys = apiKeys
         self.webhookEndpoints = webhookEndpoints
         self.users = users

@@ -55,7 +55,8 @@ public struct ApplicationBuilder: Sendable {
                 pollInterval: settings.pollInterval)
         }
         let sweep = TradingSweepPipeline(
-            datasets: datasets, results: stores.results, artifacts: stores.artifacts, clock: clock, threads: configuration.sweepThreads, external: external,
+            datasets: datasets, results: stores.results, artifacts: stores.artifacts, clock: clock, threads: configuration.sweepThreads,
+            external: external,
             metrics: metrics,
             tracer: tracing.tracer, universe: UniverseSweep(jobs: stores.jobs, results: stores.results, artifacts: stores.artifacts, clock: clock))
         return JobTypeRegistry([TradingSweepJobType(pipeline: sweep), NoopJobType()])

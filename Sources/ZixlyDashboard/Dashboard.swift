@@ -15,8 +15,11 @@ public enum Dashboard {
         let pages = Pages()
         router.addRoutes(SignInPages(signIn: services.signIn, pages: pages).endpoints)
         router.addRoutes(
-            JobPages(queue: services.queue, results: services.results, jobTypes: services.jobTypes, artifacts: services.artifacts, pages: pages)
-                .endpoints)
+            JobPages(
+                queue: services.queue, results: services.results, jobTypes: services.jobTypes, artifacts: services.artifacts,
+                aggregates: services.aggregates, pages: pages
+            )
+            .endpoints)
         router.addRoutes(
             TriggerPages(queue: services.queue, jobTypes: services.jobTypes, datasets: services.datasets, pages: pages).endpoints,
             atPath: "/trigger")

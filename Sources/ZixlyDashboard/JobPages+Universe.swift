@@ -16,14 +16,12 @@ extension JobPages {
             ["ticker": child.label, "url": "/jobs/\(child.id.rawValue)", "status": child.state.rawValue, "cells": ["—", "—", "—"]]
         }
         var values: [String: Any] = ["count": tickers.count, "aggregate": false]
-        guard let key = job.resultSummary?["aggregate_key"]?.stringValue, let data = try await artifacts.get(key),
-            let stored = try? JSONValue(jsonBytes: data)
-        else {
+        guard let key = job.resultSummary?["aggregate_key"]?.stringValue, let stored = try? await aggregates.aggregate(at: key) else {
             values["tickers"] = tickers
             return values
         }
         let outcomes = Dictionary(
-            (stored["tickers"]?.arrayValue ?? []).compactMap { entry in entry["ticker"]?.stringValue.map { ($0, entry) } },
+            stored.tickers.compactMap { entry in entry["ticker"]?.stringValue.map { ($0, entry) } },
             uniquingKeysWith: { first, _ in first })
         for index in tickers.indices {
             guard let ticker = tickers[index]["ticker"] as? String, let outcome = outcomes[ticker] else { continue }
@@ -31,8 +29,8 @@ extension JobPages {
             let pair = best?["fast_period"]?.intValue.map { "\($0)/\(best?["slow_period"]?.intValue ?? 0)" } ?? "—"
             tickers[index]["cells"] = [pair, number(best?["sharpe_ratio"]), number(outcome["buy_and_hold_return_pct"], "%.2f%%")]
         }
-        let rows = stored["rows"]?.arrayValue ?? []
-        let best = rows.first
+        let rows = stored.rows
+        let best = rows.first?.json
         let summary = job.resultSummary
         values["tickers"] = tickers
         values["aggregate"] =
@@ -52,20 +50,20 @@ extension JobPages {
                     ["label": "Its worst drawdown", "value": number(best?["worst_drawdown_pct"], "%.2f%%")],
                 ],
                 "heatmap": Heatmap(metric: .sharpeRatio, name: "median Sharpe").svg(
-                    rows.compactMap { row in
-                        guard let fast = row["fast_period"]?.intValue, let slow = row["slow_period"]?.intValue else { return nil }
-                        return GridValue(fastPeriod: fast, slowPeriod: slow, value: row["median_sharpe"]?.doubleValue ?? .nan)
-                    }),
-                "rows": rows.prefix(Self.aggregatePageSize).map { row in
-                    [
-                        "cells": [
-                            "\(row["fast_period"]?.intValue ?? 0)", "\(row["slow_period"]?.intValue ?? 0)", number(row["median_sharpe"]),
-                            row["share_beating_buy_and_hold"]?.doubleValue.map { String(format: "%.0f%%", $0 * 100) } ?? "—",
-                            number(row["worst_drawdown_pct"], "%.2f%%"), "\(row["tickers_with_sharpe"]?.intValue ?? 0)",
-                        ]
-                    ]
-                },
+                    rows.map { GridValue(fastPeriod: $0.fastPeriod, slowPeriod: $0.slowPeriod, value: $0.medianSharpe) }),
+                "rows": rows.prefix(Self.aggregatePageSize).map(Self.cells),
             ] as [String: Any]
         return values
+    }
+
+    /// One row of the ranking as the table shows it.
+    static func cells(_ row: UniverseAggregate.Row) -> [String: [String]] {
+        func number(_ value: Double, _ format: String = "%.3f") -> String { value.isFinite ? String(format: format, value) : "—" }
+        return [
+            "cells": [
+                "\(row.fastPeriod)", "\(row.slowPeriod)", number(row.medianSharpe), number(row.shareBeatingBuyAndHold * 100, "%.0f%%"),
+                number(row.worstDrawdownPct, "%.2f%%"), "\(row.tickersWithSharpe)",
+            ]
+        ]
     }
 }

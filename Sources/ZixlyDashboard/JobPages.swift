@@ -15,6 +15,8 @@ struct JobPages: Sendable {
     let jobTypes: JobTypeRegistry
     /// Where a sweep's walk-forward folds are kept.
     let artifacts: any ArtifactStore
+    /// Rankings of sweeps of many tickers.
+    let aggregates: StoredAggregates
     let pages: Pages
     static let pageSize = 20
 

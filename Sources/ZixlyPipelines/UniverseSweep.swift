@@ -85,28 +85,42 @@ public struct UniverseSweep: Sendable {
     }
 
     /// Ranks the grid over the completed tickers, stores the ranking and returns the summary.
+    /// Each completed child's summary and cells are read a few at a time, and added in ticker order.
     private func aggregate(_ job: Job, _ parameters: TradingSweepParameters, children: [ChildJob], context: JobContext) async throws -> JSONValue {
         var builder = UniverseAggregate.Builder()
         var tickers: [JSONValue] = []
         var combinations = 0
-        for child in children {
+        for start in stride(from: 0, to: children.count, by: Self.readsAtOnce) {
             try context.checkpoint()
-            var entry: [String: JSONValue] = [
-                "ticker": .string(child.label), "job_id": .string(child.id.rawValue), "state": .string(child.state.rawValue),
-            ]
-            if child.state == .completed, let summary = try await jobs.job(child.id)?.resultSummary {
-                let buyAndHold = summary["buy_and_hold_return_pct"]?.doubleValue ?? .nan
-                builder.add(
-                    sharpe: try await results.grid(for: child.id, metric: .sharpeRatio),
-                    totalReturnPct: try await results.grid(for: child.id, metric: .totalReturnPct),
-                    maxDrawdownPct: try await results.grid(for: child.id, metric: .maxDrawdownPct), buyAndHoldReturnPct: buyAndHold)
-                combinations = max(combinations, summary["total_combinations"]?.intValue ?? 0)
-                entry["buy_and_hold_return_pct"] = .number(buyAndHold)
-                entry["best"] = summary["best"] ?? .null
-                entry["dataset"] = summary["dataset"] ?? .null
-                entry["execution_time_seconds"] = summary["execution_time_seconds"] ?? .null
+            let batch = children[start..<min(children.count, start + Self.readsAtOnce)]
+            let outcomes = try await withThrowingTaskGroup(of: (Int, JSONValue?, [GridRow]).self) { group in
+                for (index, child) in zip(batch.indices, batch) where child.state == .completed {
+                    group.addTask {
+                        async let summary = jobs.job(child.id)?.resultSummary
+                        async let rows = results.grid(for: child.id, metrics: UniverseAggregate.Builder.metrics)
+                        return (index, try await summary, try await rows)
+                    }
+                }
+                var outcomes: [Int: (JSONValue?, [GridRow])] = [:]
+                for try await (index, summary, rows) in group { outcomes[index] = (summary, rows) }
+                return outcomes
             }
-            tickers.append(.object(entry))
+            for index in batch.indices {
+                let child = children[index]
+                var entry: [String: JSONValue] = [
+                    "ticker": .string(child.label), "job_id": .string(child.id.rawValue), "state": .string(child.state.rawValue),
+                ]
+                if let (summary, rows) = outcomes[index], let summary {
+                    let buyAndHold = summary["buy_and_hold_return_pct"]?.doubleValue ?? .nan
+                    builder.add(rows, buyAndHoldReturnPct: buyAndHold)
+                    combinations = max(combinations, summary["total_combinations"]?.intValue ?? 0)
+                    entry["buy_and_hold_return_pct"] = .number(buyAndHold)
+                    entry["best"] = summary["best"] ?? .null
+                    entry["dataset"] = summary["dataset"] ?? .null
+                    entry["execution_time_seconds"] = summary["execution_time_seconds"] ?? .null
+                }
+                tickers.append(.object(entry))
+            }
         }
         let ranking = builder.build()
         let key = UniverseAggregate.artifactKey(jobID: job.id)
@@ -126,4 +140,7 @@ public struct UniverseSweep: Sendable {
             "aggregate_key": .string(key),
         ]
     }
+
+    /// Children whose results the ranking reads at once (each read is two queries).
+    static let readsAtOnce = 8
 }

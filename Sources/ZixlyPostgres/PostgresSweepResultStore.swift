@@ -133,19 +133,23 @@ public struct PostgresSweepResultStore: SweepResultStore {
 }
 
 extension PostgresSweepResultStore {
-    public func grid(for job: JobID, metric: SweepSortKey) async throws -> [GridValue] {
-        let column = metric.rawValue  // from a closed enum
+    public func grid(for job: JobID, metrics: [SweepSortKey]) async throws -> [GridRow] {
+        let columns = metrics.map { ", \($0.rawValue)::float8" }.joined()  // from a closed enum
         let query: PostgresQuery = """
-            SELECT fast_period, slow_period, \(unescaped: column)::float8 AS value FROM trading_sweep_results
+            SELECT fast_period, slow_period\(unescaped: columns) FROM trading_sweep_results
             WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = \(job.rawValue) ORDER BY created_at DESC LIMIT 1)
             """
         return try await database.run {
-            var values: [GridValue] = []
+            var rows: [GridRow] = []
             for try await row in try await database.client.query(query, logger: logger) {
-                let (fast, slow, value) = try row.decode((Int, Int, Double?).self)
-                values.append(GridValue(fastPeriod: fast, slowPeriod: slow, value: value ?? .nan))
+                var cells = row.makeIterator()
+                guard let fast = cells.next(), let slow = cells.next() else { continue }
+                var values: [Double] = []
+                values.reserveCapacity(metrics.count)
+                while let cell = cells.next() { values.append(try cell.decode(Double?.self) ?? .nan) }
+                rows.append(GridRow(fastPeriod: try fast.decode(Int.self), slowPeriod: try slow.decode(Int.self), values: values))
             }
-            return values
+            return rows
         }
     }
 }

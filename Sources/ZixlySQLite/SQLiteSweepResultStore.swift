@@ -109,17 +109,18 @@ public struct SQLiteSweepResultStore: SweepResultStore {
 }
 
 extension SQLiteSweepResultStore {
-    public func grid(for job: JobID, metric: SweepSortKey) async throws -> [GridValue] {
-        let column = metric.rawValue  // from a closed enum
+    public func grid(for job: JobID, metrics: [SweepSortKey]) async throws -> [GridRow] {
+        let columns = metrics.map(\.rawValue).joined(separator: ", ")  // from a closed enum
         return try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT fast_period, slow_period, \(column) AS value FROM trading_sweep_results
+                    SELECT fast_period, slow_period\(metrics.isEmpty ? "" : ", ")\(columns) FROM trading_sweep_results
                     WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1)
                     """, arguments: [job.rawValue]
             ).map { row in
-                GridValue(fastPeriod: row["fast_period"], slowPeriod: row["slow_period"], value: (row["value"] as Double?) ?? .nan)
+                GridRow(
+                    fastPeriod: row[0], slowPeriod: row[1], values: metrics.indices.map { (row[$0 + 2] as Double?) ?? .nan })
             }
         }
     }

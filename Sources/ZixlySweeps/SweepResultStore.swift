@@ -77,9 +77,21 @@ public protocol SweepResultStore: Sendable {
     /// by fast, then slow period, in the sort's direction.
     func rows(for job: JobID, sortBy: SweepSortKey, descending: Bool, limit: Int?, offset: Int, rankedOnly: Bool) async throws
         -> [CombinationMetrics]
-    /// One metric of every row of the job's newest run, with its (fast, slow) cell: what a
-    /// heatmap is drawn from (NaN where the metric is not a number).
-    func grid(for job: JobID, metric: SweepSortKey) async throws -> [GridValue]
+    /// Some metrics of every row of the job's newest run, with its (fast, slow) cell, in one read:
+    /// what a heatmap (one metric) or a ranking across tickers (three) is built from. `values` follow
+    /// `metrics`' order, NaN where a metric is not a number.
+    func grid(for job: JobID, metrics: [SweepSortKey]) async throws -> [GridRow]
+}
+
+/// One combination's values of some metrics.
+public struct GridRow: Sendable, Equatable {
+    public var fastPeriod: Int
+    public var slowPeriod: Int
+    public var values: [Double]
+
+    public init(fastPeriod: Int, slowPeriod: Int, values: [Double]) {
+        (self.fastPeriod, self.slowPeriod, self.values) = (fastPeriod, slowPeriod, values)
+    }
 }
 
 /// One combination's value of one metric.
@@ -94,6 +106,12 @@ public struct GridValue: Sendable, Equatable {
 }
 
 extension SweepResultStore {
+    /// One metric of every row of the job's newest run, with its (fast, slow) cell: what a
+    /// heatmap is drawn from (NaN where the metric is not a number).
+    public func grid(for job: JobID, metric: SweepSortKey) async throws -> [GridValue] {
+        try await grid(for: job, metrics: [metric]).map { GridValue(fastPeriod: $0.fastPeriod, slowPeriod: $0.slowPeriod, value: $0.values[0]) }
+    }
+
     /// The first page of rows (`rows(…offset: 0…)`).
     public func rows(for job: JobID, sortBy: SweepSortKey, descending: Bool, limit: Int?, rankedOnly: Bool) async throws
         -> [CombinationMetrics]

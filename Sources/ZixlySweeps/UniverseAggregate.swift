@@ -48,24 +48,24 @@ public struct UniverseAggregate: Sendable, Equatable {
 
         public init() {}
 
-        /// One ticker's rows: its Sharpe ratio, total return and maximum drawdown per cell, and
-        /// its buy-and-hold return. A cell the earlier tickers lacked joins with their share unbeaten.
-        public mutating func add(sharpe: [GridValue], totalReturnPct: [GridValue], maxDrawdownPct: [GridValue], buyAndHoldReturnPct: Double) {
+        /// The metrics a ranking reads from each ticker's rows, in the order `add` takes them.
+        public static let metrics: [SweepSortKey] = [.sharpeRatio, .totalReturnPct, .maxDrawdownPct]
+
+        /// One ticker's rows (`Builder.metrics` of each cell) and its buy-and-hold return. A cell the
+        /// earlier tickers lacked joins with their share unbeaten.
+        public mutating func add(_ rows: [GridRow], buyAndHoldReturnPct: Double) {
             tickers += 1
-            for value in sharpe where value.value.isFinite {
-                sharpes[index(value)].append(value.value)
-            }
-            for value in totalReturnPct where value.value > buyAndHoldReturnPct {
-                beats[index(value)] += 1
-            }
-            for value in maxDrawdownPct where value.value.isFinite {
-                let cell = index(value)
-                worstDrawdown[cell] = worstDrawdown[cell].isNaN ? value.value : max(worstDrawdown[cell], value.value)
+            for row in rows {
+                let cell = index(row.fastPeriod, row.slowPeriod)
+                let (sharpe, totalReturn, drawdown) = (row.values[0], row.values[1], row.values[2])
+                if sharpe.isFinite { sharpes[cell].append(sharpe) }
+                if totalReturn > buyAndHoldReturnPct { beats[cell] += 1 }
+                if drawdown.isFinite { worstDrawdown[cell] = worstDrawdown[cell].isNaN ? drawdown : max(worstDrawdown[cell], drawdown) }
             }
         }
 
-        private mutating func index(_ value: GridValue) -> Int {
-            let cell = Cell(fast: value.fastPeriod, slow: value.slowPeriod)
+        private mutating func index(_ fast: Int, _ slow: Int) -> Int {
+            let cell = Cell(fast: fast, slow: slow)
             if let index = cells[cell] { return index }
             cells[cell] = order.count
             order.append(cell)

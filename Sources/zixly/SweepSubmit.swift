@@ -10,8 +10,8 @@ struct SweepSubmit: AsyncParsableCommand {
         abstract: "Send a signed trading-sweep webhook to a server, follow the job, print the top results.")
 
     @OptionGroup var client: ClientOptions
-    @Option(help: "Ticker with market data on the server (e.g. GOOG).")
-    var ticker: String
+    @Option(help: "Ticker with market data on the server (e.g. GOOG); repeat it to sweep many, each as a job of its own, ranked across them.")
+    var ticker: [String]
     @Option(help: "SMA, EMA or MACD.")
     var strategy = "SMA"
     @Option(help: "Fast window range, e.g. 5...50.")
@@ -29,12 +29,14 @@ struct SweepSubmit: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            guard !ticker.isEmpty else { throw CLIError("--ticker is required") }
             var body: [String: JSONValue] = [
-                "ticker": .string(ticker), "strategy_type": .string(strategy.uppercased()),
+                "strategy_type": .string(strategy.uppercased()),
                 "fast_range": [.number(Double(fast.range.lowerBound)), .number(Double(fast.range.upperBound))],
                 "slow_range": [.number(Double(slow.range.lowerBound)), .number(Double(slow.range.upperBound))],
                 "step": .number(Double(step)),
             ]
+            if ticker.count == 1 { body["ticker"] = .string(ticker[0]) } else { body["tickers"] = .array(ticker.map(JSONValue.string)) }
             if let minTrades { body["min_trades"] = .number(Double(minTrades)) }
             let payload = Data(JSONValue.object(body).jsonText().utf8)
             let secret: WebhookSecret
@@ -94,8 +96,11 @@ struct SweepSubmit: AsyncParsableCommand {
             throw CLIError("job \(status): \(job["error_message"]?.stringValue ?? "no error message")")
         }
         let summary = job["result_summary"] ?? .null
+        if summary["completed_tickers"] != nil {
+            return reportMany(job, summary: summary, elapsed: elapsed)
+        }
         print(
-            "\(summary["strategy"]?.stringValue ?? strategy) on \(summary["ticker"]?.stringValue ?? ticker): "
+            "\(summary["strategy"]?.stringValue ?? strategy) on \(summary["ticker"]?.stringValue ?? ticker.joined(separator: ", ")): "
                 + "\(summary["total_combinations"]?.intValue ?? 0) combinations, \(summary["ranked_combinations"]?.intValue ?? 0) ranked, "
                 + "sweep \(formatted(summary["execution_time_seconds"]?.doubleValue, decimals: 3)) s, "
                 + "queued → completed \(formatted(Self.seconds(from: job["created_at"], to: job["completed_at"]), decimals: 3)) s on the server, "
@@ -105,5 +110,24 @@ struct SweepSubmit: AsyncParsableCommand {
             return
         }
         print(resultsTable(Array(rows.prefix(top))))
+    }
+
+    /// A sweep of many tickers: how many completed, and the best combination across them.
+    private func reportMany(_ job: JSONValue, summary: JSONValue, elapsed: Double) {
+        let id = job["id"]?.stringValue ?? ""
+        let unfinished = summary["unfinished_tickers"]?.arrayValue ?? []
+        print(
+            "\(summary["strategy"]?.stringValue ?? strategy) on \(summary["tickers"]?.intValue ?? 0) tickers: "
+                + "\(summary["total_combinations"]?.intValue ?? 0) combinations each, \(summary["completed_tickers"]?.intValue ?? 0) tickers completed"
+                + (unfinished.isEmpty ? "" : " (not: \(unfinished.compactMap { $0["ticker"]?.stringValue }.joined(separator: ", ")))")
+                + ", webhook → completed \(formatted(elapsed, decimals: 2)) s here")
+        if let best = summary["best"], best != .null {
+            print(
+                "best by median Sharpe: fast \(best["fast_period"]?.intValue ?? 0), slow \(best["slow_period"]?.intValue ?? 0): "
+                    + "median Sharpe \(formatted(best["median_sharpe"]?.doubleValue, decimals: 3)), "
+                    + "beats buy-and-hold on \(formatted((best["share_beating_buy_and_hold"]?.doubleValue).map { $0 * 100 }, decimals: 0))% of tickers, "
+                    + "worst drawdown \(formatted(best["worst_drawdown_pct"]?.doubleValue, decimals: 2))%")
+        }
+        print("the ranking across tickers: GET /api/pipelines/\(id)/aggregate; one ticker's rows: GET /api/pipelines/\(id)/results?ticker=T")
     }
 }

@@ -79,7 +79,7 @@ struct ResultStoreTests {
         #expect(try await order(true, limit: 10, offset: 6).isEmpty)
     }
 
-    @Test("statistics are stored with their run; the grid gives one metric per cell", arguments: StoreKind.allCases)
+    @Test("statistics are stored with their run; the grid gives one metric, or several, per cell", arguments: StoreKind.allCases)
     func statisticsAndGrid(kind: StoreKind) async throws {
         let h = try await Harness(kind)
         let running = try await h.factory.running()
@@ -96,5 +96,9 @@ struct ResultStoreTests {
         let grid = try await h.stores.results.grid(for: running.job.id, metric: .sharpeRatio).sorted { $0.fastPeriod < $1.fastPeriod }
         #expect(grid.count == 3 && grid[0] == GridValue(fastPeriod: 2, slowPeriod: 5, value: 0.5) && grid[1].value.isNaN)
         #expect(try await h.stores.results.grid(for: running.job.id, metric: .totalTrades).map(\.value).sorted() == [2, 20, 20])
+        let several = try await h.stores.results.grid(for: running.job.id, metrics: [.totalTrades, .sharpeRatio, .fastPeriod])
+            .sorted { $0.fastPeriod < $1.fastPeriod }
+        #expect(several.map(\.slowPeriod) == [5, 7, 9] && several[2].values == [20, 1.5, 4], "each row's values in the metrics' order")
+        #expect(several[1].values[1].isNaN)
     }
 }

@@ -10,6 +10,7 @@ struct ResultsController {
     let queue: JobQueue
     let results: any SweepResultStore
     let artifacts: any ArtifactStore
+    let aggregates: StoredAggregates
     static let resultLimits = 1...100_000
     var jobs: OwnedJobs { OwnedJobs(queue: queue) }
 
@@ -99,22 +100,11 @@ struct ResultsController {
             throw APIError.notFound(
                 "the aggregate of job \(job.id) (it is \(job.state.rawValue)\(progress); it is written when every ticker has finished)")
         }
-        guard let data = try await artifacts.get(key) else { throw APIError.notFound("artifact \(key)") }
-        let stored = try JSONValue(jsonBytes: data)
-        guard case .array(let rows)? = stored["rows"], case .array(let tickers)? = stored["tickers"] else {
-            throw APIError.notFound("rows in artifact \(key)")
-        }
-        let column = sortKey.rawValue
-        let sorted = rows.sorted { a, b in
-            let (x, y) = (a[column]?.doubleValue, b[column]?.doubleValue)
-            if (x == nil) != (y == nil) { return y == nil }
-            if let x, let y, x != y { return descending ? x > y : x < y }
-            let (fa, fb) = (a["fast_period"]?.doubleValue ?? 0, b["fast_period"]?.doubleValue ?? 0)
-            return fa != fb ? fa < fb : (a["slow_period"]?.doubleValue ?? 0) < (b["slow_period"]?.doubleValue ?? 0)
-        }
+        guard let stored = try await aggregates.aggregate(at: key) else { throw APIError.notFound("artifact \(key)") }
         return try AggregatePage(
-            jobId: job.id.rawValue, strategy: stored["strategy"]?.stringValue ?? "", sortBy: column, order: descending ? "desc" : "asc",
-            total: sorted.count, limit: limit, offset: offset, rows: Array(sorted.dropFirst(offset).prefix(limit)), tickers: tickers
+            jobId: job.id.rawValue, strategy: stored.strategy, sortBy: sortKey.rawValue, order: descending ? "desc" : "asc",
+            total: stored.rows.count, limit: limit, offset: offset,
+            rows: stored.page(sortBy: sortKey, descending: descending, offset: offset, limit: limit).map(\.json), tickers: stored.tickers
         ).response()
     }
 
