@@ -103,8 +103,12 @@ public struct BacktestOverfitting: Sendable, Equatable {
 
     /// PBO of `N` combinations from their per-block moments: `moments[c * S + b]` is combination
     /// `c`'s over block `b`. nil with fewer than 2 combinations. The splits are shared out over
-    /// the cores by their first in-sample block.
-    public static func estimate(moments: [ReturnMoments], partition: Partition) -> BacktestOverfitting? {
+    /// the cores by their first in-sample block. `shouldContinue` is asked every 128 splits on
+    /// each thread; false ends the estimate.
+    /// - Throws: `SweepCancelled` when `shouldContinue` said stop.
+    public static func estimate(
+        moments: [ReturnMoments], partition: Partition, shouldContinue: @Sendable () -> Bool = { true }
+    ) throws(SweepCancelled) -> BacktestOverfitting? {
         let blocks = partition.blocks
         let combinations = moments.count / blocks
         guard combinations >= 2, moments.count == combinations * blocks else { return nil }
@@ -115,17 +119,22 @@ public struct BacktestOverfitting: Sendable, Equatable {
         let branches = blocks / 2 + 1
         var found = [(logits: [Double], losses: Int)](repeating: ([], 0), count: branches)
         let nextBranch = Atomic<Int>(0)
-        found.withUnsafeMutableBufferPointer { found in
-            nonisolated(unsafe) let found = found
-            DispatchQueue.concurrentPerform(iterations: min(System.coreCount, branches)) { _ in
-                let search = SplitSearch(moments: moments, totals: totals, blocks: blocks)
-                while true {
-                    let branch = nextBranch.add(1, ordering: .relaxed).oldValue
-                    if branch >= branches { break }
-                    found[branch] = search.splits(firstBlock: branch)
+        let stopped = Atomic<Bool>(false)
+        withoutActuallyEscaping(shouldContinue) { shouldContinue in
+            found.withUnsafeMutableBufferPointer { found in
+                nonisolated(unsafe) let found = found
+                DispatchQueue.concurrentPerform(iterations: min(System.coreCount, branches)) { _ in
+                    let search = SplitSearch(moments: moments, totals: totals, blocks: blocks, shouldContinue: shouldContinue)
+                    while !stopped.load(ordering: .relaxed) {
+                        let branch = nextBranch.add(1, ordering: .relaxed).oldValue
+                        if branch >= branches { break }
+                        found[branch] = search.splits(firstBlock: branch)
+                        if search.stopped { stopped.store(true, ordering: .relaxed) }
+                    }
                 }
             }
         }
+        if stopped.load(ordering: .relaxed) { throw SweepCancelled() }
         let logits = found.flatMap(\.logits)
         let losses = found.map(\.losses).reduce(0, +)
         let sorted = logits.sorted()
@@ -161,8 +170,12 @@ private final class SplitSearch {
     let outOfSample: UnsafeMutableBufferPointer<Double>
     var logits: [Double] = []
     var losses = 0
+    /// Asked every 128 splits; once it says stop, `stopped` is set and the search unwinds.
+    let shouldContinue: () -> Bool
+    private(set) var stopped = false
 
-    init(moments: [ReturnMoments], totals: [ReturnMoments], blocks: Int) {
+    init(moments: [ReturnMoments], totals: [ReturnMoments], blocks: Int, shouldContinue: @escaping () -> Bool) {
+        self.shouldContinue = shouldContinue
         let n = totals.count
         self.blocks = blocks
         combinations = n
@@ -212,7 +225,7 @@ private final class SplitSearch {
         guard depth < blocks / 2 else { return rank(depth: depth) }
         let remaining = blocks / 2 - depth
         guard first <= blocks - remaining else { return }
-        for block in first...(blocks - remaining) {
+        for block in first...(blocks - remaining) where !stopped {
             add(block: block, depth: depth + 1)
             choose(from: block + 1, depth: depth + 1)
         }
@@ -253,5 +266,6 @@ private final class SplitSearch {
         let w = (Double(below) + Double(equal + 1) / 2) / Double(combinations + 1)
         logits.append(log(w / (1 - w)))
         if target < 0 { losses += 1 }
+        if logits.count % 128 == 0, !shouldContinue() { stopped = true }
     }
 }

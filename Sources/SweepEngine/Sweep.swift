@@ -117,6 +117,10 @@ public enum Sweep {
             }
         }
         if cancelled.load(ordering: .relaxed) { throw SweepCancelled() }
+        // The estimate asks whether to go on as the simulations did, with every combination done.
+        let overfitting = try partition.flatMap { partition throws(SweepCancelled) in
+            try BacktestOverfitting.estimate(moments: moments, partition: partition, shouldContinue: { progress(total, total) })
+        }
         let rows = results.map { $0! }
         let ranking = rank(rows)
         let buyAndHold = (series.closes[series.count - 1] / series.closes[0] - 1) * 100
@@ -126,7 +130,7 @@ public enum Sweep {
             results: rows, ranking: ranking, buyAndHoldReturnPct: buyAndHold,
             shareBeatingBuyAndHold: rows.isEmpty ? .nan : Double(rows.count(where: { $0.totalReturnPct > buyAndHold })) / Double(rows.count),
             deflatedSharpeRatio: best.map { deflatedSharpe(of: $0, curve: curve, among: rows, barsPerYear: request.barsPerYear) } ?? .nan,
-            bestEquityCurve: curve, overfitting: partition.flatMap { BacktestOverfitting.estimate(moments: moments, partition: $0) })
+            bestEquityCurve: curve, overfitting: overfitting)
     }
 
     /// The DSR of `best` (whose value path is `curve`), with every combination as a trial, on

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import SweepEngine
@@ -17,7 +18,7 @@ struct BacktestOverfittingTests {
         let a = [0.02, 0.01, 0.03, 0.02, -0.01, -0.02, -0.015, -0.01]
         let b = [-0.01, -0.02, -0.015, -0.01, 0.02, 0.01, 0.03, 0.02]
         let (moments, partition) = Self.moments([a, b], blocks: 2)
-        let result = try #require(BacktestOverfitting.estimate(moments: moments, partition: partition))
+        let result = try #require(try BacktestOverfitting.estimate(moments: moments, partition: partition))
         // Each split: the in-sample best ranks 1 of 2 out of sample: w = 1/3, λ = ln(1/2).
         #expect(result.splits == 2 && result.probability == 1 && result.probabilityOfLoss == 1)
         #expect(abs(result.medianLogit - log(0.5)) < 1e-15)
@@ -29,11 +30,32 @@ struct BacktestOverfittingTests {
         let bad = [-9.0, -0.01, 0.0, -0.02, 0.005, -0.01, 0.0, -0.005, -0.01]
         let (moments, partition) = Self.moments([bad, good], blocks: 4)
         #expect(partition.droppedBars == 1 && partition.barsPerBlock == 2)
-        let result = try #require(BacktestOverfitting.estimate(moments: moments, partition: partition))
+        let result = try #require(try BacktestOverfitting.estimate(moments: moments, partition: partition))
         // C(4, 2) = 6 splits; each time `good` ranks 2 of 2: w = 2/3, λ = ln 2 > 0.
         #expect(result.splits == 6 && result.probability == 0 && result.probabilityOfLoss == 0)
         #expect(abs(result.medianLogit - log(2.0)) < 1e-15)
     }
+
+    @Test("a stop request ends the estimate within 128 splits of a thread, and a sweep asked to stop after its simulations")
+    func stops() throws {
+        var generator = SystemRandomNumberGenerator()
+        let returns = (0..<50).map { _ in (0..<160).map { _ in Double.random(in: -0.02...0.02, using: &generator) } }
+        let (moments, partition) = Self.moments(returns, blocks: 16)
+        let asked = Atomic<Int>(0)
+        #expect(throws: SweepCancelled.self) {
+            try BacktestOverfitting.estimate(moments: moments, partition: partition) { asked.add(1, ordering: .relaxed).newValue < 3 }
+        }
+        #expect(asked.load(ordering: .relaxed) < 12_870 / 128, "it stopped before the end")
+
+        let series = try PriceSeries(csv: String(contentsOfFile: Self.sample, encoding: .utf8))
+        var request = SweepRequest(strategy: .sma, grid: SweepGrid(fastRange: 5...20, slowRange: 30...60, step: 5), minTrades: 10, barsPerYear: 252)
+        request.overfittingBlocks = 16
+        #expect(throws: SweepCancelled.self) { try Sweep.run(series, request) { done, total in done < total } }
+        #expect(try Sweep.run(series, request).overfitting?.splits == 12_870)
+    }
+
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/ZixlyDatasets/SampleData/GOOG.csv").path
 
     /// The definition, on the returns themselves: every split built from its blocks' bars, Sharpe by two passes.
     static func reference(_ returns: [[Double]], blocks: Int) -> Double {
@@ -77,7 +99,7 @@ struct BacktestOverfittingTests {
         var generator = SplitMix(seed: UInt64(combinations * 1000 + bars))
         let returns = (0..<combinations).map { _ in (0..<bars).map { _ in Double(generator.next() % 2001) / 100_000 - 0.01 } }
         let (moments, partition) = Self.moments(returns, blocks: blocks)
-        let result = try #require(BacktestOverfitting.estimate(moments: moments, partition: partition))
+        let result = try #require(try BacktestOverfitting.estimate(moments: moments, partition: partition))
         #expect(result.probability == Self.reference(returns, blocks: blocks))
     }
 

@@ -73,6 +73,16 @@ struct CLITests {
         let (retryStatus, _, retryError) = try await ZixlyProcess.run(["jobs", "retry", id] + url, directory: directory)
         #expect(retryStatus == 1 && retryError.contains("HTTP 409"), "a completed job cannot be retried: \(retryError)")
 
+        let (manyStatus, many, manyError) = try await ZixlyProcess.run(
+            [
+                "sweep", "submit", "--ticker", "GOOG", "--ticker", "SYNTH", "--fast", "5...20", "--slow", "30...60", "--step", "5", "--min-trades",
+                "10",
+            ]
+                + url, directory: directory)
+        #expect(manyStatus == 0, "\(manyError)")
+        #expect(many.contains("on each of 2 tickers") && many.contains("SMA on 2 tickers: 28 combinations each, 2 tickers completed"), "\(many)")
+        #expect(many.contains("best by median Sharpe: fast ") && many.contains("/aggregate"), "\(many)")
+
         up.signal(SIGTERM)
         #expect(await up.waitForExit(timeout: .seconds(30)) == 0)
         let restarted = try ZixlyProcess(["up", "--port", String(port)], port: port, directory: directory)
