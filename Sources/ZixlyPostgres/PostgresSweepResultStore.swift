@@ -14,7 +14,7 @@ public struct PostgresSweepResultStore: SweepResultStore {
         self.database = database
     }
 
-    /// Rows per multi-row INSERT (17 binds each, well under PostgreSQL's 65,535).
+    /// Rows per message of the COPY.
     static let batchSize = 1000
 
     public func save(_ run: SweepRun, rows: [CombinationMetrics], under lease: Lease) async throws -> Bool {
@@ -37,44 +37,46 @@ public struct PostgresSweepResultStore: SweepResultStore {
                             \(run.rankedCombinations), \(run.executionTimeSeconds), \(run.artifactKey), \(run.createdAt),
                             \(run.statistics.map(SweepStatistics.stored)))
                     """, logger: logger)
-                for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
-                    try await connection.query(Self.insert(rows[start..<min(rows.count, start + Self.batchSize)], run: run), logger: logger)
+                try await connection.copyFrom(table: "trading_sweep_results", columns: Self.columns, logger: logger) { writer in
+                    for start in stride(from: 0, to: rows.count, by: Self.batchSize) {
+                        try await writer.write(Self.copyText(rows[start..<min(rows.count, start + Self.batchSize)], run: run))
+                    }
                 }
                 return true
             }
         }
     }
 
-    /// One multi-row INSERT with bound values.
-    static func insert(_ rows: ArraySlice<CombinationMetrics>, run: SweepRun) -> PostgresQuery {
-        var bindings = PostgresBindings(capacity: rows.count * 17)
-        var tuples: [String] = []
-        for row in rows {
-            let first = bindings.count
-            bindings.append(run.sweepRunID)
-            bindings.append(run.jobID.rawValue)
-            bindings.append(row.fastPeriod)
-            bindings.append(row.slowPeriod)
-            for value in [
-                row.score, row.sharpeRatio, row.sortinoRatio, row.totalReturnPct, row.annualizedReturn,
-                row.maxDrawdownPct, row.winRatePct, row.profitFactor,
-            ] {
-                bindings.append(value.isNaN ? nil : value)
-            }
-            bindings.append(row.totalTrades)
-            bindings.append(row.closedTrades)
-            bindings.append(row.tradesPerMonth.isNaN ? nil : row.tradesPerMonth)
-            bindings.append(row.avgTradeDuration.isNaN ? nil : row.avgTradeDuration)
-            bindings.append(row.isRanked)
-            tuples.append("(" + (first + 1...first + 17).map { "$\($0)" }.joined(separator: ", ") + ")")
+    /// The columns of `trading_sweep_results`, in the order `copyText` writes them.
+    static let columns = [
+        "sweep_run_id", "job_id", "fast_period", "slow_period", "score", "sharpe_ratio", "sortino_ratio", "total_return_pct",
+        "annualized_return", "max_drawdown_pct", "win_rate_pct", "profit_factor", "total_trades", "closed_trades", "trades_per_month",
+        "avg_trade_duration", "is_ranked",
+    ]
+
+    /// Rows in COPY's text format: tab-separated, `\N` for NaN (stored as NULL), each number in the
+    /// shortest text that reads back as the same double. The two ids are a UUID and a job id, which
+    /// hold no tab, newline or backslash.
+    static func copyText(_ rows: ArraySlice<CombinationMetrics>, run: SweepRun) -> ByteBuffer {
+        func real(_ value: Double) -> String {
+            if value.isNaN { return "\\N" }
+            if value.isInfinite { return value > 0 ? "Infinity" : "-Infinity" }
+            return value.description
         }
-        return PostgresQuery(
-            unsafeSQL: """
-                INSERT INTO trading_sweep_results (sweep_run_id, job_id, fast_period, slow_period, score, sharpe_ratio,
-                    sortino_ratio, total_return_pct, annualized_return, max_drawdown_pct, win_rate_pct, profit_factor,
-                    total_trades, closed_trades, trades_per_month, avg_trade_duration, is_ranked)
-                VALUES \(tuples.joined(separator: ", "))
-                """, binds: bindings)
+        let ids = "\(run.sweepRunID)\t\(run.jobID.rawValue)\t"
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(rows.count * 200)
+        for row in rows {
+            let fields = [
+                "\(row.fastPeriod)", "\(row.slowPeriod)", real(row.score), real(row.sharpeRatio), real(row.sortinoRatio), real(row.totalReturnPct),
+                real(row.annualizedReturn), real(row.maxDrawdownPct), real(row.winRatePct), real(row.profitFactor), "\(row.totalTrades)",
+                "\(row.closedTrades)", real(row.tradesPerMonth), real(row.avgTradeDuration), row.isRanked ? "t" : "f",
+            ]
+            buffer.writeString(ids)
+            buffer.writeString(fields.joined(separator: "\t"))
+            buffer.writeString("\n")
+        }
+        return buffer
     }
 
     public func latestRun(for job: JobID) async throws -> SweepRun? {

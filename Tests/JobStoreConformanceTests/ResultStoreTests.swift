@@ -35,6 +35,24 @@ struct ResultStoreTests {
         #expect(try await h.stores.results.latestRun(for: running.job.id)?.sweepRunID == "run-1")
     }
 
+    @Test("every double reads back bit for bit: repeating fractions, the extremes, negative infinity", arguments: StoreKind.allCases)
+    func exactValues(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let running = try await h.factory.running()
+        let values = [
+            0.1 + 0.2, 1.0 / 3.0, -2.0 / 7.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.infinity, 123_456.789e-300, 2.2250738585072014e-308,
+        ]
+        let rows = values.enumerated().map { index, value in
+            var row = Self.row(index + 1, 100 + index, sharpe: value)
+            row.totalReturnPct = -value
+            return row
+        }
+        #expect(try await h.stores.results.save(Self.run(running.job.id, "run-1", at: h.clock.now()), rows: rows, under: running.lease))
+        let stored = try await h.stores.results.rows(for: running.job.id, sortBy: .fastPeriod, descending: false, limit: nil, rankedOnly: false)
+        #expect(stored.map(\.sharpeRatio.bitPattern) == values.map(\.bitPattern))
+        #expect(stored.map(\.totalReturnPct.bitPattern) == values.map { (-$0).bitPattern })
+    }
+
     @Test("a save under a lost lease writes nothing; a later run replaces the earlier rows", arguments: StoreKind.allCases)
     func fencedAndReplaced(kind: StoreKind) async throws {
         let h = try await Harness(kind)

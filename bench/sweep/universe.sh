@@ -11,7 +11,7 @@
 # The yardstick: the engine alone (`zixly sweep run --threads 1`, the same grid and PBO blocks) on
 # the first SAMPLE tickers, one process per ticker, in combinations per second per core.
 #
-#   sudo bench/sweep/universe.sh            # TICKERS=200 BARS=2520 WORKER_COUNTS="1 2 4"
+#   sudo bench/sweep/universe.sh            # TICKERS=200 BARS=2520 WORKER_COUNTS="1 2 4"; ZIXLY_BINARY to reuse a build
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -28,9 +28,13 @@ concurrency=${CONCURRENCY:-1}
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$pg_bin" ] || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); }
 command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl >/dev/null; }
-echo "== building zixly (release, in .build-release)"
-swift build -c release --product zixly --scratch-path "$root/.build-release" >/dev/null
-zixly=$root/.build-release/release/zixly
+if [ -n "${ZIXLY_BINARY:-}" ]; then
+  zixly=$ZIXLY_BINARY
+else
+  echo "== building zixly (release, in .build-release)"
+  swift build -c release --product zixly --scratch-path "$root/.build-release" >/dev/null
+  zixly=$root/.build-release/release/zixly
+fi
 
 work=$(mktemp -d /tmp/zixly-universe.XXXXXX)
 chown postgres "$work"
