@@ -13,6 +13,29 @@ enum QueryParameters {
         return value
     }
 
+    /// `sort_by`, one of `Key`'s names (`default` when absent), and `order`, `asc` or `desc` (when
+    /// absent, descending as `descendingByDefault` says of the key). A bad value adds a message.
+    static func sorting<Key: RawRepresentable & CaseIterable>(
+        _ query: Hummingbird.Parameters, default: Key, descendingByDefault: (Key) -> Bool, fields: inout [String: String]
+    ) -> (key: Key, descending: Bool) where Key.RawValue == String {
+        var key = `default`
+        if let text = query.get("sort_by"), !text.isEmpty {
+            if let named = Key(rawValue: text) {
+                key = named
+            } else {
+                fields["sort_by"] = "must be one of \(Key.allCases.map(\.rawValue).joined(separator: ", "))"
+            }
+        }
+        switch query.get("order")?.lowercased() {
+        case nil, "": return (key, descendingByDefault(key))
+        case "asc": return (key, false)
+        case "desc": return (key, true)
+        default:
+            fields["order"] = "must be asc or desc"
+            return (key, descendingByDefault(key))
+        }
+    }
+
     /// A page's `limit` (1–100, default 20) and `offset` (default 0).
     static func page(_ query: Hummingbird.Parameters, fields: inout [String: String]) -> (limit: Int, offset: Int) {
         (

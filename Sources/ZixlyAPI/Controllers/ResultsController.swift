@@ -74,21 +74,8 @@ struct ResultsController {
         let job = try await jobs.job(context, role: .viewer)
         let query = request.uri.queryParameters
         var fields: [String: String] = [:]
-        var sortKey = UniverseAggregate.SortKey.medianSharpe
-        if let text = query.get("sort_by"), !text.isEmpty {
-            if let key = UniverseAggregate.SortKey(rawValue: text) {
-                sortKey = key
-            } else {
-                fields["sort_by"] = "must be one of \(UniverseAggregate.SortKey.allCases.map(\.rawValue).joined(separator: ", "))"
-            }
-        }
-        var descending = sortKey.sortsDescendingByDefault
-        switch query.get("order")?.lowercased() {
-        case nil, "": break
-        case "asc": descending = false
-        case "desc": descending = true
-        default: fields["order"] = "must be asc or desc"
-        }
+        let (sortKey, descending) = QueryParameters.sorting(
+            query, default: UniverseAggregate.SortKey.medianSharpe, descendingByDefault: \.sortsDescendingByDefault, fields: &fields)
         let limit = QueryParameters.integer(query.get("limit"), field: "limit", in: 1...10_000, default: 100, fields: &fields)
         let offset = QueryParameters.integer(query.get("offset"), field: "offset", in: 0...10_000_000, default: 0, fields: &fields)
         guard fields.isEmpty else { throw APIError.badRequest("invalid query parameters", fields: fields) }
@@ -159,21 +146,8 @@ struct ResultsController {
         let job = try await sweepJob(request, context: context)
         let query = request.uri.queryParameters
         var fields: [String: String] = [:]
-        var sortKey = SweepSortKey.score
-        if let text = query.get("sort_by"), !text.isEmpty {
-            if let key = SweepSortKey(rawValue: text) {
-                sortKey = key
-            } else {
-                fields["sort_by"] = "must be one of \(SweepSortKey.allCases.map(\.rawValue).joined(separator: ", "))"
-            }
-        }
-        var descending = sortKey.sortsDescendingByDefault
-        switch query.get("order")?.lowercased() {
-        case nil, "": break
-        case "asc": descending = false
-        case "desc": descending = true
-        default: fields["order"] = "must be asc or desc"
-        }
+        let (sortKey, descending) = QueryParameters.sorting(
+            query, default: SweepSortKey.score, descendingByDefault: \.sortsDescendingByDefault, fields: &fields)
         let format = query.get("format")?.lowercased() ?? "json"
         if format != "json" && format != "csv" { fields["format"] = "must be json or csv" }
         var rankedOnly = false
