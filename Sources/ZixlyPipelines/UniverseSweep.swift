@@ -85,13 +85,15 @@ public struct UniverseSweep: Sendable {
     }
 
     /// Ranks the grid over the completed tickers, stores the ranking and returns the summary.
-    /// Each completed child's summary and cells are read a few at a time, and added in ticker order.
+    /// Each completed child's summary and cells are read four at a time, and added in ticker order.
     private func aggregate(_ job: Job, _ parameters: TradingSweepParameters, children: [ChildJob], context: JobContext) async throws -> JSONValue {
         var builder = UniverseAggregate.Builder()
         var tickers: [JSONValue] = []
         var combinations = 0
         for start in stride(from: 0, to: children.count, by: Self.readsAtOnce) {
             try context.checkpoint()
+            // Decoding rows runs on the executor the heartbeat shares: let it renew the lease.
+            await Task.yield()
             let batch = children[start..<min(children.count, start + Self.readsAtOnce)]
             let outcomes = try await withThrowingTaskGroup(of: (Int, JSONValue?, [GridRow]).self) { group in
                 for (index, child) in zip(batch.indices, batch) where child.state == .completed {
@@ -142,5 +144,5 @@ public struct UniverseSweep: Sendable {
     }
 
     /// Children whose results the ranking reads at once (each read is two queries).
-    static let readsAtOnce = 8
+    static let readsAtOnce = 4
 }

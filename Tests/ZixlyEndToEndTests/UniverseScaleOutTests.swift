@@ -56,7 +56,9 @@ struct UniverseScaleOutTests {
         let directory = try TemporaryDirectory.make()
         let postgres = try PrivatePostgres(port: LoopbackPort.free())
         try postgres.start()
-        let settings = ["ZIXLY_DATABASE_URL": postgres.url, "ZIXLY_WORKER_CONCURRENCY": "1"]
+        // A 10-second lease, not the suites' usual 3: beside CI's other process suites, a debug
+        // build's parent spent over 3 s ranking 50 tickers without renewing its lease (three times).
+        let settings = ["ZIXLY_DATABASE_URL": postgres.url, "ZIXLY_WORKER_CONCURRENCY": "1", "ZIXLY_LEASE_SECONDS": "10"]
         let api = try await ProcessTests.start("api", in: directory, extra: settings)
         var started: [ZixlyProcess] = []
         for _ in 0..<3 { started.append(try await ProcessTests.start("worker", in: directory, extra: settings)) }
