@@ -47,11 +47,9 @@ public struct UniverseSweep: Sendable {
                     "\(unsuccessful.count) of \(children.count) tickers did not complete, more than max_failed_tickers (\(universe.maxFailedTickers)): \(listed)\(unsuccessful.count > 10 ? ", …" : "")",
                 isRetryable: false)
         }
-        let progress = JobProgress(
-            percent: finished.count * 99 / max(1, children.count), message: "\(finished.count)/\(children.count) tickers finished")
         guard finished.count == children.count else {
-            // The parent's run ends before its heartbeat would write this, so it is written now.
-            _ = try await jobs.heartbeat(context.lease, progress: progress, leaseFor: 60, now: clock.now())
+            context.report(
+                JobProgress(percent: finished.count * 99 / max(1, children.count), message: "\(finished.count)/\(children.count) tickers finished"))
             throw JobSnoozed(for: pollInterval)
         }
         context.report(JobProgress(percent: 99, message: "ranking the grid across \(children.count) tickers"))

@@ -8,7 +8,8 @@ extension WorkerPool {
     enum Outcome: Sendable {
         case finished(JSONValue)
         case threw(String, isRetryable: Bool)
-        case snoozed(Duration)
+        /// Run again after the delay; the progress the handler last reported is kept meanwhile.
+        case snoozed(Duration, JobProgress?)
         case cancelRequested
         case leaseLost
         case shutdownTimedOut
@@ -62,7 +63,7 @@ extension WorkerPool {
                 } catch let failure as JobFailure {
                     return .threw(failure.message, isRetryable: failure.isRetryable)
                 } catch let snooze as JobSnoozed {
-                    return .snoozed(snooze.delay)
+                    return .snoozed(snooze.delay, control.latestProgress.0)
                 } catch {
                     return .threw(String(describing: error), isRetryable: true)
                 }
@@ -151,7 +152,11 @@ extension WorkerPool {
                 logger.warning(
                     "job attempt failed", metadata: ["error": "\(message)", "attempt": "\(lease.attempt)", "will_retry": "\(retryAt != nil)"])
                 return .failed(lease.jobID, willRetry: retryAt != nil)
-            case .snoozed(let delay):
+            case .snoozed(let delay, let progress):
+                // A short run ends before its heartbeat would write its progress: written here.
+                if let progress {
+                    _ = try await store.heartbeat(lease, progress: progress, leaseFor: configuration.leaseDuration.inSeconds, now: now)
+                }
                 guard try await store.release(lease, runAt: now.addingTimeInterval(delay.inSeconds), now: now) else {
                     return await lostOrCancelled(lease, logger: logger)
                 }

@@ -33,7 +33,11 @@ public actor StoredAggregates {
         do {
             return try await load.value
         } catch {
-            if recency.last == key { loads[key] = nil }
+            // A failed read is not kept: the next request reads again.
+            if loads[key] == load {
+                loads[key] = nil
+                recency.removeAll { $0 == key }
+            }
             throw error
         }
     }
@@ -67,21 +71,7 @@ public final class StoredAggregate: Sendable {
     /// order, ties by fast, then slow period.
     public func page(sortBy key: UniverseAggregate.SortKey, descending: Bool, offset: Int, limit: Int) -> [UniverseAggregate.Row] {
         let order = orders.order(key, descending) { () -> [Int32] in
-            func value(_ row: UniverseAggregate.Row) -> Double {
-                switch key {
-                case .medianSharpe: row.medianSharpe
-                case .shareBeatingBuyAndHold: row.shareBeatingBuyAndHold
-                case .worstDrawdownPct: row.worstDrawdownPct
-                case .fastPeriod: Double(row.fastPeriod)
-                case .slowPeriod: Double(row.slowPeriod)
-                }
-            }
-            return rows.indices.sorted { i, j in
-                let (a, b) = (value(rows[i]), value(rows[j]))
-                if a.isNaN != b.isNaN { return b.isNaN }
-                if !a.isNaN, a != b { return descending ? a > b : a < b }
-                return (rows[i].fastPeriod, rows[i].slowPeriod) < (rows[j].fastPeriod, rows[j].slowPeriod)
-            }.map { Int32($0) }
+            rows.indices.sorted { UniverseAggregate.precedes(rows[$0], rows[$1], by: key, descending: descending) }.map { Int32($0) }
         }
         guard offset < order.count else { return [] }
         return order[offset..<min(order.count, offset + limit)].map { rows[Int($0)] }

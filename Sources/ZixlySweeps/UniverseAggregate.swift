@@ -18,6 +18,17 @@ public struct UniverseAggregate: Sendable, Equatable {
         /// The largest maximum drawdown (percent) over the tickers.
         public var worstDrawdownPct: Double
 
+        /// The row's value of a sort column.
+        func value(_ key: SortKey) -> Double {
+            switch key {
+            case .medianSharpe: medianSharpe
+            case .shareBeatingBuyAndHold: shareBeatingBuyAndHold
+            case .worstDrawdownPct: worstDrawdownPct
+            case .fastPeriod: Double(fastPeriod)
+            case .slowPeriod: Double(slowPeriod)
+            }
+        }
+
         public var json: JSONValue {
             [
                 "fast_period": .number(Double(fastPeriod)), "slow_period": .number(Double(slowPeriod)),
@@ -82,7 +93,7 @@ public struct UniverseAggregate: Sendable, Equatable {
                     tickersWithSharpe: sharpes[index].count,
                     shareBeatingBuyAndHold: tickers == 0 ? .nan : Double(beats[index]) / Double(tickers), worstDrawdownPct: worstDrawdown[index])
             }
-            return UniverseAggregate(rows: rows.sorted(by: UniverseAggregate.ranksBefore), tickers: tickers)
+            return UniverseAggregate(rows: rows.sorted { UniverseAggregate.precedes($0, $1, by: .medianSharpe, descending: true) }, tickers: tickers)
         }
 
         static func median(_ values: [Double]) -> Double {
@@ -93,10 +104,12 @@ public struct UniverseAggregate: Sendable, Equatable {
         }
     }
 
-    /// Median Sharpe descending, NaN last; ties by fast, then slow period.
-    static func ranksBefore(_ a: Row, _ b: Row) -> Bool {
-        if a.medianSharpe.isNaN != b.medianSharpe.isNaN { return b.medianSharpe.isNaN }
-        if !a.medianSharpe.isNaN, a.medianSharpe != b.medianSharpe { return a.medianSharpe > b.medianSharpe }
+    /// Whether `a` comes before `b` sorted by `key`: values that are not numbers last in either
+    /// order, ties by fast, then slow period. The ranking is `.medianSharpe`, descending.
+    public static func precedes(_ a: Row, _ b: Row, by key: SortKey, descending: Bool) -> Bool {
+        let (x, y) = (a.value(key), b.value(key))
+        if x.isNaN != y.isNaN { return y.isNaN }
+        if !x.isNaN, x != y { return descending ? x > y : x < y }
         return (a.fastPeriod, a.slowPeriod) < (b.fastPeriod, b.slowPeriod)
     }
 

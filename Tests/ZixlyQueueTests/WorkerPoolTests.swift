@@ -48,6 +48,27 @@ struct WorkerPoolTests {
         }
     }
 
+    @Test("a snoozed job is given back to run later, its attempt not spent and its progress kept; a cancel meanwhile ends it")
+    func snoozes() async throws {
+        let runs = Atomic<Int>(0)
+        let harness = try await PoolHarness(
+            handler: ScriptedHandler { _, context in
+                let run = runs.add(1, ordering: .relaxed).newValue
+                context.report(JobProgress(percent: run * 10, message: "look \(run)"))
+                throw JobSnoozed(for: .seconds(60))
+            })
+        try await withPool(harness) {
+            let id = try await harness.enqueue(maxAttempts: 1)
+            try await harness.waitFor { $0 == .released(id) }
+            let job = try #require(try await harness.store.job(id))
+            #expect(job.state == .queued && job.attempt == 0 && job.runAt > Date().addingTimeInterval(30))
+            #expect(job.progress == JobProgress(percent: 10, message: "look 1"), "the progress reported before the snooze is kept")
+            #expect(runs.load(ordering: .relaxed) == 1, "not run again before its time")
+            _ = try await harness.store.cancel(id, now: Date())
+            #expect(try await harness.store.job(id)?.state == .cancelled)
+        }
+    }
+
     @Test("progress reaches the store, and a cancel request stops the running job")
     func progressAndCancel() async throws {
         let harness = try await PoolHarness(
