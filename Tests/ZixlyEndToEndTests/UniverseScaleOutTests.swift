@@ -141,6 +141,10 @@ struct UniverseScaleOutTests {
         )
 
         for process in [api, workers[1], workers[2]] { process.signal(SIGTERM) }
-        for process in [api, workers[1], workers[2]] { #expect(await process.waitForExit(timeout: .seconds(30)) == 0) }
+        for (name, process) in [("api", api), ("worker 1", workers[1]), ("worker 2", workers[2])] {
+            // 25 s of shutdown grace for a running job, and room for a loaded CI machine.
+            let status = await process.waitForExit(timeout: .seconds(60))
+            #expect(status == 0, "\(name) after SIGTERM: \(status.map(String.init) ?? "still running"); \(process.stderr.suffix(3000))")
+        }
     }
 }
