@@ -162,7 +162,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             resources: [
-                .embedInCode("Templates/layout.mustache"), .embedInCode("Templates/login.mustache"),
+                .embedInCode("Templates/layout.mustache"), .embedInCode("Templates/charts.mustache"), .embedInCode("Templates/combination.mustache"),
+                .embedInCode("Templates/login.mustache"),
                 .embedInCode("Templates/jobs.mustache"), .embedInCode("Templates/job.mustache"),
                 .embedInCode("Templates/trigger.mustache"), .embedInCode("Templates/settings.mustache"),
                 .embedInCode("Templates/endpoint.mustache"), .embedInCode("Templates/account.mustache"),

@@ -1,57 +1,130 @@
 import Foundation
 
-/// The best combination's portfolio value against buy-and-hold, and its drawdown below, as one
-/// SVG drawn on the server. Long series are thinned to at most `maxPoints` per line (keeping
-/// every bucket's lowest and highest value, so drawdowns are not smoothed away).
+/// A combination's portfolio value against buy-and-hold, and its drawdown in a panel below on the
+/// same time axis, as one SVG drawn on the server, with its legend and read-out line in HTML.
+/// Both start at 100: the y axis is the value of 100 invested, on a linear or logarithmic scale,
+/// with gridlines at round values and dates along the bottom. The page's chart script reads out
+/// the date and both values under the pointer (or, with the chart focused, the arrow keys).
+/// Long series are thinned to at most `maxPoints` per line, keeping every bucket's lowest and
+/// highest value so drawdowns are not smoothed away.
 public struct EquityChart: Sendable {
     public var width = 760
-    public var equityHeight = 220
+    public var equityHeight = 240
     public var drawdownHeight = 110
     public var maxPoints = 600
+    /// A logarithmic value axis (equal heights for equal ratios); falls back to linear when a
+    /// value is not positive.
+    public var logScale = false
+    /// The strategy line's name in the legend and read-out.
+    public var strategyName = "best combination"
+    /// Distinguishes the ids of two charts on one page.
+    public var id = "equity"
 
     public init() {}
 
-    public func svg(dates: [String], strategy: [Double], buyAndHold: [Double]) -> String {
+    static let strategyColour = "#1f6feb"
+    static let holdColour = "#6e7781"
+    static let drawdownColour = "#cf222e"
+
+    /// Layout: margins and the two panels' tops.
+    struct Frame {
+        let left = 72
+        let right = 14
+        let top = 10
+        let gap = 30
+        let width: Int
+        let equityHeight: Int
+        let drawdownHeight: Int
+        var plotWidth: Int { width - left - right }
+        var drawdownTop: Int { top + equityHeight + gap }
+        var bottom: Int { drawdownTop + drawdownHeight }
+        var height: Int { bottom + 34 }
+    }
+
+    public func figure(dates: [String], strategy: [Double], buyAndHold: [Double]) -> String {
         let count = min(dates.count, strategy.count, buyAndHold.count)
         guard count >= 2 else { return "<p>Not enough bars to chart.</p>" }
-        let (left, right, top, gap) = (64, 12, 10, 34)
-        let plotWidth = width - left - right
-        let values = strategy.prefix(count) + buyAndHold.prefix(count)
-        let (low, high) = (values.min() ?? 0, values.max() ?? 1)
-        let drawdown = Self.drawdown(Array(strategy.prefix(count)))
+        let (strategy, buyAndHold) = (Array(strategy.prefix(count)), Array(buyAndHold.prefix(count)))
+        let frame = Frame(width: width, equityHeight: equityHeight, drawdownHeight: drawdownHeight)
+        let finite = (strategy + buyAndHold).filter(\.isFinite)
+        let (low, high) = (finite.min() ?? 0, max(finite.max() ?? 1, (finite.min() ?? 0) + 1e-9))
+        let logarithmic = logScale && low > 0
+        let drawdown = Self.drawdown(strategy)
         let deepest = min(drawdown.min() ?? 0, -0.0001)
-        let height = top + equityHeight + gap + drawdownHeight + 28
-        func x(_ index: Int) -> Double { Double(left) + Double(index) / Double(count - 1) * Double(plotWidth) }
+        func x(_ index: Int) -> Double { Double(frame.left) + Double(index) / Double(count - 1) * Double(frame.plotWidth) }
         func yEquity(_ value: Double) -> Double {
-            Double(top) + (1 - (value - low) / max(high - low, 1e-12)) * Double(equityHeight)
+            let fraction = logarithmic ? (log(value) - log(low)) / (log(high) - log(low)) : (value - low) / (high - low)
+            return Double(frame.top) + (1 - fraction) * Double(equityHeight)
         }
-        let drawdownTop = top + equityHeight + gap
-        func yDrawdown(_ value: Double) -> Double { Double(drawdownTop) + value / deepest * Double(drawdownHeight) }
+        func yDrawdown(_ value: Double) -> Double { Double(frame.drawdownTop) + value / deepest * Double(drawdownHeight) }
+        let points = thinned(strategy)
         func path(_ series: [Double], _ y: (Double) -> Double) -> String {
-            thinned(series).map { index in String(format: "%.1f,%.1f", x(index), y(series[index])) }.joined(separator: " ")
+            thinned(series).map { String(format: "%.1f,%.1f", x($0), y(series[$0])) }.joined(separator: " ")
         }
+        let readout = "\(id)-readout"
         var svg =
-            #"<svg xmlns="http://www.w3.org/2000/svg" class="equity" role="img" viewBox="0 0 \#(width) \#(height)" "#
-            + #"width="\#(width)" height="\#(height)" aria-label="equity of the best combination against buy and hold, and its drawdown">"#
+            #"<svg xmlns="http://www.w3.org/2000/svg" id="\#(id)" class="equity" role="img" tabindex="0" viewBox="0 0 \#(width) \#(frame.height)" "#
+            + #"width="\#(width)" height="\#(frame.height)" style="--phone-font: \#(Heatmap.phoneFont(width))px" aria-describedby="\#(readout)" "#
+            + #"aria-label="value of 100 invested in \#(Self.escape(strategyName)) against buying and holding, and its drawdown" "#
+            + #"data-readout="\#(readout)" data-name="\#(Self.escape(strategyName))" data-points="\#(Self.escape(hoverPoints(points, x: x, dates: dates, strategy, buyAndHold, drawdown)))">"#
+        // Gridlines and value labels first, so the lines draw over them.
+        let valueTicks = logarithmic ? ChartTicks.logarithmic(low, high) : ChartTicks.linear(low, high)
+        for tick in valueTicks {
+            let y = yEquity(tick)
+            svg += gridline(y: y, frame: frame) + label(ChartTicks.label(tick), x: frame.left - 6, y: y + 4, anchor: "end")
+        }
+        for tick in ChartTicks.linear(deepest * 100, 0, count: 3) {
+            let y = yDrawdown(tick / 100)
+            svg += gridline(y: y, frame: frame) + label(ChartTicks.label(tick) + "%", x: frame.left - 6, y: y + 4, anchor: "end")
+        }
+        // Four dates: a phone's larger text still fits between them.
+        for index in ChartTicks.indices(count, count: 4) {
+            let position = x(index)
+            svg += String(format: #"<line class="grid" x1="%.1f" y1="%d" x2="%.1f" y2="%d"/>"#, position, frame.top, position, frame.bottom)
+            let anchor = index == 0 ? "start" : (index == count - 1 ? "end" : "middle")
+            svg += label(Self.escape(dates[index]), x: Int(position), y: frame.bottom + 18, anchor: anchor)
+        }
+        svg += label("value of 100 invested\(logarithmic ? ", log scale" : "")", x: frame.left + 6, y: frame.top + 12, anchor: "start", title: true)
+        svg += label("drawdown, %", x: frame.left + 6, y: frame.drawdownTop + drawdownHeight - 6, anchor: "start", title: true)
         svg +=
-            ##"<polyline class="buy-and-hold" fill="none" stroke="#8c959f" stroke-width="1.2" points="\##(path(Array(buyAndHold.prefix(count)), yEquity))"/>"##
+            #"<polyline class="buy-and-hold" fill="none" stroke="\#(Self.holdColour)" stroke-width="1.4" stroke-dasharray="5 3" points="\#(path(buyAndHold, yEquity))"/>"#
         svg +=
-            ##"<polyline class="strategy" fill="none" stroke="#1f6feb" stroke-width="1.6" points="\##(path(Array(strategy.prefix(count)), yEquity))"/>"##
-        let area = path(drawdown, yDrawdown)
+            #"<polyline class="strategy" fill="none" stroke="\#(Self.strategyColour)" stroke-width="1.8" points="\#(path(strategy, yEquity))"/>"#
         svg +=
-            ##"<polygon class="drawdown" fill="#cf222e" fill-opacity="0.35" points="\##(left),\##(drawdownTop) \##(area) \##(left + plotWidth),\##(drawdownTop)"/>"##
-        // Labels: value range, the drawdown's depth, the first and last dates, and the legend.
-        svg += #"<text x="\#(left - 6)" y="\#(top + 10)" text-anchor="end" class="axis">\#(Self.format(high))</text>"#
-        svg += #"<text x="\#(left - 6)" y="\#(top + equityHeight)" text-anchor="end" class="axis">\#(Self.format(low))</text>"#
-        svg += #"<text x="\#(left - 6)" y="\#(drawdownTop + 10)" text-anchor="end" class="axis">0%</text>"#
-        svg +=
-            #"<text x="\#(left - 6)" y="\#(drawdownTop + drawdownHeight)" text-anchor="end" class="axis">\#(String(format: "%.1f%%", deepest * 100))</text>"#
-        svg += #"<text x="\#(left)" y="\#(height - 6)" class="axis">\#(Self.escape(dates[0]))</text>"#
-        svg += #"<text x="\#(left + plotWidth)" y="\#(height - 6)" text-anchor="end" class="axis">\#(Self.escape(dates[count - 1]))</text>"#
-        svg += ##"<text x="\##(left + 8)" y="\##(top + 14)" class="axis" fill="#1f6feb">— best combination</text>"##
-        svg += #"<text x="\#(left + 150)" y="\#(top + 14)" class="axis">— buy and hold</text>"#
-        svg += #"<text x="\#(left + 8)" y="\#(drawdownTop - 6)" class="axis">drawdown of the best combination</text>"#
-        return svg + "</svg>"
+            #"<polygon class="drawdown" fill="\#(Self.drawdownColour)" fill-opacity="0.35" points="\#(frame.left),\#(frame.drawdownTop) \#(path(drawdown, yDrawdown)) \#(frame.left + frame.plotWidth),\#(frame.drawdownTop)"/>"#
+        svg += #"<line class="cursor" x1="0" y1="\#(frame.top)" x2="0" y2="\#(frame.bottom)" visibility="hidden"/>"#
+        svg += "</svg>"
+        let scaleNote = logScale && !logarithmic ? " (a value at or below 0 rules out the log scale)" : ""
+        return svg + #"<p id="\#(readout)" class="readout muted" aria-live="polite">"#
+            + "Point at the chart, or focus it and use the arrow keys, to read a date's values\(scaleNote).</p>"
+            + #"<ul class="chart-legend"><li><span class="swatch swatch-strategy" aria-hidden="true"></span>\#(Self.escape(strategyName))</li>"#
+            + #"<li><span class="swatch swatch-hold" aria-hidden="true"></span>buy and hold</li>"#
+            + #"<li><span class="swatch swatch-drawdown" aria-hidden="true"></span>drawdown of \#(Self.escape(strategyName))</li></ul>"#
+    }
+
+    func gridline(y: Double, frame: Frame) -> String {
+        String(format: #"<line class="grid" x1="%d" y1="%.1f" x2="%d" y2="%.1f"/>"#, frame.left, y, frame.left + frame.plotWidth, y)
+    }
+
+    func label(_ text: String, x: Int, y: Double, anchor: String, title: Bool = false) -> String {
+        String(format: #"<text x="%d" y="%.1f" text-anchor="%@" class="axis%@">%@</text>"#, x, y, anchor, title ? " title" : "", text)
+    }
+
+    func label(_ text: String, x: Int, y: Int, anchor: String, title: Bool = false) -> String {
+        label(text, x: x, y: Double(y), anchor: anchor, title: title)
+    }
+
+    /// What the read-out shows at each drawn point: [x, date, strategy, buy and hold, drawdown %].
+    func hoverPoints(
+        _ points: [Int], x: (Int) -> Double, dates: [String], _ strategy: [Double], _ buyAndHold: [Double], _ drawdown: [Double]
+    ) -> String {
+        func number(_ value: Double) -> String { value.isFinite ? String(format: "%.2f", value) : "null" }
+        let entries = points.map { index in
+            let date = dates[index].replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return
+                "[\(String(format: "%.1f", x(index))),\"\(date)\",\(number(strategy[index])),\(number(buyAndHold[index])),\(number(drawdown[index] * 100))]"
+        }
+        return "[" + entries.joined(separator: ",") + "]"
     }
 
     /// Value ÷ running maximum − 1 at every bar (0 at a new high, negative below it).
@@ -79,9 +152,8 @@ public struct EquityChart: Sendable {
         return indices.sorted()
     }
 
-    static func format(_ value: Double) -> String { String(format: "%.0f", value) }
-
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

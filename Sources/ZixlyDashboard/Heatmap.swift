@@ -3,14 +3,31 @@ public import SweepEngine
 import ZixlyCore
 public import ZixlySweeps
 
-/// A metric over the (fast, slow) grid as an SVG heatmap, drawn on the server: one cell per
-/// combination (per bin of neighbouring combinations beyond 60 × 60), coloured from the metric's worst (red) through its middle (yellow) to its best
-/// (green; for drawdown the lowest is best), grey where the metric is not a finite number. Every
-/// cell has a `<title>` tooltip.
+/// A metric over the (fast, slow) grid as an SVG heatmap drawn on the server, with its legend
+/// below it in HTML (so it reflows on a phone): one cell per combination, or per bin of
+/// neighbouring combinations beyond 60 × 60, so the page stays small whatever the grid.
+///
+/// Colours follow `HeatmapScale`: colour-blind safe, centred where the metric's value means
+/// something. Cells not ranked (too few trades) are hatched, cells without a value are left blank
+/// with a dotted edge, and the best ranked combination is outlined. Every cell has a `<title>`; the
+/// page's chart script (`charts.mustache`) also reads a cell out on hover and keyboard focus (arrow
+/// keys move, Enter opens) and opens the combination's own page on a click.
 public struct Heatmap: Sendable {
     public var metric: SweepSortKey
-    /// What the values are, in the tooltips and the chart's label; the metric's name by default.
+    /// What the values are, in the read-outs; the metric's name by default.
     public var name: String
+    /// Centres a total-return heatmap's colours on holding.
+    public var buyAndHoldReturnPct: Double?
+    /// Outlined and named in the legend: the combination the sweep ranks first.
+    public var best: (fast: Int, slow: Int)?
+    /// What the outlined cell is, in the legend.
+    public var bestDescription = "the best ranked combination"
+    /// Why a hatched cell is not ranked, in the legend.
+    public var unrankedReason = "too few trades to be ranked"
+    /// Where a click (or Enter) on a cell goes, `{fast}` and `{slow}` replaced; nil for nowhere.
+    public var combinationURL: String?
+    /// Distinguishes the ids of two heatmaps on one page.
+    public var id = "heatmap"
 
     /// `name`: when the values are not the metric itself (the median Sharpe across tickers).
     public init(metric: SweepSortKey, name: String? = nil) {
@@ -43,81 +60,185 @@ public struct Heatmap: Sendable {
     }
 
     /// At most this many cells along each axis: a larger grid is drawn in bins of neighbouring
-    /// periods, each showing its best value, so the page stays small whatever the grid.
+    /// periods, each showing its best value.
     public static let maxCellsPerAxis = 60
+    /// At most this many labelled ticks along each axis.
+    static let maxTicksPerAxis = 10
 
-    public func svg(_ rows: [CombinationMetrics]) -> String {
-        svg(rows.map { GridValue(fastPeriod: $0.fastPeriod, slowPeriod: $0.slowPeriod, value: value($0)) })
+    public func figure(_ rows: [CombinationMetrics]) -> String {
+        figure(rows.map { GridValue(fastPeriod: $0.fastPeriod, slowPeriod: $0.slowPeriod, value: value($0), isRanked: $0.isRanked) })
     }
 
-    public func svg(_ values: [GridValue]) -> String {
+    /// One bin's content: its best value (among ranked combinations when it has any) and the
+    /// combination that has it.
+    struct Cell {
+        var value = Double.nan
+        var fast = 0
+        var slow = 0
+        var count = 0
+        var isRanked = false
+        var isBest = false
+    }
+
+    /// The SVG, its read-out line and its legend.
+    public func figure(_ values: [GridValue]) -> String {
         let fasts = Array(Set(values.map(\.fastPeriod))).sorted()
         let slows = Array(Set(values.map(\.slowPeriod))).sorted()
-        guard let firstFast = fasts.first, let lastFast = fasts.last, let firstSlow = slows.first, let lastSlow = slows.last else {
-            return "<p>No results to chart.</p>"
-        }
+        guard !fasts.isEmpty, !slows.isEmpty else { return "<p>No results to chart.</p>" }
         let (fastBins, slowBins) = (Bins(fasts), Bins(slows))
-        var cells: [Int: (value: Double, count: Int)] = [:]  // key: column * slowBins.count + line
+        var cells: [Int: Cell] = [:]  // key: column * slowBins.count + line
         var drawOrder: [Int] = []  // as the values come
         for item in values {
             guard let x = fastBins.index[item.fastPeriod], let y = slowBins.index[item.slowPeriod] else { continue }
             let key = x * slowBins.count + y
-            let current = cells[key] ?? (.nan, 0)
-            if current.count == 0 { drawOrder.append(key) }
-            cells[key] = (better(item.value, than: current.value), current.count + 1)
+            var cell = cells[key] ?? Cell()
+            if cell.count == 0 { drawOrder.append(key) }
+            cell.count += 1
+            if item.fastPeriod == best?.fast && item.slowPeriod == best?.slow { cell.isBest = true }
+            let replaces =
+                cell.count == 1 || (item.isRanked && !cell.isRanked)
+                || (item.isRanked == cell.isRanked && better(item.value, than: cell.value))
+            if replaces { (cell.value, cell.fast, cell.slow, cell.isRanked) = (item.value, item.fastPeriod, item.slowPeriod, item.isRanked) }
+            cells[key] = cell
         }
-        let finite = cells.values.map(\.value).filter(\.isFinite)
-        let (low, high) = (finite.min() ?? 0, finite.max() ?? 0)
+        let scale = HeatmapScale.of(metric, buyAndHoldReturnPct: buyAndHoldReturnPct)
+        let domain = scale.domain(cells.values.map(\.value))
         // Cells large enough to see on a small grid, small enough to fit a large one in ~520 px.
         let cell = max(3, min(36, 520 / max(fastBins.count, slowBins.count)))
-        let (left, top) = (56, 8)
-        let plotWidth = fastBins.count * cell
-        let plotHeight = slowBins.count * cell
-        let width = max(left + plotWidth + 16, 340)
-        let height = top + plotHeight + 78
+        let (left, top) = (64, 8)
+        let (plotWidth, plotHeight) = (fastBins.count * cell, slowBins.count * cell)
+        let bottom = top + plotHeight
+        let width = max(left + plotWidth + 16, 360)
+        let height = bottom + 112
+        let readout = "\(id)-readout"
         var svg =
-            #"<svg xmlns="http://www.w3.org/2000/svg" class="heatmap" role="img" viewBox="0 0 \#(width) \#(height)" "#
-            + #"width="\#(width)" height="\#(height)" aria-label="\#(name) by fast and slow period">"#
-        let (lowColour, highColour) = lowerIsBetter ? (Self.colour(1), Self.colour(0)) : (Self.colour(0), Self.colour(1))
-        svg +=
-            #"<defs><linearGradient id="scale"><stop offset="0" stop-color="\#(lowColour)"/><stop offset="0.5" stop-color="\#(Self.colour(0.5))"/>"#
-            + #"<stop offset="1" stop-color="\#(highColour)"/></linearGradient></defs>"#
+            #"<svg xmlns="http://www.w3.org/2000/svg" id="\#(id)" class="heatmap" role="img" tabindex="0" viewBox="0 0 \#(width) \#(height)" "#
+            + #"width="\#(width)" height="\#(height)" style="--phone-font: \#(Self.phoneFont(width))px" aria-label="\#(Self.escape(name)) by fast and slow period" aria-describedby="\#(readout)" "#
+            + #"data-readout="\#(readout)" data-left="\#(left)" data-top="\#(top)" data-cell="\#(cell)" data-rows="\#(slowBins.count)""#
+            + (combinationURL.map { #" data-href="\#(Self.escape($0))""# } ?? "") + ">"
+        svg += "<defs>" + gradient(scale) + hatchPattern + "</defs>"
+        var overlays = ""
         for key in drawOrder {
             guard let content = cells[key] else { continue }
-            let (x, y) = (key / slowBins.count, key % slowBins.count)
-            let metricValue = content.value
-            let position = high > low ? (metricValue - low) / (high - low) : 0.5
-            let fill = metricValue.isFinite ? Self.colour(lowerIsBetter ? 1 - position : position) : "#9e9e9e"
-            let label =
-                content.count == 1
-                ? "fast \(fastBins.label(x)), slow \(slowBins.label(y)): \(name) \(Self.format(metricValue))"
-                : "fast \(fastBins.label(x)), slow \(slowBins.label(y)): best \(name) \(Self.format(metricValue)) of \(content.count)"
+            let (x, y) = (left + key / slowBins.count * cell, top + (slowBins.count - 1 - key % slowBins.count) * cell)
+            let place = #"x="\#(x)" y="\#(y)" width="\#(cell)" height="\#(cell)""#
+            let fill = scale.colour(content.value, domain: domain)
+            let paint = fill.map { #"fill="\#($0)""# } ?? ##"fill="transparent" stroke="#8c959f" stroke-dasharray="2 2""##
             svg +=
-                #"<rect class="cell" x="\#(left + x * cell)" y="\#(top + (slowBins.count - 1 - y) * cell)" width="\#(cell)" height="\#(cell)" fill="\#(fill)">"#
-                + "<title>\(label)</title></rect>"
+                #"<rect class="cell" \#(place) \#(paint) data-fast="\#(content.fast)" data-slow="\#(content.slow)">"#
+                + "<title>\(label(content, fastBins: fastBins, slowBins: slowBins, key: key))</title></rect>"
+            if !content.isRanked { overlays += #"<rect class="unranked" \#(place) fill="url(#\#(id)-hatch)" pointer-events="none"/>"# }
+            if content.isBest {
+                overlays +=
+                    ##"<rect class="best" \##(place) fill="none" stroke="#000" stroke-width="3" pointer-events="none"/>"##
+                    + ##"<rect \##(place) fill="none" stroke="#fff" stroke-width="1" pointer-events="none"/>"##
+            }
         }
-        let bottom = top + plotHeight
-        // Axes: the ends of each range, and what each axis is.
-        svg += #"<text x="\#(left)" y="\#(bottom + 14)" class="axis">\#(firstFast)</text>"#
-        svg += #"<text x="\#(left + plotWidth)" y="\#(bottom + 14)" text-anchor="end" class="axis">\#(lastFast)</text>"#
-        svg += #"<text x="\#(left + plotWidth / 2)" y="\#(bottom + 28)" text-anchor="middle" class="axis">fast period</text>"#
-        svg += #"<text x="\#(left - 4)" y="\#(bottom)" text-anchor="end" class="axis">\#(firstSlow)</text>"#
-        svg += #"<text x="\#(left - 4)" y="\#(top + 10)" text-anchor="end" class="axis">\#(lastSlow)</text>"#
+        svg += overlays
+        svg += #"<rect class="focus" x="0" y="0" width="\#(cell)" height="\#(cell)" visibility="hidden" pointer-events="none"/>"#
+        svg += axes(fastBins: fastBins, slowBins: slowBins, cell: cell, left: left, top: top)
+        svg += colourBar(scale, domain: domain, x: left, y: bottom + 56)
+        svg += "</svg>"
+        return svg + #"<p id="\#(readout)" class="readout muted" aria-live="polite">"#
+            + "Point at a cell, or focus the chart and use the arrow keys, to read its value"
+            + (combinationURL == nil ? "" : "; click or press Enter to open that combination") + ".</p>"
+            + legend(cells: Array(cells.values))
+    }
+
+    /// A cell's tooltip and read-out.
+    func label(_ content: Cell, fastBins: Bins, slowBins: Bins, key: Int) -> String {
+        let (x, y) = (key / slowBins.count, key % slowBins.count)
+        let value = Self.format(content.value)
+        let ranked = content.isRanked ? "" : ", not ranked"
+        let best = content.isBest ? " (\(bestDescription) is here)" : ""
+        if content.count == 1 { return "fast \(content.fast), slow \(content.slow): \(name) \(value)\(ranked)\(best)" }
+        return "fast \(fastBins.label(x)), slow \(slowBins.label(y)): best \(name) \(value) of \(content.count), "
+            + "at fast \(content.fast), slow \(content.slow)\(ranked)\(best)"
+    }
+
+    /// Ticks on both axes (at most `maxTicksPerAxis` labelled), and what each axis is.
+    func axes(fastBins: Bins, slowBins: Bins, cell: Int, left: Int, top: Int) -> String {
+        let bottom = top + slowBins.count * cell
+        var svg = ""
+        for bin in ChartTicks.indices(fastBins.count, count: Self.maxTicksPerAxis) {
+            let x = left + bin * cell + cell / 2
+            svg += #"<line x1="\#(x)" y1="\#(bottom)" x2="\#(x)" y2="\#(bottom + 4)" class="tick"/>"#
+            svg += #"<text x="\#(x)" y="\#(bottom + 17)" text-anchor="middle" class="axis">\#(fastBins.first(bin))</text>"#
+        }
+        for bin in ChartTicks.indices(slowBins.count, count: Self.maxTicksPerAxis) {
+            let y = top + (slowBins.count - 1 - bin) * cell + cell / 2
+            svg += #"<line x1="\#(left - 4)" y1="\#(y)" x2="\#(left)" y2="\#(y)" class="tick"/>"#
+            svg += #"<text x="\#(left - 7)" y="\#(y + 4)" text-anchor="end" class="axis">\#(slowBins.first(bin))</text>"#
+        }
+        let middle = left + fastBins.count * cell / 2
+        svg += #"<text x="\#(middle)" y="\#(bottom + 34)" text-anchor="middle" class="axis title">fast period</text>"#
+        let centre = top + slowBins.count * cell / 2
         svg +=
-            #"<text x="14" y="\#(top + plotHeight / 2)" text-anchor="middle" class="axis" transform="rotate(-90 14 \#(top + plotHeight / 2))">slow period</text>"#
-        // Legend: the colour scale with the lowest and highest values.
-        let legendY = bottom + 42
-        svg += #"<text x="\#(left)" y="\#(legendY + 10)" class="axis">\#(Self.format(low))</text>"#
-        svg += #"<rect x="\#(left + 60)" y="\#(legendY)" width="160" height="12" fill="url(#scale)"/>"#
-        svg += #"<text x="\#(left + 226)" y="\#(legendY + 10)" class="axis">\#(Self.format(high))</text>"#
-        return svg + "</svg>"
+            #"<text x="14" y="\#(centre)" text-anchor="middle" class="axis title" transform="rotate(-90 14 \#(centre))">slow period</text>"#
+        return svg
+    }
+
+    /// The colour scale with its title (the metric and unit) and five labelled values; a diverging
+    /// scale names its centre.
+    func colourBar(_ scale: HeatmapScale, domain: ClosedRange<Double>, x: Int, y: Int) -> String {
+        let barWidth = 240
+        var svg = #"<text x="\#(x)" y="\#(y - 5)" class="axis title">\#(Self.escape(scale.title))</text>"#
+        svg += ##"<rect x="\##(x)" y="\##(y)" width="\##(barWidth)" height="12" fill="url(#\##(id)-scale)" stroke="#8c959f" stroke-width="0.5"/>"##
+        for step in 0...4 {
+            let fraction = Double(step) / 4
+            let value = domain.lowerBound + (domain.upperBound - domain.lowerBound) * fraction
+            var text = Self.format(value)
+            if step == 2, case .diverging(let centre, let centreLabel) = scale.kind {
+                text = centreLabel == Self.format(centre) ? centreLabel : "\(centreLabel) \(Self.format(centre))"
+            }
+            let tickX = x + Int(Double(barWidth) * fraction)
+            let anchor = step == 0 ? "start" : (step == 4 ? "end" : "middle")
+            svg += #"<line x1="\#(tickX)" y1="\#(y + 12)" x2="\#(tickX)" y2="\#(y + 16)" class="tick"/>"#
+            svg += #"<text x="\#(tickX)" y="\#(y + 29)" text-anchor="\#(anchor)" class="axis">\#(Self.escape(text))</text>"#
+        }
+        return svg
+    }
+
+    func gradient(_ scale: HeatmapScale) -> String {
+        let stops = scale.stops.enumerated().map { index, colour in
+            #"<stop offset="\#(Double(index) / Double(scale.stops.count - 1))" stop-color="\#(colour)"/>"#
+        }
+        return #"<linearGradient id="\#(id)-scale">\#(stops.joined())</linearGradient>"#
+    }
+
+    var hatchPattern: String {
+        #"<pattern id="\#(id)-hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">"#
+            + ##"<line x1="0" y1="0" x2="0" y2="5" stroke="#1b1f24" stroke-opacity="0.6" stroke-width="1.6"/></pattern>"##
+    }
+
+    /// What the marks mean, listing only the marks the chart has.
+    func legend(cells: [Cell]) -> String {
+        var items: [String] = []
+        if let cell = cells.first(where: \.isBest) {
+            let at = best.map { "fast \($0.fast), slow \($0.slow)" } ?? "fast \(cell.fast), slow \(cell.slow)"
+            items.append(
+                #"<li><span class="swatch swatch-best" aria-hidden="true"></span>Outlined: \#(Self.escape(bestDescription)) (\#(at))</li>"#)
+        }
+        let unranked = cells.filter { !$0.isRanked }.count
+        if unranked > 0 {
+            items.append(
+                #"<li><span class="swatch swatch-unranked" aria-hidden="true"></span>Hatched (\#(unranked) of \#(cells.count)): "#
+                    + "\(Self.escape(unrankedReason)); shown, but never chosen as best</li>")
+        }
+        let blank = cells.filter(\.value.isNaN).count
+        if blank > 0 {
+            items.append(
+                #"<li><span class="swatch swatch-blank" aria-hidden="true"></span>Blank (\#(blank) of \#(cells.count)): "#
+                    + "no value: \(Self.escape(name)) is not a number there (no trades, or none closed)</li>")
+        }
+        return items.isEmpty ? "" : #"<ul class="chart-legend">\#(items.joined())</ul>"#
     }
 
     /// The better of two values (NaN loses to any number).
-    func better(_ a: Double, than b: Double) -> Double {
-        if b.isNaN { return a }
-        if a.isNaN { return b }
-        return lowerIsBetter ? min(a, b) : max(a, b)
+    func better(_ a: Double, than b: Double) -> Bool {
+        if a.isNaN { return false }
+        if b.isNaN { return true }
+        return lowerIsBetter ? a < b : a > b
     }
 
     /// Consecutive distinct periods grouped so that there are at most `maxCellsPerAxis` groups.
@@ -134,27 +255,26 @@ public struct Heatmap: Sendable {
 
         var count: Int { (periods.count + size - 1) / size }
 
+        func first(_ bin: Int) -> Int { periods[bin * size] }
+
         /// `12` for a bin of one period, `12–15` for a wider one.
         func label(_ bin: Int) -> String {
-            let first = periods[bin * size]
             let last = periods[min(periods.count, (bin + 1) * size) - 1]
-            return first == last ? "\(first)" : "\(first)–\(last)"
+            return first(bin) == last ? "\(last)" : "\(first(bin))–\(last)"
         }
     }
 
-    /// Red (0) → yellow (0.5) → green (1).
-    static func colour(_ fraction: Double) -> String {
-        let t = min(1, max(0, fraction))
-        let red = t < 0.5 ? 215 : Int(215 - (t - 0.5) * 2 * 189)
-        let green = t < 0.5 ? Int(48 + t * 2 * 143) : Int(191 - (t - 0.5) * 2 * 39)
-        let blue = t < 0.5 ? 39 : Int(39 + (t - 0.5) * 2 * 41)
-        return String(format: "#%02x%02x%02x", red, green, blue)
-    }
-
-    /// The colour of a position on the scale (0 worst, 1 best), for tests.
-    public static func colourForTests(_ fraction: Double) -> String { colour(fraction) }
+    /// The text size that shows about 11 px high once a chart `width` wide shrinks to a phone's
+    /// 358 px (390 less the page's margins).
+    static func phoneFont(_ width: Int) -> Int { max(11, Int((11 * Double(width) / 358).rounded())) }
 
     static func format(_ value: Double) -> String {
-        value.isFinite ? String(format: "%.3g", value) : (value.isNaN ? "n/a" : (value > 0 ? "∞" : "−∞"))
+        value.isFinite
+            ? String(format: "%.3g", value).replacingOccurrences(of: "-", with: "−") : (value.isNaN ? "n/a" : (value > 0 ? "∞" : "−∞"))
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

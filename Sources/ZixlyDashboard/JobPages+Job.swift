@@ -76,15 +76,27 @@ extension JobPages {
             (.fastPeriod, "Fast"), (.slowPeriod, "Slow"), (.score, "Score"), (.sharpeRatio, "Sharpe"), (.totalReturnPct, "Return %"),
             (.maxDrawdownPct, "Max DD %"), (.winRatePct, "Win %"), (.profitFactor, "Profit factor"), (.totalTrades, "Trades"),
         ]
-        let base = "/jobs/\(job.id.rawValue)?metric=\(metric.rawValue)"
+        let logScale = query.get("scale") == "log"
+        let base = "/jobs/\(job.id.rawValue)?metric=\(metric.rawValue)\(logScale ? "&scale=log" : "")"
+        var heatmap = Heatmap(metric: metric)
+        heatmap.buyAndHoldReturnPct = summary?["buy_and_hold_return_pct"]?.doubleValue
+        heatmap.best = best.flatMap { $0.isRanked ? ($0.fastPeriod, $0.slowPeriod) : nil }
+        heatmap.unrankedReason = Self.unrankedReason(job)
+        heatmap.combinationURL = "/jobs/\(job.id.rawValue)/combinations/{fast}/{slow}"
+        let scaleURL =
+            "/jobs/\(job.id.rawValue)?metric=\(metric.rawValue)&sort=\(sort.rawValue)&order=\(descending ? "desc" : "asc")"
+            + (logScale ? "" : "&scale=log") + "#equity"
         let pageURL = { (offset: Int) in "\(base)&sort=\(sort.rawValue)&order=\(descending ? "desc" : "asc")&offset=\(offset)#results" }
         return [
             "walkForward": try await walkForwardValues(job) ?? false,
-            "equity": await equityChart(job, best: best) ?? false,
+            "equity": await equityChart(job, combination: best, logScale: logScale) ?? false,
+            "equityName": best.map(Self.bestName) ?? "",
+            "scaleURL": scaleURL,
+            "scaleSwitch": logScale ? "Linear scale" : "Log scale",
             "cards": cards,
             "metric": metric.rawValue,
             "metrics": Heatmap.metrics.map { ["value": $0.rawValue, "selected": $0 == metric] },
-            "heatmap": Heatmap(metric: metric).svg(try await results.grid(for: job.id, metric: metric)),
+            "heatmap": heatmap.figure(try await results.grid(for: job.id, metric: metric)),
             "sort": sort.rawValue,
             "firstRow": offset + 1,
             "lastRow": offset + top.count,
@@ -110,12 +122,26 @@ extension JobPages {
         ]
     }
 
-    /// The best combination's equity and drawdown against buy-and-hold, drawn again by its job type.
-    private func equityChart(_ job: Job, best: CombinationMetrics?) async -> String? {
-        guard let best, let curves = jobTypes[job.jobType] as? any SweepCurves,
-            let curve = await curves.equityCurve(of: job, fast: best.fastPeriod, slow: best.slowPeriod)
+    /// "fast 10 / slow 40, the best ranked" (or the best scored, when none is ranked).
+    static func bestName(_ row: CombinationMetrics) -> String {
+        "fast \(row.fastPeriod) / slow \(row.slowPeriod), " + (row.isRanked ? "the best ranked" : "the best scored (none is ranked)")
+    }
+
+    /// Why a combination is not ranked, with the job's own threshold.
+    static func unrankedReason(_ job: Job) -> String {
+        let minimum = job.parameters["min_trades"]?.intValue.map { "fewer than \($0) trades (min_trades)" } ?? "too few trades (min_trades)"
+        return "\(minimum), too few to rank"
+    }
+
+    /// A combination's equity and drawdown against buy-and-hold, drawn again by its job type.
+    func equityChart(_ job: Job, combination: CombinationMetrics?, logScale: Bool, name: String? = nil) async -> String? {
+        guard let combination, let curves = jobTypes[job.jobType] as? any SweepCurves,
+            let curve = await curves.equityCurve(of: job, fast: combination.fastPeriod, slow: combination.slowPeriod)
         else { return nil }
-        return EquityChart().svg(dates: curve.dates, strategy: curve.strategy, buyAndHold: curve.buyAndHold)
+        var chart = EquityChart()
+        chart.logScale = logScale
+        chart.strategyName = name ?? Self.bestName(combination)
+        return chart.figure(dates: curve.dates, strategy: curve.strategy, buyAndHold: curve.buyAndHold)
     }
 
     /// The folds table, the stitched out-of-sample curve and its figures, from the walk-forward
@@ -147,11 +173,14 @@ extension JobPages {
             ["label": "Most chosen (fast/slow)", "value": mostChosen.map { "\($0) in \(share)% of folds" } ?? "—"],
         ]
         let curve = detail["curve"]
-        let chart = EquityChart().svg(
+        var chart = EquityChart()
+        chart.id = "walk-forward-equity"
+        chart.strategyName = "out-of-sample choices, chained"
+        let figure = chart.figure(
             dates: curve?["dates"]?.arrayValue?.compactMap(\.stringValue) ?? [],
             strategy: curve?["strategy"]?.arrayValue?.compactMap(\.doubleValue) ?? [],
             buyAndHold: curve?["buy_and_hold"]?.arrayValue?.compactMap(\.doubleValue) ?? [])
-        return ["cards": cards, "chart": chart, "folds": folds]
+        return ["cards": cards, "chart": figure, "folds": folds]
     }
 
     /// Top-level parameters as name/value text (values as compact JSON when not a string).

@@ -49,11 +49,20 @@ extension JobPages {
                     ],
                     ["label": "Its worst drawdown", "value": number(best?["worst_drawdown_pct"], "%.2f%%")],
                 ],
-                "heatmap": Heatmap(metric: .sharpeRatio, name: "median Sharpe").svg(
-                    rows.map { GridValue(fastPeriod: $0.fastPeriod, slowPeriod: $0.slowPeriod, value: $0.medianSharpe) }),
+                "heatmap": medianSharpeHeatmap(rows),
                 "rows": rows.prefix(Self.aggregatePageSize).map(Self.cells),
             ] as [String: Any]
         return values
+    }
+
+    /// The median Sharpe across tickers over the grid, the ranking's first combination outlined;
+    /// a combination no ticker gave a Sharpe is blank.
+    func medianSharpeHeatmap(_ rows: [UniverseAggregate.Row]) -> String {
+        var heatmap = Heatmap(metric: .sharpeRatio, name: "median Sharpe")
+        heatmap.id = "aggregate-heatmap-chart"
+        heatmap.best = rows.first.map { ($0.fastPeriod, $0.slowPeriod) }
+        heatmap.bestDescription = "first by median Sharpe"
+        return heatmap.figure(rows.map { GridValue(fastPeriod: $0.fastPeriod, slowPeriod: $0.slowPeriod, value: $0.medianSharpe) })
     }
 
     /// One row of the ranking as the table shows it.

@@ -24,6 +24,7 @@ struct JobPages: Sendable {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.get(use: jobs)
         routes.get("jobs/:id", use: job)
+        routes.get("jobs/:id/combinations/:fast/:slow", use: combination)
         routes.post("jobs/:id/cancel", use: cancel)
         routes.post("jobs/:id/retry", use: retry)
         return routes

@@ -18,6 +18,7 @@ struct Pages: Sendable {
             ("trigger", PackageResources.trigger_mustache), ("settings", PackageResources.settings_mustache),
             ("endpoint", PackageResources.endpoint_mustache), ("account", PackageResources.account_mustache),
             ("datasets", PackageResources.datasets_mustache), ("dataset", PackageResources.dataset_mustache),
+            ("charts", PackageResources.charts_mustache), ("combination", PackageResources.combination_mustache),
         ]
         for (name, bytes) in templates {
             // The templates ship with the code and are covered by tests: a parse error is a build defect.

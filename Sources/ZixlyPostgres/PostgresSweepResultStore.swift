@@ -135,21 +135,36 @@ public struct PostgresSweepResultStore: SweepResultStore {
 }
 
 extension PostgresSweepResultStore {
+    public func row(for job: JobID, fast: Int, slow: Int) async throws -> CombinationMetrics? {
+        let query: PostgresQuery = """
+            SELECT * FROM trading_sweep_results
+            WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = \(job.rawValue) ORDER BY created_at DESC LIMIT 1)
+              AND fast_period = \(fast) AND slow_period = \(slow)
+            """
+        return try await database.run {
+            for try await row in try await database.client.query(query, logger: logger) { return try CombinationMetrics(row: row) }
+            return nil
+        }
+    }
+
     public func grid(for job: JobID, metrics: [SweepSortKey]) async throws -> [GridRow] {
         let columns = metrics.map { ", \($0.rawValue)::float8" }.joined()  // from a closed enum
         let query: PostgresQuery = """
-            SELECT fast_period, slow_period\(unescaped: columns) FROM trading_sweep_results
+            SELECT fast_period, slow_period, is_ranked\(unescaped: columns) FROM trading_sweep_results
             WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = \(job.rawValue) ORDER BY created_at DESC LIMIT 1)
             """
         return try await database.run {
             var rows: [GridRow] = []
             for try await row in try await database.client.query(query, logger: logger) {
                 var cells = row.makeIterator()
-                guard let fast = cells.next(), let slow = cells.next() else { continue }
+                guard let fast = cells.next(), let slow = cells.next(), let ranked = cells.next() else { continue }
                 var values: [Double] = []
                 values.reserveCapacity(metrics.count)
                 while let cell = cells.next() { values.append(try cell.decode(Double?.self) ?? .nan) }
-                rows.append(GridRow(fastPeriod: try fast.decode(Int.self), slowPeriod: try slow.decode(Int.self), values: values))
+                rows.append(
+                    GridRow(
+                        fastPeriod: try fast.decode(Int.self), slowPeriod: try slow.decode(Int.self), values: values,
+                        isRanked: try ranked.decode(Bool.self)))
             }
             return rows
         }

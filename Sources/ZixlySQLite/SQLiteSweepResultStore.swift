@@ -109,18 +109,31 @@ public struct SQLiteSweepResultStore: SweepResultStore {
 }
 
 extension SQLiteSweepResultStore {
+    public func row(for job: JobID, fast: Int, slow: Int) async throws -> CombinationMetrics? {
+        try await database.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM trading_sweep_results
+                    WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1)
+                      AND fast_period = ? AND slow_period = ?
+                    """, arguments: [job.rawValue, fast, slow]
+            ).map(CombinationMetrics.init(row:))
+        }
+    }
+
     public func grid(for job: JobID, metrics: [SweepSortKey]) async throws -> [GridRow] {
         let columns = metrics.map(\.rawValue).joined(separator: ", ")  // from a closed enum
         return try await database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT fast_period, slow_period\(metrics.isEmpty ? "" : ", ")\(columns) FROM trading_sweep_results
+                    SELECT fast_period, slow_period, is_ranked\(metrics.isEmpty ? "" : ", ")\(columns) FROM trading_sweep_results
                     WHERE sweep_run_id = (SELECT sweep_run_id FROM sweep_runs WHERE job_id = ? ORDER BY created_at DESC LIMIT 1)
                     """, arguments: [job.rawValue]
             ).map { row in
                 GridRow(
-                    fastPeriod: row[0], slowPeriod: row[1], values: metrics.indices.map { (row[$0 + 2] as Double?) ?? .nan })
+                    fastPeriod: row[0], slowPeriod: row[1], values: metrics.indices.map { (row[$0 + 3] as Double?) ?? .nan }, isRanked: row[2])
             }
         }
     }

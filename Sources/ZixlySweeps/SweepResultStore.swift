@@ -81,6 +81,9 @@ public protocol SweepResultStore: Sendable {
     /// what a heatmap (one metric) or a ranking across tickers (three) is built from. `values` follow
     /// `metrics`' order, NaN where a metric is not a number.
     func grid(for job: JobID, metrics: [SweepSortKey]) async throws -> [GridRow]
+    /// One combination's row of the job's newest run, through the primary key; nil when the run
+    /// has no such combination.
+    func row(for job: JobID, fast: Int, slow: Int) async throws -> CombinationMetrics?
 }
 
 /// One combination's values of some metrics.
@@ -88,9 +91,11 @@ public struct GridRow: Sendable, Equatable {
     public var fastPeriod: Int
     public var slowPeriod: Int
     public var values: [Double]
+    /// False when the combination made too few trades to be ranked.
+    public var isRanked: Bool
 
-    public init(fastPeriod: Int, slowPeriod: Int, values: [Double]) {
-        (self.fastPeriod, self.slowPeriod, self.values) = (fastPeriod, slowPeriod, values)
+    public init(fastPeriod: Int, slowPeriod: Int, values: [Double], isRanked: Bool = true) {
+        (self.fastPeriod, self.slowPeriod, self.values, self.isRanked) = (fastPeriod, slowPeriod, values, isRanked)
     }
 }
 
@@ -99,9 +104,11 @@ public struct GridValue: Sendable, Equatable {
     public var fastPeriod: Int
     public var slowPeriod: Int
     public var value: Double
+    /// False when the combination made too few trades to be ranked.
+    public var isRanked: Bool
 
-    public init(fastPeriod: Int, slowPeriod: Int, value: Double) {
-        (self.fastPeriod, self.slowPeriod, self.value) = (fastPeriod, slowPeriod, value)
+    public init(fastPeriod: Int, slowPeriod: Int, value: Double, isRanked: Bool = true) {
+        (self.fastPeriod, self.slowPeriod, self.value, self.isRanked) = (fastPeriod, slowPeriod, value, isRanked)
     }
 }
 
@@ -109,7 +116,9 @@ extension SweepResultStore {
     /// One metric of every row of the job's newest run, with its (fast, slow) cell: what a
     /// heatmap is drawn from (NaN where the metric is not a number).
     public func grid(for job: JobID, metric: SweepSortKey) async throws -> [GridValue] {
-        try await grid(for: job, metrics: [metric]).map { GridValue(fastPeriod: $0.fastPeriod, slowPeriod: $0.slowPeriod, value: $0.values[0]) }
+        try await grid(for: job, metrics: [metric]).map {
+            GridValue(fastPeriod: $0.fastPeriod, slowPeriod: $0.slowPeriod, value: $0.values[0], isRanked: $0.isRanked)
+        }
     }
 
     /// The first page of rows (`rows(…offset: 0…)`).

@@ -118,5 +118,12 @@ struct ResultStoreTests {
             .sorted { $0.fastPeriod < $1.fastPeriod }
         #expect(several.map(\.slowPeriod) == [5, 7, 9] && several[2].values == [20, 1.5, 4], "each row's values in the metrics' order")
         #expect(several[1].values[1].isNaN)
+        #expect(several.map(\.isRanked) == [true, false, true] && grid.map(\.isRanked) == [true, false, true], "which cells are ranked")
+        // One combination, by its place in the grid.
+        let found = try #require(try await h.stores.results.row(for: running.job.id, fast: 4, slow: 9))
+        #expect(found.sharpeRatio == 1.5 && found.totalTrades == rows[2].totalTrades && found.slowPeriod == 9)
+        #expect(try await h.stores.results.row(for: running.job.id, fast: 3, slow: 7)?.isRanked == false)
+        #expect(try await h.stores.results.row(for: running.job.id, fast: 4, slow: 7) == nil)
+        #expect(try await h.stores.results.row(for: JobID(rawValue: "no-such-job"), fast: 4, slow: 9) == nil)
     }
 }

@@ -195,6 +195,21 @@ struct DashboardTests {
             #expect(page.text.contains("/api/pipelines/\(id)/results?format=csv"))
             let csv = try await client.get("/api/pipelines/\(id)/results?format=csv&limit=100000", headers: [.cookie: cookie])
             #expect(csv.status == .ok && csv.text.split(separator: "\n").count == 29)
+
+            // The heatmap's cells open their combination's page: its figures and its equity chart.
+            #expect(page.text.contains(#"data-href="/jobs/\#(id)/combinations/{fast}/{slow}""#))
+            let row = try #require(
+                try await client.get("/api/pipelines/\(id)/results?sort_by=sharpe_ratio&order=asc&limit=1", headers: [.cookie: cookie])
+                    .json["results"]?.arrayValue?.first)
+            let (fast, slow) = (row["fast_period"]?.intValue ?? 0, row["slow_period"]?.intValue ?? 0)
+            let combination = try await client.get("/jobs/\(id)/combinations/\(fast)/\(slow)?scale=log", headers: [.cookie: cookie])
+            #expect(combination.status == .ok)
+            #expect(combination.text.contains("<h1>fast \(fast) / slow \(slow)</h1>"))
+            #expect(combination.text.contains(String(format: "%.3f", row["sharpe_ratio"]?.doubleValue ?? .nan)), "its Sharpe")
+            #expect(combination.text.contains(#"class="equity""#) && combination.text.contains("log scale"), "its own equity chart, on a log scale")
+            let missing = try await client.get("/jobs/\(id)/combinations/7/33", headers: [.cookie: cookie])
+            #expect(missing.status == .notFound && missing.text.contains("no combination fast 7, slow 33"))
+            #expect(try await client.get("/jobs/\(id)/combinations/x/33", headers: [.cookie: cookie]).status == .badRequest)
         }
     }
 

@@ -33,6 +33,20 @@ struct BrowserTests {
         #expect(seen["validation"]?.arrayValue?.isEmpty == false)
         #expect(seen["heatmap_cells"] == 28)
         #expect(seen["sorted_by"]?.stringValue?.hasPrefix("Sharpe") == true && seen["sorted_descending"] == true)
+        // Charts: read-outs on hover and keyboard, ticks, coloured series, log scale, click-through, phone text.
+        #expect(seen["heatmap_hover"]?.stringValue?.contains("sharpe_ratio") == true, "\(seen["heatmap_hover"] ?? .null)")
+        #expect(seen["heatmap_keyboard"]?.stringValue?.hasPrefix("fast ") == true && seen["heatmap_keyboard"] != seen["heatmap_hover"])
+        #expect((seen["heatmap_ticks"]?.intValue ?? 0) >= 4 + 7 + 5, "ticks on both axes and the colour bar: \(seen["heatmap_ticks"] ?? .null)")
+        let colours = seen["equity_colours"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(colours.count == 3 && colours[0] == "rgb(31, 111, 235)" && colours[1] != colours[0] && colours[2] == colours[0], "\(colours)")
+        #expect(seen["equity_hover"]?.stringValue?.contains("fast ") == true, "\(seen["equity_hover"] ?? .null)")
+        #expect(seen["equity_log"] == true)
+        #expect(seen["combination_title"]?.stringValue?.hasPrefix("fast ") == true && seen["combination_equity"] == 1)
+        let phoneText = seen["phone_text_px"]?.arrayValue?.compactMap(\.doubleValue) ?? []
+        #expect(phoneText.count == 2 && phoneText.allSatisfy { $0 >= 9 }, "chart text on a 390 px phone: \(phoneText) px")
+        #expect(
+            seen["phone_page_width"]?.intValue.map { $0 <= 390 } == true,
+            "the job page does not scroll sideways: \(seen["phone_page_width"] ?? .null)")
         #expect(seen["csv_lines"] == 29 && seen["csv_header"] == ["fast_period", "slow_period", "score"])
         #expect(seen["cancelled"] == true && seen["signed_out"] == true && seen["new_key_shown"] == true)
         #expect((seen["job_rows"]?.intValue ?? 0) >= 2)
@@ -42,6 +56,6 @@ struct BrowserTests {
         #expect(seen["dataset_notice"] == "Version 1 stored." && seen["dataset_versions"] == 1, "\(seen)")
         #expect(seen["viewer_cancel_buttons"] == 0 && seen["viewer_trigger_links"] == 0 && seen["viewer_job_buttons"] == 0)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: Self.screenshots.path)) ?? []
-        #expect(files.filter { $0.hasSuffix(".png") }.count >= 15, "screenshots: \(files.sorted())")
+        #expect(files.filter { $0.hasSuffix(".png") }.count >= 19, "screenshots: \(files.sorted())")
     }
 }

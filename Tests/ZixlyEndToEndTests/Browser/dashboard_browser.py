@@ -18,6 +18,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
@@ -97,6 +98,60 @@ try:
     wait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "svg.heatmap")))
     seen["heatmap_cells"] = len(driver.find_elements(By.CSS_SELECTOR, "svg.heatmap rect.cell"))
     shot(driver, "05-job-heatmap")
+
+    step = "the heatmap reads a cell out on hover and on keyboard focus"
+    readout = driver.find_element(By.ID, "heatmap-readout")
+    cells = driver.find_elements(By.CSS_SELECTOR, "svg.heatmap rect.cell")
+    webdriver.ActionChains(driver).move_to_element(cells[3]).perform()
+    wait(driver, 5).until(lambda d: readout.text.startswith("fast "))
+    seen["heatmap_hover"] = readout.text
+    svg = driver.find_element(By.CSS_SELECTOR, "svg.heatmap")
+    driver.execute_script("arguments[0].focus()", svg)
+    webdriver.ActionChains(driver).send_keys(Keys.ARROW_UP).perform()
+    wait(driver, 5).until(lambda d: readout.text != seen["heatmap_hover"])
+    seen["heatmap_keyboard"] = readout.text
+    seen["heatmap_ticks"] = len(driver.find_elements(By.CSS_SELECTOR, "svg.heatmap line.tick"))
+    seen["heatmap_legend"] = [item.text for item in driver.find_elements(By.CSS_SELECTOR, "#heatmap ~ figure .chart-legend li, figure .chart-legend li")][:3]
+
+    step = "the equity chart: coloured series, hover read-out, log scale"
+    strategy_stroke = driver.execute_script("return getComputedStyle(document.querySelector('svg.equity polyline.strategy')).stroke")
+    hold_stroke = driver.execute_script("return getComputedStyle(document.querySelector('svg.equity polyline.buy-and-hold')).stroke")
+    swatch = driver.execute_script("return getComputedStyle(document.querySelector('.swatch-strategy')).borderTopColor")
+    seen["equity_colours"] = [strategy_stroke, hold_stroke, swatch]
+    equity = driver.find_element(By.CSS_SELECTOR, "svg.equity")
+    driver.execute_script("arguments[0].scrollIntoView()", equity)
+    webdriver.ActionChains(driver).move_to_element(equity).perform()
+    wait(driver, 5).until(lambda d: "buy and hold" in d.find_element(By.ID, "equity-readout").text)
+    seen["equity_hover"] = driver.find_element(By.ID, "equity-readout").text
+    shot(driver, "05b-equity-chart")
+    driver.find_element(By.LINK_TEXT, "Log scale").click()
+    wait(driver, 10).until(EC.presence_of_element_located((By.LINK_TEXT, "Linear scale")))
+    seen["equity_log"] = "log scale" in driver.find_element(By.CSS_SELECTOR, "svg.equity").get_attribute("innerHTML")
+
+    step = "a click on a heatmap cell opens that combination"
+    driver.find_elements(By.CSS_SELECTOR, "svg.heatmap rect.cell")[0].click()
+    wait(driver, 10).until(EC.url_contains("/combinations/"))
+    seen["combination_title"] = driver.find_element(By.TAG_NAME, "h1").text
+    seen["combination_equity"] = len(driver.find_elements(By.CSS_SELECTOR, "svg.equity polyline.strategy"))
+    shot(driver, "05c-combination")
+    driver.get(job_url)
+
+    step = "phone width: charts keep readable text"
+    driver.set_window_size(390, 844)
+    driver.get(job_url)
+    wait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "svg.heatmap")))
+    sizes = driver.execute_script(
+        "return ['svg.heatmap', 'svg.equity'].map(function (s) {"
+        "  var svg = document.querySelector(s), t = svg.querySelector('text.axis');"
+        "  return parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width; })")
+    seen["phone_text_px"] = [round(size, 1) for size in sizes]
+    seen["phone_page_width"] = driver.execute_script("return document.documentElement.scrollWidth")
+    driver.execute_script("document.getElementById('heatmap').scrollIntoView()")
+    shot(driver, "05d-phone-heatmap")
+    driver.execute_script("document.getElementById('equity').scrollIntoView()")
+    shot(driver, "05e-phone-equity")
+    driver.set_window_size(1280, 1400)
+    driver.get(job_url)
 
     step = "change the heatmap's metric"
     Select(driver.find_element(By.NAME, "metric")).select_by_value("max_drawdown_pct")
