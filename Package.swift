@@ -163,6 +163,7 @@ let package = Package(
             ],
             resources: [
                 .embedInCode("Templates/layout.mustache"), .embedInCode("Templates/charts.mustache"), .embedInCode("Templates/combination.mustache"),
+                .embedInCode("Templates/error.mustache"),
                 .embedInCode("Templates/login.mustache"),
                 .embedInCode("Templates/jobs.mustache"), .embedInCode("Templates/job.mustache"),
                 .embedInCode("Templates/trigger.mustache"), .embedInCode("Templates/settings.mustache"),

@@ -8,7 +8,7 @@ public func buildRouter(_ services: APIServices, surface: RouterSurface = .full)
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: HTTPTracingMiddleware(tracer: services.tracer))
     router.add(middleware: HTTPMetricsMiddleware(factory: services.metrics))
-    router.add(middleware: ErrorMiddleware(routes: services.routeMethods))
+    router.add(middleware: ErrorMiddleware(routes: services.routeMethods, pages: services.errorPages))
     let keys = services.keyPrincipals
     router.add(middleware: APIKeyAuthenticator(keys: keys))
     router.add(middleware: SessionAuthenticator(sessions: services.sessions, keys: keys, users: services.users, clock: services.clock))

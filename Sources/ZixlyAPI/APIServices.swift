@@ -43,6 +43,8 @@ public struct APIServices: Sendable {
     public var signInConfiguration = SignIn.Configuration()
     /// The methods of every registered route (filled when the router is complete), for 405s.
     public var routeMethods = RouteMethods()
+    /// Error pages for browsers, when the dashboard is served.
+    public var errorPages: (any ErrorPageRenderer)?
     /// Which addresses outbound webhook endpoints may target.
     public var outboundPolicy = OutboundAddressPolicy()
 

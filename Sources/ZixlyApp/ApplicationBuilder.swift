@@ -81,6 +81,7 @@ public struct ApplicationBuilder: Sendable {
         api.signInConfiguration = configuration.signIn
         api.outboundPolicy = configuration.outboundPolicy
         api.datasetImportSlots = ImportSlots(limit: configuration.datasetImports)
+        if role.servesAPI { api.errorPages = Dashboard.errorPages }
         let router = buildRouter(api, surface: role.servesAPI ? .full : .operations)
         if role.servesAPI { Dashboard.register(on: router, services: api) }
         api.routeMethods.record(router.routes.map { ("\($0.path)", $0.method.rawValue) })

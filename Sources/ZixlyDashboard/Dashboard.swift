@@ -36,6 +36,9 @@ public enum Dashboard {
             atPath: "/account")
     }
 
+    /// Errors as pages in the dashboard's layout, for browsers.
+    public static var errorPages: some ErrorPageRenderer { ErrorPages(pages: Pages()) }
+
     /// The session cookie: HttpOnly, SameSite=Lax, for the whole site, Secure behind TLS.
     static func sessionCookie(_ value: String, maxAge: Int, request: Request) -> Cookie {
         Cookie(name: Sessions.cookieName, value: value, maxAge: maxAge, path: "/", secure: isHTTPS(request), httpOnly: true, sameSite: .lax)

@@ -19,6 +19,7 @@ struct Pages: Sendable {
             ("endpoint", PackageResources.endpoint_mustache), ("account", PackageResources.account_mustache),
             ("datasets", PackageResources.datasets_mustache), ("dataset", PackageResources.dataset_mustache),
             ("charts", PackageResources.charts_mustache), ("combination", PackageResources.combination_mustache),
+            ("error", PackageResources.error_mustache),
         ]
         for (name, bytes) in templates {
             // The templates ship with the code and are covered by tests: a parse error is a build defect.

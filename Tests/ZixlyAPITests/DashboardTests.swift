@@ -143,6 +143,35 @@ struct DashboardTests {
         }
     }
 
+    @Test("a browser gets 404, 403 and 400 as pages in the layout, naming what is wrong; API clients keep their JSON")
+    func errorPages() async throws {
+        let app = try await TestApp(role: .api)
+        let job = try await app.stores.jobs.enqueue(NewJob(jobType: "noop", parameters: [:]), now: Date()).job
+        try await app.test { client in
+            let (cookie, _) = try await Self.signIn(client)
+            let browser: HTTPFields = [.cookie: cookie, .accept: "text/html,application/xhtml+xml,*/*;q=0.8"]
+            let unknownJob = try await client.get("/jobs/00000000-0000-0000-0000-000000000000", headers: browser)
+            #expect(unknownJob.status == .notFound && unknownJob.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(unknownJob.text.contains("<h1>Not found</h1>") && unknownJob.text.contains("Job not found."), "\(unknownJob.text)")
+            #expect(unknownJob.text.contains("<title>404 Not found · Zixly</title>") && unknownJob.text.contains(#"href="/">Go to the jobs"#))
+            let noRoute = try await client.get("/no/such/page", headers: browser)
+            #expect(noRoute.status == .notFound && noRoute.text.contains("No such route."))
+            let badID = try await client.get("/jobs/\(job.id.rawValue)/combinations/x/1", headers: browser)
+            #expect(badID.status == .badRequest && badID.text.contains("<h1>That request cannot be answered</h1>"), "\(badID.text)")
+            let viewer = try await client.post("/api/keys", #"{"name":"v","role":"viewer"}"#, headers: TestApp.bearer(json: true))
+            let (viewerCookie, _) = try await Self.signIn(client, key: try #require(viewer.json["api_key"]?.stringValue))
+            let forbidden = try await client.get("/trigger", headers: [.cookie: viewerCookie, .accept: "text/html"])
+            #expect(forbidden.status == .forbidden && forbidden.text.contains("<h1>Not allowed</h1>") && forbidden.text.contains("editor role"))
+            // The API answers JSON whatever the Accept header says; so does a client that does not ask for HTML.
+            var apiHeaders = TestApp.bearer()
+            apiHeaders[.accept] = "text/html"
+            let api = try await client.get("/api/pipelines/\(job.id.rawValue)x", headers: apiHeaders)
+            #expect(api.status == .notFound && api.headers[.contentType]?.hasPrefix("application/json") == true)
+            let plain = try await client.get("/jobs/00000000-0000-0000-0000-000000000000", headers: [.cookie: cookie])
+            #expect(plain.status == .notFound && plain.headers[.contentType]?.hasPrefix("application/json") == true)
+        }
+    }
+
     @Test("a viewer sees no cancel, retry or trigger, and is refused them")
     func viewerRole() async throws {
         let app = try await TestApp(role: .api)

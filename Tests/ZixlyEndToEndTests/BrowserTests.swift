@@ -41,6 +41,7 @@ struct BrowserTests {
         #expect(colours.count == 3 && colours[0] == "rgb(31, 111, 235)" && colours[1] != colours[0] && colours[2] == colours[0], "\(colours)")
         #expect(seen["equity_hover"]?.stringValue?.contains("fast ") == true, "\(seen["equity_hover"] ?? .null)")
         #expect(seen["equity_log"] == true)
+        #expect(seen["error_page"] == "Not found", "an unknown job's page: \(seen["error_page"] ?? .null)")
         #expect(seen["combination_title"]?.stringValue?.hasPrefix("fast ") == true && seen["combination_equity"] == 1)
         let phoneText = seen["phone_text_px"]?.arrayValue?.compactMap(\.doubleValue) ?? []
         #expect(phoneText.count == 2 && phoneText.allSatisfy { $0 >= 9 }, "chart text on a 390 px phone: \(phoneText) px")
@@ -56,6 +57,6 @@ struct BrowserTests {
         #expect(seen["dataset_notice"] == "Version 1 stored." && seen["dataset_versions"] == 1, "\(seen)")
         #expect(seen["viewer_cancel_buttons"] == 0 && seen["viewer_trigger_links"] == 0 && seen["viewer_job_buttons"] == 0)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: Self.screenshots.path)) ?? []
-        #expect(files.filter { $0.hasSuffix(".png") }.count >= 19, "screenshots: \(files.sorted())")
+        #expect(files.filter { $0.hasSuffix(".png") }.count >= 21, "screenshots: \(files.sorted())")
     }
 }

@@ -136,6 +136,11 @@ try:
     shot(driver, "05c-combination")
     driver.get(job_url)
 
+    step = "an unknown job is a page, not JSON"
+    driver.get(base + "/jobs/00000000-0000-0000-0000-000000000000")
+    seen["error_page"] = driver.find_element(By.TAG_NAME, "h1").text
+    shot(driver, "05f-error-404")
+
     step = "phone width: charts keep readable text"
     driver.set_window_size(390, 844)
     driver.get(job_url)
@@ -150,6 +155,8 @@ try:
     shot(driver, "05d-phone-heatmap")
     driver.execute_script("document.getElementById('equity').scrollIntoView()")
     shot(driver, "05e-phone-equity")
+    driver.get(base + "/jobs/00000000-0000-0000-0000-000000000000")
+    shot(driver, "05g-phone-error-404")
     driver.set_window_size(1280, 1400)
     driver.get(job_url)
 
