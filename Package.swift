@@ -209,7 +209,7 @@ let package = Package(
         .executableTarget(
             name: "zixly",
             dependencies: [
-                "ZixlyApp", "SweepEngine", "StandardWebhooks", "ZixlyCore",
+                "ZixlyApp", "SweepEngine", "StandardWebhooks", "ZixlyCore", "ZixlyDatasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

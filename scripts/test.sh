@@ -43,6 +43,13 @@ if ! .venv/bin/python -c 'import standardwebhooks, openapi_spec_validator, botoc
     detect-secrets==1.5.0 schemathesis==4.32.5
 fi
 
+# axe-core, Deque's accessibility engine, for the browser test: the copy axe-playwright-python
+# ships (axe 4.12); Playwright itself is not needed, so not installed.
+if ! .venv/bin/python -c 'import importlib.util, sys; sys.exit(0 if importlib.util.find_spec("axe_playwright_python") else 1)'; then
+  log "installing axe-core (axe-playwright-python, without Playwright) into .venv"
+  .venv/bin/pip install --quiet --disable-pip-version-check --no-deps axe-playwright-python==0.1.8
+fi
+
 log "checking docs/openapi.yaml"
 .venv/bin/python -m openapi_spec_validator docs/openapi.yaml
 

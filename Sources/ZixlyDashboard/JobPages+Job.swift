@@ -17,10 +17,12 @@ extension JobPages {
         let job = try await ownedJob(context, principal: principal)
         let query = request.uri.queryParameters
         var values: [String: Any] = [
-            "job": JobView(job, principal: principal, now: queue.clock.now()).values,
+            "job": JobView(job, synopsis: jobTypes.synopsis(of: job), principal: principal, now: queue.clock.now()).values,
             "timeline": JobTimeline.entries(job).map(\.values),
             "parameters": Self.parameters(job.parameters),
-            "notice": Self.notice(query.get("notice")) ?? false,
+            // "Sweep queued." only while it is: the live script removes it when the job starts.
+            "notice": (query.get("notice") == "queued" && job.state != .queued ? nil : Self.notice(query.get("notice"))) ?? false,
+            "noticeCode": query.get("notice") ?? "",
             "sweep": false,
             "universe": false,
         ]
@@ -45,8 +47,8 @@ extension JobPages {
         var best = try await results.rows(for: job.id, sortBy: .score, descending: true, limit: 1, rankedOnly: true).first
         if best == nil { best = try await results.rows(for: job.id, sortBy: .score, descending: true, limit: 1, rankedOnly: false).first }
         let summary = job.resultSummary
-        func percent(_ value: Double?) -> String { value.map { String(format: "%.2f%%", $0) } ?? "—" }
-        func number(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "—" }
+        func percent(_ value: Double?) -> String { Self.text(value, "%.2f%%") }
+        func number(_ value: Double?) -> String { Self.text(value, "%.3f") }
         let dataset = summary?["dataset"]
         let dataCard = dataset.map { data -> String in
             let version = data["version"]?.intValue.map { " v\($0)" } ?? ""
@@ -55,12 +57,14 @@ extension JobPages {
             let sha = data["sha256"]?.stringValue.map { ", sha256 \($0.prefix(12))" } ?? ""
             return "\(data["ticker"]?.stringValue ?? run.ticker)\(version) (\(data["frequency"]?.stringValue ?? "?"), \(perYear) bars a year\(sha))"
         }
+        // With none ranked, the figures are of unranked combinations: say so on each.
+        let unranked = statistics.rankedCombinations == 0 ? ", none ranked" : ""
         let cards: [[String: String]] = [
             ["label": "Data", "value": dataCard ?? run.ticker],
             ["label": "Combinations", "value": "\(statistics.rankedCombinations) ranked of \(statistics.totalCombinations)"],
-            ["label": "Best Sharpe", "value": number(statistics.bestSharpe)],
-            ["label": "Best return", "value": percent(statistics.bestTotalReturnPct)],
-            ["label": "Shallowest drawdown", "value": percent(statistics.shallowestDrawdownPct)],
+            ["label": "Best Sharpe\(unranked)", "value": number(statistics.bestSharpe)],
+            ["label": "Best return\(unranked)", "value": percent(statistics.bestTotalReturnPct)],
+            ["label": "Shallowest drawdown\(unranked)", "value": percent(statistics.shallowestDrawdownPct)],
             ["label": "Average Sharpe", "value": number(statistics.averageSharpe)],
             ["label": "Average return", "value": percent(statistics.averageTotalReturnPct)],
             ["label": "Deflated Sharpe (best)", "value": number(summary?["deflated_sharpe_ratio"]?.doubleValue)],
@@ -87,7 +91,16 @@ extension JobPages {
             "/jobs/\(job.id.rawValue)?metric=\(metric.rawValue)&sort=\(sort.rawValue)&order=\(descending ? "desc" : "asc")"
             + (logScale ? "" : "&scale=log") + "#equity"
         let pageURL = { (offset: Int) in "\(base)&sort=\(sort.rawValue)&order=\(descending ? "desc" : "asc")&offset=\(offset)#results" }
+        let minTrades = job.parameters["min_trades"]?.intValue.map(String.init) ?? "min_trades"
+        let ranking =
+            statistics.rankedCombinations == 0
+            ? "None of the \(statistics.totalCombinations) combinations made at least \(minTrades) trades (min_trades), so none is ranked: "
+                + "the figures below are of unranked combinations, often of one or two trades, and say little. Sweep longer data or lower min_trades."
+            : "A combination is ranked when it made at least \(minTrades) trades (min_trades); only ranked ones can be the best. "
+                + "The others are listed and charted (hatched), never chosen."
         return [
+            "ranking": ranking,
+            "noneRanked": statistics.rankedCombinations == 0,
             "walkForward": try await walkForwardValues(job) ?? false,
             "equity": await equityChart(job, combination: best, logScale: logScale) ?? false,
             "equityName": best.map(Self.bestName) ?? "",
@@ -120,6 +133,14 @@ extension JobPages {
                 ]
             },
         ]
+    }
+
+    /// A figure for a card or a table: "—" when missing or not a number, ∞ for an infinity.
+    static func text(_ value: Double?, _ format: String) -> String {
+        guard let value else { return "—" }
+        if value.isNaN { return "—" }
+        if value.isInfinite { return value > 0 ? "∞" : "−∞" }
+        return String(format: format, value)
     }
 
     /// "fast 10 / slow 40, the best ranked" (or the best scored, when none is ranked).

@@ -52,13 +52,13 @@ struct JobPages: Sendable {
             return components.string ?? path
         }
         let values: [String: Any] = [
-            "jobs": page.items.map { JobView($0, principal: principal, now: now).values },
+            "jobs": page.items.map { JobView($0, synopsis: jobTypes.synopsis(of: $0), principal: principal, now: now).values },
             "total": page.total,
             "filtered": state != nil || jobType != nil,
             "statuses": [["value": "", "label": "Any", "selected": state == nil]]
                 + JobState.allCases.map { ["value": $0.rawValue, "label": $0.rawValue, "selected": $0 == state] },
             "jobTypes": [["value": "", "label": "Any", "selected": jobType == nil]]
-                + jobTypes.names.map { ["value": $0, "label": $0, "selected": $0 == jobType] },
+                + jobTypes.requestable.map { ["value": $0, "label": $0, "selected": $0 == jobType] },
             "previousURL": offset > 0 ? url(offset: max(0, offset - Self.pageSize)) : false,
             "nextURL": page.hasMore ? url(offset: offset + Self.pageSize) : false,
             "refreshURL": url(offset: offset),

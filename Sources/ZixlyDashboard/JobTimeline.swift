@@ -24,7 +24,9 @@ enum JobTimeline {
             entries.append(
                 Entry(kind: .failure, text: "Attempt \(failure.attempt) failed \(JobView.time(failure.at))\(took)", detail: failure.message))
         }
-        let latestIsRecorded = job.attemptErrors.last.map { $0.attempt == job.attempt && $0.startedAt == job.startedAt } ?? false
+        // The current attempt is in the history once it has failed (its start is on that entry);
+        // comparing start times missed it when the store's clock precision differed.
+        let latestIsRecorded = job.state != .running && job.attemptErrors.last?.attempt == job.attempt
         if let started = job.startedAt, job.attempt > 0, !latestIsRecorded {
             entries.append(
                 Entry(kind: .info, text: "Attempt \(job.attempt) of \(job.maxAttempts) started \(JobView.time(started))\(on(job.leaseOwner))"))

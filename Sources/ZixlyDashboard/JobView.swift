@@ -1,13 +1,14 @@
 import Foundation
 import ZixlyAPI
 import ZixlyCore
+import ZixlyQueue
 
-/// A job as the pages show it: short id, status, progress, attempts, times, and the buttons the
-/// viewer's role allows.
+/// A job as the pages show it: short id, what it runs and found (its type's synopsis), status,
+/// progress, attempts, times, and the buttons the viewer's role allows.
 struct JobView {
     let values: [String: Any]
 
-    init(_ job: Job, principal: Principal, now: Date) {
+    init(_ job: Job, synopsis: JobSynopsis, principal: Principal, now: Date) {
         let live = !job.state.isFinal
         let progress = job.state == .completed ? 100 : (job.progress?.percent ?? 0)
         let end = job.finishedAt ?? (job.state == .running ? now : nil)
@@ -24,9 +25,18 @@ struct JobView {
             "created": Self.time(job.createdAt),
             "duration": job.startedAt.flatMap { start in end.map { Self.duration($0.timeIntervalSince(start)) } } ?? "—",
             "error": job.errorMessage ?? false,
+            "what": synopsis.what,
+            "outcome": synopsis.outcome ?? false,
+            "shortError": job.errorMessage.map { Self.firstLine($0, limit: 120) } ?? false,
             "canCancel": principal.role >= .editor && live,
             "canRetry": principal.role >= .editor && (job.state == .failed || job.state == .cancelled),
         ]
+    }
+
+    /// The first line of `text`, cut to `limit` characters with an ellipsis.
+    static func firstLine(_ text: String, limit: Int) -> String {
+        let line = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? text
+        return line.count > limit ? String(line.prefix(limit - 1)) + "…" : line
     }
 
     static func time(_ date: Date) -> String {

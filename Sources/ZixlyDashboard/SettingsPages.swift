@@ -116,7 +116,10 @@ struct SettingsPages: Sendable {
                     "newEndpoint": ["url": endpoint.url, "secret": endpoint.secret]
                 ])
         } catch let error as APIError {
-            return try await settingsPage(principal, context: context, extra: Self.problem(error), status: .badRequest)
+            // The form keeps what was typed, so a mistyped URL can be corrected rather than retyped.
+            let typed = ["url": form["url"] ?? "", "description": form["description"] ?? ""]
+            return try await settingsPage(
+                principal, context: context, extra: Self.problem(error).merging(["endpointForm": typed]) { _, new in new }, status: .badRequest)
         }
     }
 

@@ -30,7 +30,7 @@ struct TriggerPages: Sendable {
         }
         let form = [
             "ticker": "GOOG", "strategy_type": "SMA", "fast_from": "5", "fast_to": "50", "slow_from": "20", "slow_to": "200", "step": "5",
-            "min_trades": "10",
+            "min_trades": "50",  // the API's default (DESIGN §3), so the form and a webhook rank alike
         ]
         return try await triggerForm(form, errors: [:], context: context)
     }

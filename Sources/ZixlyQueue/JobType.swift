@@ -16,11 +16,30 @@ public protocol JobType: Sendable {
     /// - Throws: `ValidationErrors` naming each bad field (a 400); a store's error when what it
     ///   checks against cannot be read (`StoreUnavailable`: a 503, to try again).
     func accept(_ body: JSONValue, tenant: String) async throws -> AcceptedJob
+    /// A job of this type in a few words, for lists: what it runs and what it found.
+    func synopsis(of job: Job) -> JobSynopsis
 }
 
 extension JobType {
     public var acceptsRequests: Bool { true }
     public var presentation: ResultPresentation { .summary }
+    public func synopsis(of job: Job) -> JobSynopsis { JobSynopsis(what: name) }
+}
+
+/// A job in a few words, as the jobs lists show it (dashboard, `zixly jobs list`, the API's
+/// `synopsis`): "GOOG · SMA · 28 combinations", "best 10/40, Sharpe 1.07".
+public struct JobSynopsis: Sendable, Equatable {
+    /// What runs.
+    public var what: String
+    /// What a finished job found; nil before it finishes, or when its type has nothing to say.
+    public var outcome: String?
+
+    public init(what: String, outcome: String? = nil) {
+        self.what = what
+        self.outcome = outcome
+    }
+
+    public var json: JSONValue { ["what": .string(what), "outcome": outcome.map(JSONValue.string) ?? .null] }
 }
 
 /// A request a job type accepted: what to store, and one line saying what will run.
@@ -56,8 +75,11 @@ public struct JobTypeRegistry: Sendable {
 
     public subscript(name: String) -> (any JobType)? { types[name] }
 
-    /// Every name, sorted (the dashboard's job-type filter).
+    /// Every name, sorted.
     public var names: [String] { types.keys.sorted() }
+
+    /// A job in a few words, by its type (its type's name when this process does not know it).
+    public func synopsis(of job: Job) -> JobSynopsis { types[job.jobType]?.synopsis(of: job) ?? JobSynopsis(what: job.jobType) }
 
     /// The names a request may ask for, sorted (for error messages).
     public var requestable: [String] { types.values.filter(\.acceptsRequests).map(\.name).sorted() }

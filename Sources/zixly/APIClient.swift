@@ -33,7 +33,7 @@ struct APIClient {
         do {
             response = try await HTTPClient.shared.execute(request, timeout: timeout)
         } catch {
-            throw CLIError("cannot reach \(baseURL): \(error)")
+            throw CLIError("cannot reach \(baseURL): \(Self.reason(error, timeout: timeout))")
         }
         let bytes = try await response.body.collect(upTo: 64 << 20)
         let json = (try? JSONValue(jsonBytes: bytes.readableBytesView)) ?? .string(String(buffer: bytes))
@@ -59,18 +59,43 @@ struct APIClient {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
         request.body = .stream(chunks, length: .known(Int64(size)))
-        return try Self.success(try await execute(request, timeout: .hours(1)))
+        return try success(try await execute(request, timeout: .hours(1)))
     }
 
     /// Like `send`, but a non-2xx answer becomes a `CLIError` with the server's message.
     func expectSuccess(_ method: HTTPMethod, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> JSONValue {
-        try Self.success(try await send(method, path, body: body, headers: headers))
+        try success(try await send(method, path, body: body, headers: headers))
     }
 
-    /// The answer of a 2xx reply; a `CLIError` with the server's message and each field's problem otherwise.
-    static func success(_ reply: Reply) throws -> JSONValue {
+    /// Why a request got no answer, in words: the connection refused, no such host, a timeout, a
+    /// URL that is not one (AsyncHTTPClient's own errors read "connection reset (error set)").
+    static func reason(_ error: any Error, timeout: TimeAmount) -> String {
+        let text = "\(error)"
+        if let client = error as? HTTPClientError {
+            switch client {
+            case .invalidURL, .emptyHost, .emptyScheme: return "that is not an http:// or https:// URL"
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                return "no answer within \(timeout.nanoseconds / 1_000_000_000) s"
+            default: break
+            }
+        }
+        if text.contains("Connection refused") || text.contains("errno: 111") {
+            return "connection refused: is Zixly running there? Pass --url (or set ZIXLY_URL) if it listens elsewhere"
+        }
+        if text.contains("lookup") || text.contains("resolve") || text.contains("Name or service not known") {
+            return "the host name does not resolve"
+        }
+        return text
+    }
+
+    /// The answer of a 2xx reply; otherwise a `CLIError` naming the server asked, with its message
+    /// and each field's problem.
+    func success(_ reply: Reply) throws -> JSONValue {
         guard (200..<300).contains(reply.status) else {
-            var message = "HTTP \(reply.status): \(reply.json["error"]?.stringValue ?? reply.json.jsonText())"
+            var message = "HTTP \(reply.status) from \(baseURL): \(reply.json["error"]?.stringValue ?? reply.json.jsonText())"
+            if reply.status == 401 {
+                message += " (the key is --api-key, ZIXLY_API_KEY, or the admin key in .zixly/secrets.json: is this the server that file belongs to?)"
+            }
             if case .object(let details)? = reply.json["details"] {
                 message += details.sorted { $0.key < $1.key }.map { "\n  \($0.key): \($0.value.stringValue ?? $0.value.jsonText())" }.joined()
             }

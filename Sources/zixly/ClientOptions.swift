@@ -17,8 +17,13 @@ struct ClientOptions: ParsableArguments {
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
+    /// Where `zixly up` listens by default.
+    static let defaultURL = "http://127.0.0.1:8080"
+
+    /// `--url`, `ZIXLY_URL` or the default; `host:port` alone means `http://host:port`.
     var baseURL: String {
-        let text = url ?? environment["ZIXLY_URL"] ?? "http://127.0.0.1:8080"
+        var text = url ?? environment["ZIXLY_URL"] ?? Self.defaultURL
+        if !text.contains("://") { text = "http://" + text }
         return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
@@ -57,18 +62,31 @@ func reportingErrors(_ body: () async throws -> Void) async throws {
     }
 }
 
-/// `5...50`, `5..50` or `5-50`.
+/// `5...50`, `5..50` or `5-50`. Any two whole numbers parse, so that `check(_:)` can say what is
+/// wrong with a backwards range (the parser could only call it invalid).
 struct WindowRange: ExpressibleByArgument {
-    var range: ClosedRange<Int>
+    let first: Int
+    let last: Int
+    var range: ClosedRange<Int> { min(first, last)...max(first, last) }
+
     init?(argument: String) {
         for separator in ["...", "..", "-"] {
             let parts = argument.components(separatedBy: separator)
-            if parts.count == 2, let low = Int(parts[0]), let high = Int(parts[1]), low <= high {
-                range = low...high
+            if parts.count == 2, let first = Int(parts[0]), let last = Int(parts[1]) {
+                (self.first, self.last) = (first, last)
                 return
             }
         }
         return nil
     }
+
+    /// Throws naming `option` when the range runs backwards or starts below 1.
+    func check(_ option: String) throws {
+        guard first <= last else {
+            throw ValidationError("\(option) \(first)...\(last) runs backwards: give the smaller window first (\(last)...\(first))")
+        }
+        guard first >= 1 else { throw ValidationError("\(option) \(first)...\(last): windows start at 1") }
+    }
+
     static var defaultCompletionKind: CompletionKind { .default }
 }

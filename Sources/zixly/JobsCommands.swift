@@ -12,9 +12,9 @@ struct JobsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")
         @OptionGroup var client: ClientOptions
         @Option(help: "queued, running, completed, failed or cancelled.") var status: String?
-        @Option(name: .customLong("job-type")) var jobType: String?
-        @Option var limit = 20
-        @Option var offset = 0
+        @Option(name: .customLong("job-type"), help: "Only jobs of this type, e.g. trading-sweep.") var jobType: String?
+        @Option(help: "At most this many jobs (1–100).") var limit = 20
+        @Option(help: "Skip this many of the newest jobs (to page on).") var offset = 0
         @Flag(help: "Print the JSON answer.") var json = false
 
         func run() async throws {
@@ -25,12 +25,12 @@ struct JobsCommand: AsyncParsableCommand {
                 let api = APIClient(baseURL: client.baseURL, apiKey: try client.resolvedAPIKey())
                 let answer = try await api.expectSuccess(.GET, "/api/pipelines?" + query.joined(separator: "&"))
                 if json { return print(answer.jsonText()) }
-                var table = TextTable(header: ["id", "type", "status", "progress", "attempts", "created", "duration s"])
+                var table = TextTable(header: ["id", "what", "status", "progress", "result", "created", "duration s"])
                 if case .array(let jobs)? = answer["jobs"] {
                     for job in jobs {
                         table.rows.append([
-                            job["id"]?.stringValue ?? "", job["job_type"]?.stringValue ?? "", job["status"]?.stringValue ?? "",
-                            "\(job["progress"]?.intValue ?? 0)%", String(job["attempts"]?.intValue ?? 0),
+                            job["id"]?.stringValue ?? "", job["synopsis"]?["what"]?.stringValue ?? job["job_type"]?.stringValue ?? "",
+                            job["status"]?.stringValue ?? "", "\(job["progress"]?.intValue ?? 0)%", JobsCommand.result(job),
                             job["created_at"]?.stringValue ?? "", formatted(job["duration_seconds"]?.doubleValue),
                         ])
                     }
@@ -41,6 +41,13 @@ struct JobsCommand: AsyncParsableCommand {
                         + (answer["has_more"] == .bool(true) ? "; more with --offset \(offset + limit)" : ""))
             }
         }
+    }
+
+    /// What a job found, or the first line of why it failed (cut to 60 characters).
+    static func result(_ job: JSONValue) -> String {
+        if let outcome = job["synopsis"]?["outcome"]?.stringValue { return outcome }
+        guard let error = job["error_message"]?.stringValue, let line = error.split(separator: "\n").first else { return "" }
+        return line.count > 60 ? String(line.prefix(59)) + "…" : String(line)
     }
 
     struct Show: AsyncParsableCommand {
@@ -58,8 +65,12 @@ struct JobsCommand: AsyncParsableCommand {
                     "id", "job_type", "status", "attempts", "progress", "created_at", "started_at", "completed_at", "duration_seconds",
                     "error_message",
                 ] {
-                    if let value = job[key], value != .null { print("\(key): \(value.stringValue ?? value.jsonText())") }
+                    guard let value = job[key], value != .null else { continue }
+                    let text = key == "duration_seconds" ? formatted(value.doubleValue, decimals: 3) : (value.stringValue ?? value.jsonText())
+                    print("\(key): \(text)")
+                    if key == "job_type", let what = job["synopsis"]?["what"]?.stringValue { print("what: \(what)") }
                 }
+                if let outcome = job["synopsis"]?["outcome"]?.stringValue { print("result: \(outcome)") }
                 print("parameters: \(job["parameters"]?.jsonText() ?? "{}")")
                 if case .array(let rows)? = job["results"], !rows.isEmpty { print(resultsTable(rows)) }
             }

@@ -19,10 +19,9 @@ struct LoadCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send signed webhooks (each a new job) and report accepted/s and latency percentiles as JSON.")
 
-        @Option(help: "The server, e.g. http://127.0.0.1:8080.")
-        var url: String
-        @Option(help: "The webhook signing secret (whsec_…); default ZIXLY_WEBHOOK_SECRETS's first.")
-        var secret: String?
+        /// The server and the secret, found as every client command finds them (flags, the
+        /// environment, then `.zixly/secrets.json`).
+        @OptionGroup var server: ClientOptions
         @Option(help: "How many webhooks.")
         var count = 10_000
         @Option(help: "Requests in flight at once.")
@@ -31,10 +30,9 @@ struct LoadCommand: AsyncParsableCommand {
         var ticker = "GOOG"
 
         func run() async throws {
-            let text = secret ?? ProcessInfo.processInfo.environment["ZIXLY_WEBHOOK_SECRETS"]?.split(separator: ",").first.map(String.init)
-            guard let text, let signingSecret = try? WebhookSecret(text) else {
-                throw ValidationError("--secret (or ZIXLY_WEBHOOK_SECRETS) must be a whsec_ secret")
-            }
+            let text: String
+            do { text = try server.resolvedSecret() } catch let error as CLIError { throw ValidationError("\(error)") }
+            guard let signingSecret = try? WebhookSecret(text) else { throw ValidationError("the webhook signing secret must be a whsec_ secret") }
             guard count > 0, concurrency > 0 else { throw ValidationError("--count and --concurrency must be positive") }
             let webhook = Webhook(secrets: [signingSecret])
             let body = #"{"ticker":"\#(ticker)","fast_range":[5,20],"slow_range":[30,60],"step":5,"min_trades":10}"#
@@ -42,7 +40,7 @@ struct LoadCommand: AsyncParsableCommand {
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             let run = UUID().uuidString.prefix(8)
-            let target = url + "/webhook/trading-sweep"
+            let target = server.baseURL + "/webhook/trading-sweep"
 
             @Sendable func send(_ index: Int) async -> (status: Int, seconds: Double) {
                 var request = HTTPClientRequest(url: target)

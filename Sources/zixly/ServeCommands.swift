@@ -12,10 +12,7 @@ struct ServeOptions: ParsableArguments {
     var host: String?
     @Option(help: "Port to listen on (ZIXLY_PORT).")
     var port: Int?
-    @Option(name: .customLong("data-dir"), help: "Data folder for the embedded store (ZIXLY_DATA_DIR). Default ./.zixly.")
-    var dataDirectory: String?
-    @Option(name: .customLong("database-url"), help: "sqlite://PATH (ZIXLY_DATABASE_URL).")
-    var databaseURL: String?
+    @OptionGroup var store: StoreOptions
     @Option(help: "Jobs a worker runs at once (ZIXLY_WORKER_CONCURRENCY).")
     var concurrency: Int?
     @Flag(name: .customLong("no-migrate"), help: "Do not apply schema migrations at start.")
@@ -23,19 +20,33 @@ struct ServeOptions: ParsableArguments {
 
     /// The environment's configuration with these flags on top.
     func configuration(defaultPort: Int) throws -> AppConfiguration {
-        var configuration = try AppConfiguration.fromEnvironment(ProcessInfo.processInfo.environment, defaultPort: defaultPort)
+        var configuration = try store.configuration(defaultPort: defaultPort)
         if let host { configuration.host = host }
         if let port {
             guard (1...65535).contains(port) else { throw ConfigurationError("--port", "must be within 1...65535") }
             configuration.port = port
         }
-        if let dataDirectory { configuration.dataDirectory = URL(fileURLWithPath: dataDirectory) }
-        if let databaseURL { configuration.database = try AppConfiguration.parseDatabase(databaseURL) }
         if let concurrency {
             guard (1...256).contains(concurrency) else { throw ConfigurationError("--concurrency", "must be within 1...256") }
             configuration.workerConcurrency = concurrency
         }
         if noMigrate { configuration.migrate = false }
+        return configuration
+    }
+}
+
+/// Where the data is: the flags of every command that opens the stores (`migrate` has no others).
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "Data folder for the embedded store (ZIXLY_DATA_DIR). Default ./.zixly.")
+    var dataDirectory: String?
+    @Option(name: .customLong("database-url"), help: "sqlite://PATH or postgres://… (ZIXLY_DATABASE_URL).")
+    var databaseURL: String?
+
+    /// The environment's configuration with these flags on top.
+    func configuration(defaultPort: Int) throws -> AppConfiguration {
+        var configuration = try AppConfiguration.fromEnvironment(ProcessInfo.processInfo.environment, defaultPort: defaultPort)
+        if let dataDirectory { configuration.dataDirectory = URL(fileURLWithPath: dataDirectory) }
+        if let databaseURL { configuration.database = try AppConfiguration.parseDatabase(databaseURL) }
         return configuration
     }
 }
@@ -104,7 +115,7 @@ struct Worker: AsyncParsableCommand {
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Apply schema migrations and exit.")
-    @OptionGroup var options: ServeOptions
+    @OptionGroup var options: StoreOptions
     func run() async throws {
         do {
             var configuration = try options.configuration(defaultPort: 8080)

@@ -3,6 +3,7 @@ import Foundation
 import StandardWebhooks
 import SweepEngine
 import ZixlyCore
+import ZixlyDatasets
 import ZixlySweeps
 
 struct SweepCommand: AsyncParsableCommand {
@@ -31,7 +32,9 @@ struct SweepRun: AsyncParsableCommand {
         commandName: "run", abstract: "Sweep a strategy over a CSV file on this machine (no server).")
 
     @Option(help: "OHLCV CSV file (Date,Open,High,Low,Close,Volume), oldest row first.")
-    var data: String
+    var data: String?
+    @Option(help: "A sample shipped with Zixly instead of a file: GOOG, EURUSD, BTCUSD or SYNTH.")
+    var ticker: String?
     @Option(help: "sma, ema or macd.")
     var strategy: String = "sma"
     @Option(help: "Fast window range, e.g. 2...100.")
@@ -63,6 +66,28 @@ struct SweepRun: AsyncParsableCommand {
     @Option(name: .customLong("pbo-blocks"), help: "Also estimate the Probability of Backtest Overfitting with this many blocks (even, 2-24).")
     var pboBlocks: Int?
 
+    /// The CSV text and what it is called in messages: a shipped sample by `--ticker` (found beside
+    /// the binary, from any folder), or `--data`'s file with the reason it cannot be read.
+    func prices() throws -> (text: String, source: String) {
+        if let ticker {
+            let samples = MarketDataDirectory.bundled
+            guard let bytes = samples.contents(of: ticker.uppercased()) else {
+                throw CLIError("no shipped sample named \(ticker); the samples are \(samples.availableTickers().joined(separator: ", "))")
+            }
+            return (String(decoding: bytes, as: UTF8.self), "the \(ticker.uppercased()) sample")
+        }
+        let path = data ?? ""
+        var isFolder: ObjCBool = false
+        let files = FileManager.default
+        guard files.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw CLIError("cannot read \(path): no such file (looked in \(files.currentDirectoryPath)); for a shipped sample, use --ticker GOOG")
+        }
+        guard !isFolder.boolValue else { throw CLIError("cannot read \(path): it is a folder, not a CSV file") }
+        guard files.isReadableFile(atPath: path) else { throw CLIError("cannot read \(path): permission denied") }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError("cannot read \(path): it is not UTF-8 text") }
+        return (text, path)
+    }
+
     /// `--bars-per-year` as a number, or the data's own (`PriceSeries.annualization`) for `auto`.
     func annualization(of series: PriceSeries) throws -> AnnualizationEstimate {
         guard barsPerYear.lowercased() != "auto" else { return series.annualization }
@@ -73,9 +98,11 @@ struct SweepRun: AsyncParsableCommand {
     }
 
     func validate() throws {
+        guard (data == nil) != (ticker == nil) else { throw ValidationError("give --data FILE or --ticker SAMPLE (one of them)") }
         guard Strategy(rawValue: strategy.lowercased()) != nil else { throw ValidationError("--strategy must be sma, ema or macd") }
         guard step >= 1 else { throw ValidationError("--step must be at least 1") }
-        guard fast.range.lowerBound >= 1, slow.range.lowerBound >= 1 else { throw ValidationError("windows start at 1") }
+        try fast.check("--fast")
+        try slow.check("--slow")
         guard threads >= 0, minTrades >= 0, top >= 0 else { throw ValidationError("--threads, --min-trades and --top cannot be negative") }
         guard feesBps >= 0, slippageBps >= 0 else { throw ValidationError("--fees-bps and --slippage-bps cannot be negative") }
         if let pboBlocks, !(2...24).contains(pboBlocks) || pboBlocks % 2 != 0 { throw ValidationError("--pbo-blocks must be even, 2 to 24") }
@@ -83,9 +110,9 @@ struct SweepRun: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            guard let text = try? String(contentsOfFile: data, encoding: .utf8) else { throw CLIError("cannot read \(data)") }
+            let (text, source) = try prices()
             let series: PriceSeries
-            do { series = try PriceSeries(csv: text) } catch { throw CLIError("\(data): \(error)") }
+            do { series = try PriceSeries(csv: text) } catch { throw CLIError("\(source): \(error)") }
             let grid = SweepGrid(fastRange: fast.range, slowRange: slow.range, step: step)
             guard grid.combinationCount > 0 else { throw CLIError("the grid has no combination with fast < slow") }
             let annualization = try annualization(of: series)
@@ -104,7 +131,7 @@ struct SweepRun: AsyncParsableCommand {
                     throw CLIError("cannot write \(output): \(error)")
                 }
             }
-            print("\(request.strategy.rawValue.uppercased()) sweep over \(series.count) bars of \(data)")
+            print("\(request.strategy.rawValue.uppercased()) sweep over \(series.count) bars of \(source)")
             print("bars: \(annualization.frequency.rawValue), annualized with \(formatted(annualization.barsPerYear, decimals: 0)) bars a year")
             print("\(outcome.totalCombinations) combinations, \(outcome.rankedCombinations) ranked (min trades \(minTrades))")
             print(resultsTable(outcome.rankedResults.prefix(top).map(\.json)))

@@ -27,6 +27,11 @@ struct SweepSubmit: AsyncParsableCommand {
     @Flag(name: .customLong("no-wait"), help: "Print the job id and return without following the job.")
     var noWait = false
 
+    func validate() throws {
+        try fast.check("--fast")
+        try slow.check("--slow")
+    }
+
     func run() async throws {
         try await reportingErrors {
             guard !ticker.isEmpty else { throw CLIError("--ticker is required") }

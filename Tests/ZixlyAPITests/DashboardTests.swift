@@ -140,6 +140,19 @@ struct DashboardTests {
                 rest = rest[found.upperBound...]
             }
             #expect(timeline.components(separatedBy: "class=\"failure\"").count == 3)
+            let list = try await client.get("/", headers: [.cookie: cookie]).text
+            #expect(list.contains(#"<span class="error">feed answered 502</span>"#), "the list shows the latest failure")
+
+            // A job that failed for good lists its attempt once: started, failed, failed for good.
+            let once = try await app.stores.jobs.enqueue(NewJob(jobType: "noop", parameters: [:], maxAttempts: 1), now: start).job
+            let claimed = try #require(
+                try await app.stores.jobs.claim(worker: WorkerID("worker-9"), limit: 1, leaseFor: 60, now: start.addingTimeInterval(0.0004)).first)
+            #expect(claimed.job.id == once.id)
+            _ = try await app.stores.jobs.fail(
+                claimed.lease, failure: JobFailure(message: "bad input"), retryAt: nil, now: start.addingTimeInterval(1))
+            let failedPage = try await client.get("/jobs/\(once.id.rawValue)", headers: [.cookie: cookie]).text
+            #expect(failedPage.components(separatedBy: "Attempt 1").count - 1 == 2, "started and failed, once each: \(failedPage)")
+            #expect(failedPage.contains("Failed for good") && !failedPage.contains("Attempt 1 of 1 started"))
         }
     }
 
@@ -154,6 +167,7 @@ struct DashboardTests {
             #expect(unknownJob.status == .notFound && unknownJob.headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(unknownJob.text.contains("<h1>Not found</h1>") && unknownJob.text.contains("Job not found."), "\(unknownJob.text)")
             #expect(unknownJob.text.contains("<title>404 Not found · Zixly</title>") && unknownJob.text.contains(#"href="/">Go to the jobs"#))
+            #expect(unknownJob.text.contains(#"<link rel="icon" href="data:image/svg+xml,"#), "every page has a favicon")
             let noRoute = try await client.get("/no/such/page", headers: browser)
             #expect(noRoute.status == .notFound && noRoute.text.contains("No such route."))
             let badID = try await client.get("/jobs/\(job.id.rawValue)/combinations/x/1", headers: browser)
@@ -200,6 +214,9 @@ struct DashboardTests {
         let app = try await TestApp(role: .all)
         try await app.test { client in
             let (cookie, csrf) = try await Self.signIn(client)
+            let empty = try await client.get("/", headers: [.cookie: cookie]).text
+            #expect(empty.contains("No jobs yet.") && empty.contains(#"<a href="/trigger">Trigger a sweep</a>, or send"#), "a way to start one")
+            #expect(!empty.contains(#"<option value="noop""#), "the platform's own job type is not offered as a filter")
             let grid = "ticker=GOOG&strategy_type=SMA&fast_from=5&fast_to=20&slow_from=30&slow_to=60&step=5&min_trades=10"
             let preview = try await Self.form(client, "/trigger", cookie: cookie, "_csrf=\(csrf)&\(grid)&action=preview")
             #expect(preview.status == .ok && preview.text.contains("28 combinations"))
@@ -224,6 +241,30 @@ struct DashboardTests {
             #expect(page.text.contains("/api/pipelines/\(id)/results?format=csv"))
             let csv = try await client.get("/api/pipelines/\(id)/results?format=csv&limit=100000", headers: [.cookie: cookie])
             #expect(csv.status == .ok && csv.text.split(separator: "\n").count == 29)
+
+            // The jobs list says what each job is and what it found, in the dashboard and the API.
+            let best = try #require(page.text.range(of: "best ranked combination (fast ").map { page.text[$0.upperBound...].prefix { $0 != ")" } })
+            let bestPair = best.replacingOccurrences(of: ", slow ", with: "/")
+            let list = try await client.get("/", headers: [.cookie: cookie]).text
+            #expect(list.contains("GOOG · SMA · 28 combinations") && list.contains("best \(bestPair) · Sharpe "), "\(bestPair): \(list)")
+            let listed = try await client.get("/api/pipelines?limit=1", headers: [.cookie: cookie]).json["jobs"]?.arrayValue?.first
+            #expect(listed?["synopsis"]?["what"] == "GOOG · SMA · 28 combinations")
+            #expect(listed?["synopsis"]?["outcome"]?.stringValue?.hasPrefix("best \(bestPair) · Sharpe ") == true)
+            #expect(page.text.contains("A combination is ranked when it made at least 10 trades (min_trades)"))
+
+            // None ranked: the page says so, labels its figures, and prints no nan or inf.
+            let strict = try await Self.form(
+                client, "/trigger", cookie: cookie,
+                "_csrf=\(csrf)&\(grid.replacingOccurrences(of: "min_trades=10", with: "min_trades=1000"))&action=submit")
+            let strictID = String(try #require(strict.headers[.location]).dropFirst("/jobs/".count).prefix { $0 != "?" })
+            _ = try await client.waitUntilFinal(strictID)
+            let none = try await client.get("/jobs/\(strictID)", headers: [.cookie: cookie]).text
+            #expect(none.contains("None of the 28 combinations made at least 1000 trades (min_trades), so none is ranked"))
+            #expect(none.contains("Best Sharpe, none ranked"))
+            let table = String(none[try #require(none.range(of: #"<table id="results-table">"#)).lowerBound...].prefix { $0 != "§" })
+            #expect(!table.contains(">nan<") && !table.contains(">inf<") && !table.contains(">-inf<"), "no raw nan or inf in the table")
+            let noneListed = try await client.get("/", headers: [.cookie: cookie]).text
+            #expect(noneListed.contains("none of 28 ranked (min_trades 1000)"))
 
             // The heatmap's cells open their combination's page: its figures and its equity chart.
             #expect(page.text.contains(#"data-href="/jobs/\#(id)/combinations/{fast}/{slow}""#))
@@ -266,6 +307,7 @@ struct DashboardTests {
 
             let invalid = try await Self.form(client, "/settings/endpoints", cookie: cookie, "_csrf=\(csrf)&url=ftp%3A%2F%2Fx&event_job.completed=on")
             #expect(invalid.status == .badRequest && invalid.text.contains("must be an http:// or https:// URL"))
+            #expect(invalid.text.contains(#"value="ftp://x""#), "the refused URL stays in the field to be corrected")
             let url = "http://127.0.0.1:9/hook"
             let added = try await Self.form(
                 client, "/settings/endpoints", cookie: cookie,

@@ -41,6 +41,11 @@ struct BrowserTests {
         #expect(colours.count == 3 && colours[0] == "rgb(31, 111, 235)" && colours[1] != colours[0] && colours[2] == colours[0], "\(colours)")
         #expect(seen["equity_hover"]?.stringValue?.contains("fast ") == true, "\(seen["equity_hover"] ?? .null)")
         #expect(seen["equity_log"] == true)
+        #expect(seen["no_stale_queued_notice"] == true, "\"Sweep queued.\" goes once the sweep runs")
+        #expect(seen["phone_jobs_width"]?.intValue.map { $0 <= 390 } == true, "the jobs list fits a phone: \(seen["phone_jobs_width"] ?? .null)")
+        #expect(seen["phone_jobs_buttons_inside"] == true, "Cancel and Retry stay on a phone's screen")
+        #expect(
+            seen["phone_jobs_what"]?.stringValue?.contains("· SMA ·") == true, "each row says what the job is: \(seen["phone_jobs_what"] ?? .null)")
         #expect(seen["error_page"] == "Not found", "an unknown job's page: \(seen["error_page"] ?? .null)")
         #expect(seen["combination_title"]?.stringValue?.hasPrefix("fast ") == true && seen["combination_equity"] == 1)
         let phoneText = seen["phone_text_px"]?.arrayValue?.compactMap(\.doubleValue) ?? []
@@ -52,11 +57,22 @@ struct BrowserTests {
         #expect(seen["cancelled"] == true && seen["signed_out"] == true && seen["new_key_shown"] == true)
         #expect((seen["job_rows"]?.intValue ?? 0) >= 2)
         #expect(seen["new_signing_secret_shown"] == true && seen["live_new_row"] == true)
+        #expect(seen["retire_default"] == "keep", "adding a secret keeps the others unless asked: the CLI signs with the first")
+        let settingsURL = seen["settings_url_after_post"]?.stringValue ?? ""
+        #expect(
+            settingsURL.hasPrefix("/settings") && !settingsURL.hasPrefix("/settings/keys"), "a reload must not post the form again: \(settingsURL)")
         let states = seen["signing_secret_states"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(states.count == 2 && states[0] == "active" && states[1].hasPrefix("retires "), "\(states)")
         #expect(seen["dataset_notice"] == "Version 1 stored." && seen["dataset_versions"] == 1, "\(seen)")
         #expect(seen["viewer_cancel_buttons"] == 0 && seen["viewer_trigger_links"] == 0 && seen["viewer_job_buttons"] == 0)
+        // Accessibility: axe-core finds no serious or critical violation on any page it audits.
+        let audited = seen["a11y_pages"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(audited.count >= 9, "pages audited: \(audited)")
+        for page in audited {
+            let violations = seen["a11y"]?[page]?.arrayValue?.compactMap(\.stringValue) ?? ["(no result)"]
+            #expect(violations.isEmpty, "\(page): \(violations)")
+        }
         let files = (try? FileManager.default.contentsOfDirectory(atPath: Self.screenshots.path)) ?? []
-        #expect(files.filter { $0.hasSuffix(".png") }.count >= 21, "screenshots: \(files.sorted())")
+        #expect(files.filter { $0.hasSuffix(".png") }.count >= 22, "screenshots: \(files.sorted())")
     }
 }

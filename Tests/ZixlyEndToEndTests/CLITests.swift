@@ -42,6 +42,26 @@ struct CLITests {
         #expect(stderr.contains("line 3") && stderr.contains("nan"), "\(stderr)")
     }
 
+    @Test("sweep run takes a shipped sample by --ticker from any folder, and says why a file cannot be read")
+    func sweepRunSamplesAndUnreadableFiles() async throws {
+        let directory = try TemporaryDirectory.make()  // not the repository: the README's tour must work here too
+        let grid = ["--fast", "2...20", "--slow", "10...40", "--min-trades", "10"]
+        let (status, stdout, stderr) = try await ZixlyProcess.run(["sweep", "run", "--ticker", "goog"] + grid, directory: directory)
+        #expect(status == 0 && stdout.contains("bars of the GOOG sample") && stdout.contains("523 combinations"), "\(stdout)\(stderr)")
+        let (unknown, _, unknownError) = try await ZixlyProcess.run(["sweep", "run", "--ticker", "NOPE"] + grid, directory: directory)
+        #expect(unknown == 1 && unknownError.contains("no shipped sample named NOPE; the samples are BTCUSD, EURUSD, GOOG, SYNTH"), "\(unknownError)")
+        let (missing, _, missingError) = try await ZixlyProcess.run(["sweep", "run", "--data", "nowhere.csv"] + grid, directory: directory)
+        #expect(missing == 1 && missingError.contains("cannot read nowhere.csv: no such file (looked in ") && missingError.contains("--ticker GOOG"))
+        let (folder, _, folderError) = try await ZixlyProcess.run(["sweep", "run", "--data", directory.path] + grid, directory: directory)
+        #expect(folder == 1 && folderError.contains("it is a folder"), "\(folderError)")
+        let (backwards, _, backwardsError) = try await ZixlyProcess.run(
+            ["sweep", "run", "--ticker", "GOOG", "--fast", "50...10", "--slow", "60...90"], directory: directory)
+        #expect(
+            backwards != 0 && backwardsError.contains("--fast 50...10 runs backwards: give the smaller window first (10...50)"), "\(backwardsError)")
+        let (neither, _, neitherError) = try await ZixlyProcess.run(["sweep", "run"] + grid, directory: directory)
+        #expect(neither != 0 && neitherError.contains("give --data FILE or --ticker SAMPLE"), "\(neitherError)")
+    }
+
     @Test("up prints its secrets once; sweep submit signs, follows and prints results; jobs list/show/cancel/retry work")
     func submitAndJobs() async throws {
         let directory = try TemporaryDirectory.make()
@@ -49,6 +69,7 @@ struct CLITests {
         let up = try ZixlyProcess(["up", "--port", String(port)], port: port, directory: directory)
         try await up.waitUntilHealthy()
         #expect(up.stdout.contains("webhook signing secret: whsec_") && up.stdout.contains("admin API key:"))
+        #expect(up.stdout.contains("zixly jobs list --url http://127.0.0.1:\(port)"), "the banner's commands reach this port: \(up.stdout)")
         let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(".zixly/secrets.json").path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
 
@@ -63,15 +84,38 @@ struct CLITests {
         #expect(stdout.contains("342 combinations") && stdout.contains("rank") && stdout.contains("webhook → completed"), "\(stdout)")
         #expect(stderr.contains("100% completed"))
 
-        let (listStatus, list, _) = try await ZixlyProcess.run(["jobs", "list"] + url, directory: directory)
+        let (listStatus, list, _) = try await ZixlyProcess.run(["jobs", "list", "--url", "127.0.0.1:\(port)"], directory: directory)
         #expect(listStatus == 0 && list.contains("completed") && list.contains("1 jobs in all"), "\(list)")
         let id = try #require(list.split(separator: "\n").dropFirst(2).first?.split(separator: " ").first.map(String.init))
         let (showStatus, show, _) = try await ZixlyProcess.run(["jobs", "show", id] + url, directory: directory)
         #expect(showStatus == 0 && show.contains("status: completed"))
+        #expect(list.contains("GOOG · SMA · 342 combinations") && list.contains("best ") && list.contains(" · Sharpe "), "\(list)")
+        #expect(show.contains("what: GOOG · SMA · 342 combinations") && show.contains("result: best "), "\(show)")
+        let duration = show.split(separator: "\n").first { $0.hasPrefix("duration_seconds: ") }?.split(separator: " ").last ?? ""
+        #expect(duration.split(separator: ".").last?.count == 3, "durations to the millisecond: \(show)")
         let (cancelStatus, _, cancelError) = try await ZixlyProcess.run(["jobs", "cancel", id] + url, directory: directory)
         #expect(cancelStatus == 1 && cancelError.contains("HTTP 409"), "\(cancelError)")
         let (retryStatus, _, retryError) = try await ZixlyProcess.run(["jobs", "retry", id] + url, directory: directory)
         #expect(retryStatus == 1 && retryError.contains("HTTP 409"), "a completed job cannot be retried: \(retryError)")
+
+        // load webhooks signs with the secret in .zixly/secrets.json, like sweep submit.
+        let (loadStatus, load, loadError) = try await ZixlyProcess.run(
+            ["load", "webhooks", "--count", "3", "--concurrency", "1", "--ticker", "GOOG"] + url, directory: directory)
+        #expect(loadStatus == 0 && (try? JSONValue(jsonText: load))?["accepted"] == 3, "\(load)\(loadError)")
+        // Help that says what each option is; migrate offers no server flags.
+        let (_, migrateHelp, _) = try await ZixlyProcess.run(["migrate", "--help"], directory: directory)
+        #expect(!migrateHelp.contains("--port") && migrateHelp.contains("--database-url"), "\(migrateHelp)")
+        let (_, listHelp, _) = try await ZixlyProcess.run(["jobs", "list", "--help"], directory: directory)
+        #expect(listHelp.contains("At most this many jobs") && listHelp.contains("Only jobs of this type"), "\(listHelp)")
+
+        // Unreachable or refusing servers are named, with what to do.
+        let closed = LoopbackPort.free()
+        let (refusedStatus, _, refused) = try await ZixlyProcess.run(["jobs", "list", "--url", "http://127.0.0.1:\(closed)"], directory: directory)
+        #expect(
+            refusedStatus == 1 && refused.contains("cannot reach http://127.0.0.1:\(closed): connection refused: is Zixly running there?"),
+            "\(refused)")
+        let (deniedStatus, _, denied) = try await ZixlyProcess.run(["jobs", "list", "--api-key", "zk_wrong"] + url, directory: directory)
+        #expect(deniedStatus == 1 && denied.contains("HTTP 401 from \(up.baseURL)") && denied.contains("secrets.json"), "\(denied)")
 
         let (manyStatus, many, manyError) = try await ZixlyProcess.run(
             [
@@ -82,6 +126,8 @@ struct CLITests {
         #expect(manyStatus == 0, "\(manyError)")
         #expect(many.contains("on each of 2 tickers") && many.contains("SMA on 2 tickers: 28 combinations each, 2 tickers completed"), "\(many)")
         #expect(many.contains("best by median Sharpe: fast ") && many.contains("/aggregate"), "\(many)")
+        let (_, listed, _) = try await ZixlyProcess.run(["jobs", "list"] + url, directory: directory)
+        #expect(listed.contains("2 tickers (GOOG, SYNTH) · SMA · 28 combinations each") && listed.contains("median Sharpe "), "\(listed)")
 
         up.signal(SIGTERM)
         #expect(await up.waitForExit(timeout: .seconds(30)) == 0)

@@ -37,7 +37,8 @@ struct PipelineController {
         let (filter, pageRequest) = try Self.listing(request, tenant: principal.tenant)
         let page = try await queue.jobs(matching: filter, page: pageRequest)
         return try JobList(
-            jobs: page.items.map(\.json), totalJobs: page.total, limit: pageRequest.limit, offset: pageRequest.offset,
+            jobs: page.items.map { $0.json.merging(["synopsis": jobTypes.synopsis(of: $0).json]) }, totalJobs: page.total, limit: pageRequest.limit,
+            offset: pageRequest.offset,
             hasMore: page.hasMore
         ).response()
     }
@@ -106,7 +107,7 @@ struct PipelineController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let job = try await jobs.job(context, role: .viewer)
         let top = try await results.rows(for: job.id, sortBy: .score, descending: true, limit: 10, rankedOnly: true)
-        return job.json.merging(["results": .array(top.map(\.json))]).response()
+        return job.json.merging(["results": .array(top.map(\.json)), "synopsis": jobTypes.synopsis(of: job).json]).response()
     }
 
     /// Queued → cancelled at once; running → cancel requested; final → 409.

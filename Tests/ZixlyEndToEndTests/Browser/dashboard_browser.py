@@ -9,6 +9,7 @@ webhook signing secret, uploads a dataset through its form, signs out, and check
 each page in SCREENSHOT_DIR. Prints one JSON line of what it saw; exits 1 naming the first
 step that failed.
 """
+import importlib.util
 import json
 import os
 import sys
@@ -41,6 +42,30 @@ def shot(driver, name):
     seen.setdefault("screenshots", []).append(name + ".png")
 
 
+def axe_source():
+    """axe-core as axe-playwright-python ships it (scripts/test.sh installs it without Playwright)."""
+    spec = importlib.util.find_spec("axe_playwright_python")
+    if spec is None:
+        raise RuntimeError("axe-core is missing: pip install --no-deps axe-playwright-python (scripts/test.sh does)")
+    with open(os.path.join(os.path.dirname(spec.origin), "axe.min.js")) as handle:
+        return handle.read()
+
+
+AXE = axe_source()
+
+
+def audit(driver, page):
+    """Runs axe-core on the page as it is: its serious and critical violations, by page."""
+    driver.execute_script(AXE)
+    violations = driver.execute_async_script(
+        "var done = arguments[0];"
+        "axe.run(document, {resultTypes: ['violations']}).then(function (r) {"
+        "  done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })"
+        "    .map(function (v) { return v.id + ' (' + v.impact + ', ' + v.nodes.length + '): ' + v.nodes[0].target.join(' '); })); });")
+    seen.setdefault("a11y", {})[page] = violations
+    seen.setdefault("a11y_pages", []).append(page)
+
+
 def wait(driver, seconds=60):
     return WebDriverWait(driver, seconds)
 
@@ -70,6 +95,7 @@ try:
     driver.get(base + "/")
     wait(driver).until(EC.url_contains("/login"))
     shot(driver, "01-sign-in")
+    audit(driver, "sign-in")
 
     step = "sign in as admin"
     sign_in(driver, admin_key)
@@ -77,10 +103,11 @@ try:
 
     step = "trigger form counts combinations as you type"
     driver.find_element(By.LINK_TEXT, "Trigger a sweep").click()
-    fill(driver, {"ticker": "GOOG", "strategy_type": "SMA", "fast_from": "5", "fast_to": "20", "slow_from": "30", "slow_to": "60", "step": "5"})
+    fill(driver, {"ticker": "GOOG", "strategy_type": "SMA", "fast_from": "5", "fast_to": "20", "slow_from": "30", "slow_to": "60", "step": "5", "min_trades": "10"})
     wait(driver, 5).until(EC.text_to_be_present_in_element((By.ID, "combinations"), "28 combinations"))
     seen["combinations"] = driver.find_element(By.ID, "combinations").text
     shot(driver, "03-trigger")
+    audit(driver, "trigger")
 
     step = "validation messages next to the fields"
     fill(driver, {"fast_from": "50"})
@@ -98,6 +125,7 @@ try:
     wait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "svg.heatmap")))
     seen["heatmap_cells"] = len(driver.find_elements(By.CSS_SELECTOR, "svg.heatmap rect.cell"))
     shot(driver, "05-job-heatmap")
+    audit(driver, "job")
 
     step = "the heatmap reads a cell out on hover and on keyboard focus"
     readout = driver.find_element(By.ID, "heatmap-readout")
@@ -134,12 +162,14 @@ try:
     seen["combination_title"] = driver.find_element(By.TAG_NAME, "h1").text
     seen["combination_equity"] = len(driver.find_elements(By.CSS_SELECTOR, "svg.equity polyline.strategy"))
     shot(driver, "05c-combination")
+    audit(driver, "combination")
     driver.get(job_url)
 
     step = "an unknown job is a page, not JSON"
     driver.get(base + "/jobs/00000000-0000-0000-0000-000000000000")
     seen["error_page"] = driver.find_element(By.TAG_NAME, "h1").text
     shot(driver, "05f-error-404")
+    audit(driver, "error-404")
 
     step = "phone width: charts keep readable text"
     driver.set_window_size(390, 844)
@@ -187,6 +217,8 @@ try:
     driver.find_element(By.CSS_SELECTOR, "button[value='submit']").click()
     wait(driver, 10).until(EC.url_contains("/jobs/"))
     wait(driver, 30).until(EC.text_to_be_present_in_element((By.ID, "status"), "running"))
+    wait(driver, 5).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#notice[data-code='queued']"))
+    seen["no_stale_queued_notice"] = True
     shot(driver, "08-job-running")
     driver.find_element(By.XPATH, "//button[text()='Cancel']").click()
     wait(driver, 60).until(EC.text_to_be_present_in_element((By.ID, "status"), "cancelled"))
@@ -197,6 +229,21 @@ try:
     driver.get(base + "/")
     seen["job_rows"] = len(driver.find_elements(By.CSS_SELECTOR, "#jobs tbody tr[data-job]"))
     shot(driver, "10-jobs")
+    audit(driver, "jobs")
+
+    step = "the jobs list on a phone: rows stack, Cancel and Retry stay on screen"
+    driver.set_window_size(390, 844)
+    driver.get(base + "/")
+    wait(driver, 10).until(EC.presence_of_element_located((By.ID, "jobs")))
+    seen["phone_jobs_width"] = driver.execute_script("return document.documentElement.scrollWidth")
+    seen["phone_jobs_buttons_inside"] = driver.execute_script(
+        "return Array.prototype.every.call(document.querySelectorAll('#jobs button'), function (b) {"
+        "  var r = b.getBoundingClientRect(); return r.right <= window.innerWidth; })")
+    seen["phone_jobs_what"] = driver.find_element(By.CSS_SELECTOR, "#jobs td.what").text
+    shot(driver, "10b-phone-jobs")
+    audit(driver, "phone-jobs")
+    driver.set_window_size(1280, 1400)
+    driver.get(base + "/")
 
     step = "a job queued elsewhere appears in the open table by itself"
     request = urllib.request.Request(
@@ -217,9 +264,14 @@ try:
     wait(driver, 10).until(EC.presence_of_element_located((By.ID, "new-key")))
     seen["new_key_shown"] = driver.find_element(By.ID, "new-key").text.startswith("zk_")
     shot(driver, "13-settings")
+    audit(driver, "settings")
 
-    step = "settings: add a signing secret, retiring the old one in 24 hours"
+    step = "settings: add a signing secret (keeping the old one by default), here retiring the old one in 24 hours"
+    seen["settings_url_after_post"] = driver.current_url.replace(base, "")
     form = driver.find_element(By.CSS_SELECTOR, "form[action='/settings/signing-secrets']")
+    retire = Select(form.find_element(By.NAME, "retire_others"))
+    seen["retire_default"] = retire.first_selected_option.get_attribute("value")
+    retire.select_by_value("86400")
     form.find_element(By.TAG_NAME, "button").click()
     wait(driver, 10).until(EC.presence_of_element_located((By.ID, "new-signing-secret")))
     seen["new_signing_secret_shown"] = driver.find_element(By.ID, "new-signing-secret").text.startswith("whsec_")
@@ -242,6 +294,7 @@ try:
     seen["dataset_versions"] = len(driver.find_elements(By.CSS_SELECTOR, "#versions tbody tr"))
     os.remove(csv_path)
     shot(driver, "15-dataset")
+    audit(driver, "dataset")
 
     step = "sign out"
     driver.find_element(By.XPATH, "//button[text()='Sign out']").click()
