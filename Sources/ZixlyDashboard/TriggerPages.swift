@@ -28,11 +28,7 @@ struct TriggerPages: Sendable {
         guard principal.role >= .editor else {
             throw APIError(.forbidden, "triggering a sweep needs the editor role; you have \(principal.role.rawValue)")
         }
-        let form = [
-            "ticker": "GOOG", "strategy_type": "SMA", "fast_from": "5", "fast_to": "50", "slow_from": "20", "slow_to": "200", "step": "5",
-            "min_trades": "50",  // the API's default (DESIGN §3), so the form and a webhook rank alike
-        ]
-        return try await triggerForm(form, errors: [:], context: context)
+        return try await triggerForm(SweepForm(SweepForm.defaults), errors: [:], context: context)
     }
 
     /// Validates like the API (the same messages, next to their fields); "Count combinations"
@@ -43,18 +39,18 @@ struct TriggerPages: Sendable {
             throw APIError(.forbidden, "triggering a sweep needs the editor role; you have \(principal.role.rawValue)")
         }
         let fields = FormFields(try await request.body.collect(upTo: 64 << 10))
-        var form: [String: String] = [:]
-        for name in ["ticker", "strategy_type", "fast_from", "fast_to", "slow_from", "slow_to", "step", "min_trades"] {
-            form[name] = (fields[name] ?? "").trimmingCharacters(in: .whitespaces)
-        }
-        var errors: [String: String] = [:]
+        let form = SweepForm(Dictionary(uniqueKeysWithValues: SweepForm.names.map { ($0, fields[$0] ?? "") }))
+        var errors = form.problems()
         guard case .success(let sweep) = jobTypes.requestableType(Self.jobType) else { throw APIError.notFound("the trading-sweep job type") }
-        let body = Self.body(form, errors: &errors)
         let accepted: AcceptedJob
         do {
-            accepted = try await sweep.accept(body, tenant: principal.tenant)
+            accepted = try await sweep.accept(form.body, tenant: principal.tenant)
         } catch let error as ValidationErrors {
-            errors.merge(error.fields) { first, _ in first }
+            // The form's own words first; the job type's for what only it checks.
+            for (field, message) in error.fields {
+                let name = SweepForm.formField(forAPIField: field)
+                errors[name] = errors[name] ?? message
+            }
             return try await triggerForm(form, errors: errors, context: context, status: .badRequest)
         }
         guard errors.isEmpty else { return try await triggerForm(form, errors: errors, context: context, status: .badRequest) }
@@ -68,43 +64,27 @@ struct TriggerPages: Sendable {
     /// The job type the form queues.
     static let jobType = "trading-sweep"
 
-    /// The form's text fields as the API's JSON body; a field that is not a whole number is
-    /// reported here, in the API's words.
-    static func body(_ form: [String: String], errors: inout [String: String]) -> JSONValue {
-        func number(_ name: String, field: String) -> JSONValue {
-            guard let value = Int(form[name] ?? "") else {
-                errors[field] = errors[field] ?? "must be whole numbers"
-                return .null
-            }
-            return .number(Double(value))
-        }
-        return [
-            "ticker": .string(form["ticker"] ?? ""),
-            "strategy_type": .string(form["strategy_type"] ?? ""),
-            "fast_range": [number("fast_from", field: "fast_range"), number("fast_to", field: "fast_range")],
-            "slow_range": [number("slow_from", field: "slow_range"), number("slow_to", field: "slow_range")],
-            "step": number("step", field: "step"),
-            "min_trades": number("min_trades", field: "min_trades"),
-        ]
-    }
-
     func triggerForm(
-        _ form: [String: String], errors: [String: String], context: AppRequestContext, status: HTTPResponse.Status = .ok, preview: String? = nil
+        _ form: SweepForm, errors: [String: String], context: AppRequestContext, status: HTTPResponse.Status = .ok, preview: String? = nil
     ) async throws -> Response {
-        let tickers = try await datasets.latest(tenant: context.principal?.tenant ?? NewJob.defaultTenant).map(\.ticker)
-        let known: Set = ["ticker", "strategy_type", "fast_range", "slow_range", "step", "min_trades"]
-        var shown = errors.filter { known.contains($0.key) }
-        let other = errors.filter { !known.contains($0.key) }.map { "\($0.key): \($0.value)" }.sorted()
+        let datasets = try await datasets.latest(tenant: context.principal?.tenant ?? NewJob.defaultTenant)
+        var shown = errors.filter { SweepForm.names.contains($0.key) }
+        let other = errors.filter { !SweepForm.names.contains($0.key) }.map { "\($0.key): \($0.value)" }.sorted()
         if !other.isEmpty { shown["other"] = other.joined(separator: "; ") }
         let values: [String: Any] = [
-            "form": form,
+            "form": form.fields,
             "errors": shown,
             "error": errors.isEmpty ? false : "The sweep was not started: correct the fields marked below.",
-            "tickers": tickers.map { ["value": $0, "selected": $0 == form["ticker"]?.uppercased()] },
-            "strategies": Strategy.allCases.map {
-                ["value": $0.rawValue.uppercased(), "selected": $0.rawValue.uppercased() == form["strategy_type"]?.uppercased()]
+            "tickers": datasets.map { dataset in
+                [
+                    "value": dataset.ticker, "selected": dataset.ticker == form.fields["ticker"]?.uppercased(),
+                    "label": "\(dataset.ticker): \(dataset.bars) \(dataset.frequency) bars, \(dataset.first) to \(dataset.last)",
+                ] as [String: Any]
             },
-            "combinations": preview ?? "",
+            "strategies": Strategy.allCases.map {
+                ["value": $0.rawValue.uppercased(), "selected": $0.rawValue.uppercased() == form.fields["strategy_type"]?.uppercased()]
+            },
+            "combinations": preview ?? form.combinations ?? "",
         ]
         return pages.render("trigger", title: "Trigger a sweep", values, context: context, status: status)
     }

@@ -217,14 +217,31 @@ struct DashboardTests {
             let empty = try await client.get("/", headers: [.cookie: cookie]).text
             #expect(empty.contains("No jobs yet.") && empty.contains(#"<a href="/trigger">Trigger a sweep</a>, or send"#), "a way to start one")
             #expect(!empty.contains(#"<option value="noop""#), "the platform's own job type is not offered as a filter")
-            let grid = "ticker=GOOG&strategy_type=SMA&fast_from=5&fast_to=20&slow_from=30&slow_to=60&step=5&min_trades=10"
+            let form = try await client.get("/trigger", headers: [.cookie: cookie]).text
+            #expect(form.contains("GOOG: 2148 daily bars, 2004-08-19 to 2013-03-01"), "tickers show their bars and dates")
+            #expect(form.contains(#"<p id="combinations" role="status">342 combinations</p>"#), "the count shows before any typing")
+            #expect(
+                form.contains(#"name="fees_bps""#) && form.contains(#"name="slippage_bps""#)
+                    && form.contains(#"name="min_trades" inputmode="numeric" value="50""#))
+            let grid = "ticker=GOOG&strategy_type=SMA&fast_from=5&fast_to=20&slow_from=30&slow_to=60&step=5&min_trades=10&fees_bps=1.5&slippage_bps=0"
             let preview = try await Self.form(client, "/trigger", cookie: cookie, "_csrf=\(csrf)&\(grid)&action=preview")
             #expect(preview.status == .ok && preview.text.contains("28 combinations"))
             let invalid = try await Self.form(
                 client, "/trigger", cookie: cookie,
                 "_csrf=\(csrf)&ticker=GOOG&strategy_type=SMA&fast_from=50&fast_to=20&slow_from=30&slow_to=abc&step=0&min_trades=10&action=submit")
             #expect(invalid.status == .badRequest)
-            #expect(invalid.text.contains("must be whole numbers") && invalid.text.contains("must be within 1...50"), "\(invalid.text)")
+            // Each problem under its own field, in the form's words; what only the API checks, in its words.
+            func errorAfter(_ field: String) -> String? {
+                guard let input = invalid.text.range(of: #"name="\#(field)""#) else { return nil }
+                let label = invalid.text[input.upperBound...].prefix(while: { _ in true }).components(separatedBy: "</label>")[0]
+                guard let span = label.range(of: #"<span class="field-error">"#) else { return nil }
+                return String(label[span.upperBound...].prefix { $0 != "<" }).replacingOccurrences(of: "&#39;", with: "'")
+            }
+            #expect(errorAfter("slow_to") == "“abc” is not a whole number", "\(errorAfter("slow_to") ?? "none")")
+            #expect(errorAfter("fast_to") == "must not be below the fast period's start (50)", "\(errorAfter("fast_to") ?? "none")")
+            #expect(errorAfter("fast_from") == nil, "nothing is wrong with 50 itself")
+            #expect(errorAfter("slow_from")?.hasPrefix("must be above the fast period's start (50)") == true)
+            #expect(errorAfter("step")?.contains("must be within 1...50") == true, "\(errorAfter("step") ?? "none")")
             #expect(invalid.text.contains(#"value="50""#), "the form keeps what was typed")
 
             let queued = try await Self.form(client, "/trigger", cookie: cookie, "_csrf=\(csrf)&\(grid)&action=submit")
@@ -249,6 +266,7 @@ struct DashboardTests {
             #expect(list.contains("GOOG · SMA · 28 combinations") && list.contains("best \(bestPair) · Sharpe "), "\(bestPair): \(list)")
             let listed = try await client.get("/api/pipelines?limit=1", headers: [.cookie: cookie]).json["jobs"]?.arrayValue?.first
             #expect(listed?["synopsis"]?["what"] == "GOOG · SMA · 28 combinations")
+            #expect(listed?["parameters"]?["fees_bps"] == 1.5 && listed?["parameters"]?["slippage_bps"] == 0, "the form's costs reach the job")
             #expect(listed?["synopsis"]?["outcome"]?.stringValue?.hasPrefix("best \(bestPair) · Sharpe ") == true)
             #expect(page.text.contains("A combination is ranked when it made at least 10 trades (min_trades)"))
 
