@@ -16,17 +16,26 @@ enum JobTimeline {
 
     static func entries(_ job: Job) -> [Entry] {
         var entries = [Entry(kind: .info, text: "Queued \(JobView.time(job.createdAt))")]
-        for failure in job.attemptErrors {
-            if let started = failure.startedAt {
-                entries.append(Entry(kind: .info, text: "Attempt \(failure.attempt) started \(JobView.time(started))\(on(failure.worker))"))
+        for event in job.attemptErrors {
+            if event.kind == .retried {
+                entries.append(Entry(kind: .info, text: "Queued again by an operator \(JobView.time(event.at)); attempts count from 1"))
+                continue
             }
-            let took = failure.startedAt.map { " after \(JobView.duration(failure.at.timeIntervalSince($0)))" } ?? ""
-            entries.append(
-                Entry(kind: .failure, text: "Attempt \(failure.attempt) failed \(JobView.time(failure.at))\(took)", detail: failure.message))
+            if let started = event.startedAt {
+                entries.append(Entry(kind: .info, text: "Attempt \(event.attempt) started \(JobView.time(started))\(on(event.worker))"))
+            }
+            let took = event.startedAt.map { " after \(JobView.duration(event.at.timeIntervalSince($0)))" } ?? ""
+            if event.kind == .cancelled {
+                entries.append(Entry(kind: .info, text: "Attempt \(event.attempt) cancelled \(JobView.time(event.at))\(took)"))
+            } else {
+                entries.append(
+                    Entry(kind: .failure, text: "Attempt \(event.attempt) failed \(JobView.time(event.at))\(took)", detail: event.message))
+            }
         }
         // The current attempt is in the history once it has failed (its start is on that entry);
         // comparing start times missed it when the store's clock precision differed.
-        let latestIsRecorded = job.state != .running && job.attemptErrors.last?.attempt == job.attempt
+        let latestIsRecorded =
+            job.state != .running && job.attemptErrors.last.map { $0.kind != .retried && $0.attempt == job.attempt } == true
         if let started = job.startedAt, job.attempt > 0, !latestIsRecorded {
             entries.append(
                 Entry(kind: .info, text: "Attempt \(job.attempt) of \(job.maxAttempts) started \(JobView.time(started))\(on(job.leaseOwner))"))

@@ -40,7 +40,18 @@ extension PostgresJobStore {
                 WITH retried AS (
                     UPDATE jobs
                     SET state = 'queued', run_at = \(now), attempt = 0, finished_at = NULL, cancel_requested = FALSE,
-                        progress_percent = NULL, progress_message = NULL, result_summary = NULL
+                        progress_percent = NULL, progress_message = NULL, result_summary = NULL,
+                        -- The attempt a cancel ended (if one ran), then the retry itself: the history keeps both runs.
+                        attempt_errors = (jobs.attempt_errors::jsonb
+                            || CASE WHEN jobs.state = 'cancelled' AND jobs.attempt > 0
+                                    THEN jsonb_build_array(jsonb_build_object(
+                                        'attempt', jobs.attempt, 'at', extract(epoch FROM jobs.finished_at)::float8,
+                                        'started_at', extract(epoch FROM jobs.started_at)::float8, 'worker', jobs.lease_owner,
+                                        'error', 'cancelled', 'kind', 'cancelled'))
+                                    ELSE '[]'::jsonb END
+                            || jsonb_build_array(jsonb_build_object(
+                                'attempt', jobs.attempt, 'at', extract(epoch FROM \(now)::timestamptz)::float8,
+                                'error', 'queued again by an operator', 'kind', 'retried')))::text
                     WHERE id = \(id.rawValue) AND state IN ('failed', 'cancelled')
                     RETURNING *)
                 SELECT * FROM retried WHERE pg_notify('\(unescaped: PostgresWakeupListener.channel)', '')::text = ''

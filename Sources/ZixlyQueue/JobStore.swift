@@ -64,7 +64,8 @@ public protocol JobStore: Sendable {
     func cancel(_ id: JobID, now: Date) async throws -> CancelResult
 
     /// failed | cancelled → queued at `now` with attempts reset to 0 (the last error message stays
-    /// until the job next finishes);
+    /// until the job next finishes); the history gains the attempt a cancel ended, if one ran
+    /// (`cancelled`), and the retry itself (`retried`, with the last attempt's number);
     /// any other state → nil (and unknown ids → nil).
     func retry(_ id: JobID, now: Date) async throws -> Job?
 

@@ -36,14 +36,26 @@ extension SQLiteJobStore {
                 db,
                 sql: """
                     UPDATE jobs
-                    SET state = 'queued', run_at = ?, attempt = 0, finished_at = NULL, cancel_requested = 0,
-                        progress_percent = NULL, progress_message = NULL, result_summary = NULL
-                    WHERE id = ? AND state IN ('failed', 'cancelled')
+                    SET state = 'queued', run_at = ?1, attempt = 0, finished_at = NULL, cancel_requested = 0,
+                        progress_percent = NULL, progress_message = NULL, result_summary = NULL,
+                        attempt_errors = json_insert(\(Self.withCancelledAttempt), '$[' || (json_array_length(attempt_errors)
+                            + CASE WHEN state = 'cancelled' AND attempt > 0 THEN 1 ELSE 0 END) || ']',
+                            json_object('attempt', attempt, 'at', ?1, 'error', 'queued again by an operator', 'kind', 'retried'))
+                    WHERE id = ?2 AND state IN ('failed', 'cancelled')
                     RETURNING *
                     """, arguments: [now.unix, id.rawValue]
             ).map(Job.init(row:))
         }
     }
+
+    /// The history with, for a job a cancel ended mid-attempt, that attempt appended (SQL).
+    static let withCancelledAttempt = """
+        CASE WHEN state = 'cancelled' AND attempt > 0
+             THEN json_insert(attempt_errors, '$[' || json_array_length(attempt_errors) || ']', json_object(
+                 'attempt', attempt, 'at', finished_at, 'started_at', started_at, 'worker', lease_owner, 'error', 'cancelled',
+                 'kind', 'cancelled'))
+             ELSE attempt_errors END
+        """
 
     public func job(_ id: JobID) async throws -> Job? {
         try await database.read { db in

@@ -126,12 +126,42 @@ struct FinishTests {
         #expect(abs(try #require(one.startedAt).timeIntervalSince(firstStart)) < 0.001 && abs(one.at.timeIntervalSince(firstFailure)) < 0.001)
         #expect(two.attempt == 2 && two.worker == Harness.otherWorker && two.message == "bad input")
         #expect(abs(two.at.timeIntervalSince(h.clock.now())) < 0.001)
-        // A user's retry keeps the history; a completed attempt adds nothing.
-        _ = try await h.store.retry(job.id, now: h.clock.now())
+        // A user's retry keeps the history and adds itself to it; a completed attempt adds nothing.
+        h.clock.advance(by: 10)
+        let retriedAt = h.clock.now()
+        _ = try await h.store.retry(job.id, now: retriedAt)
         let third = try #require(try await h.store.claim(worker: Harness.worker, limit: 1, leaseFor: 60, now: h.clock.now()).first)
-        #expect(third.job.attemptErrors.count == 2)
+        #expect(third.job.attemptErrors.map(\.kind) == [.failed, .failed, .retried])
+        let retry = try #require(third.job.attemptErrors.last)
+        #expect(retry.attempt == 2 && abs(retry.at.timeIntervalSince(retriedAt)) < 0.001 && retry.startedAt == nil)
         #expect(try await h.store.complete(third.lease, summary: [:], now: h.clock.now()))
-        #expect(try await h.store.job(job.id)?.attemptErrors.map(\.attempt) == [1, 2])
+        #expect(try await h.store.job(job.id)?.attemptErrors.map(\.attempt) == [1, 2, 2])
+    }
+
+    @Test("retrying a job a cancel ended records the cancelled attempt, then the retry", arguments: StoreKind.allCases)
+    func retryAfterCancel(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let running = try await h.factory.running(JobFactory.newJob(maxAttempts: 3), worker: Harness.worker)
+        let started = h.clock.now()
+        guard case .cancelRequested = try await h.store.cancel(running.job.id, now: started) else {
+            Issue.record("not a cancel request")
+            return
+        }
+        h.clock.advance(by: 4)
+        #expect(try await h.store.acknowledgeCancel(running.lease, now: h.clock.now()))
+        let cancelledAt = h.clock.now()
+        h.clock.advance(by: 60)
+        let retried = try #require(try await h.store.retry(running.job.id, now: h.clock.now()))
+        #expect(retried.state == .queued && retried.attempt == 0)
+        #expect(retried.attemptErrors.map(\.kind) == [.cancelled, .retried], "\(retried.attemptErrors)")
+        let cancelled = retried.attemptErrors[0]
+        #expect(cancelled.attempt == 1 && cancelled.message == "cancelled")
+        #expect(abs(try #require(cancelled.startedAt).timeIntervalSince(started)) < 0.001 && abs(cancelled.at.timeIntervalSince(cancelledAt)) < 0.001)
+        // A job cancelled before it ran has no attempt to record: only the retry.
+        let queued = try await h.store.enqueue(JobFactory.newJob(), now: h.clock.now()).job
+        _ = try await h.store.cancel(queued.id, now: h.clock.now())
+        let again = try #require(try await h.store.retry(queued.id, now: h.clock.now()))
+        #expect(again.attemptErrors.map(\.kind) == [.retried] && again.attemptErrors[0].attempt == 0)
     }
 
     @Test("release gives the job back without spending the attempt", arguments: StoreKind.allCases)

@@ -153,6 +153,25 @@ struct DashboardTests {
             let failedPage = try await client.get("/jobs/\(once.id.rawValue)", headers: [.cookie: cookie]).text
             #expect(failedPage.components(separatedBy: "Attempt 1").count - 1 == 2, "started and failed, once each: \(failedPage)")
             #expect(failedPage.contains("Failed for good") && !failedPage.contains("Attempt 1 of 1 started"))
+
+            // Cancelled, then retried: the cancelled attempt stays, the retry is marked, the new run counts from 1.
+            let later = start.addingTimeInterval(600)
+            let cancelled = try await app.stores.jobs.enqueue(NewJob(jobType: "noop", parameters: [:], maxAttempts: 3), now: later).job
+            let run = try #require(
+                try await app.stores.jobs.claim(worker: WorkerID("worker-7"), limit: 5, leaseFor: 60, now: later).first { $0.job.id == cancelled.id })
+            _ = try await app.stores.jobs.cancel(cancelled.id, now: later.addingTimeInterval(1))
+            #expect(try await app.stores.jobs.acknowledgeCancel(run.lease, now: later.addingTimeInterval(2)))
+            _ = try await app.stores.jobs.retry(cancelled.id, now: later.addingTimeInterval(30))
+            _ = try await app.stores.jobs.claim(worker: WorkerID("worker-8"), limit: 1, leaseFor: 60, now: later.addingTimeInterval(31))
+            let again = try await client.get("/jobs/\(cancelled.id.rawValue)", headers: [.cookie: cookie]).text
+            var remaining = Substring(again)
+            for line in [
+                "Attempt 1 started 2026-09-21 14:23:20 UTC", "Attempt 1 cancelled 2026-09-21 14:23:22 UTC after 2.0 s",
+                "Queued again by an operator 2026-09-21 14:23:50 UTC", "Attempt 1 of 3 started 2026-09-21 14:23:51 UTC on worker-8",
+            ] {
+                let found = try #require(remaining.range(of: line), "\(line) (in order) in \(again)")
+                remaining = remaining[found.upperBound...]
+            }
         }
     }
 
