@@ -25,6 +25,8 @@ struct JobView {
             "created": Self.time(job.createdAt),
             "duration": job.startedAt.flatMap { start in end.map { Self.duration($0.timeIntervalSince(start)) } } ?? "—",
             "error": job.errorMessage ?? false,
+            // Why a job failed for good, for the top of its page.
+            "failure": job.state == .failed ? (job.errorMessage ?? "no error was recorded") : false,
             "what": synopsis.what,
             "outcome": synopsis.outcome ?? false,
             "shortError": job.errorMessage.map { Self.firstLine($0, limit: 120) } ?? false,

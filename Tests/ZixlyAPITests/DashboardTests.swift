@@ -153,6 +153,8 @@ struct DashboardTests {
             let failedPage = try await client.get("/jobs/\(once.id.rawValue)", headers: [.cookie: cookie]).text
             #expect(failedPage.components(separatedBy: "Attempt 1").count - 1 == 2, "started and failed, once each: \(failedPage)")
             #expect(failedPage.contains("Failed for good") && !failedPage.contains("Attempt 1 of 1 started"))
+            #expect(
+                failedPage.contains(#"<p class="error" role="alert" id="failure"><strong>Failed:</strong> bad input</p>"#), "the reason, at the top")
 
             // Cancelled, then retried: the cancelled attempt stays, the retry is marked, the new run counts from 1.
             let later = start.addingTimeInterval(600)

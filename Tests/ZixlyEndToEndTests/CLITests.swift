@@ -42,6 +42,31 @@ struct CLITests {
         #expect(stderr.contains("line 3") && stderr.contains("nan"), "\(stderr)")
     }
 
+    @Test("the README's tour runs verbatim, from another folder than the server's, against a running zixly up")
+    func readmeTour() async throws {
+        let readme = try String(contentsOf: ZixlyProcess.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let afterHeading = try #require(readme.components(separatedBy: "## A short tour").dropFirst().first)
+        let block = try #require(afterHeading.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first)
+        // The clone's folder as the tour expects it: the server's data beside the samples (no
+        // release build here: PATH falls through to the binary under test).
+        let clone = try TemporaryDirectory.make()
+        try FileManager.default.createSymbolicLink(
+            at: clone.appendingPathComponent("Sources"), withDestinationURL: ZixlyProcess.packageRoot.appendingPathComponent("Sources"))
+        let port = LoopbackPort.free()
+        let up = try ZixlyProcess(["up", "--port", String(port)], port: port, directory: clone)
+        try await up.waitUntilHealthy()
+        // Only the port differs from the README's: this server listens on a free one.
+        let tour = block.replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(port)")
+        let path = ZixlyProcess.binary.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let run = try Subprocess.run(
+            "/usr/bin/env", ["-C", clone.path, "PATH=\(path)", "ZIXLY_URL=\(up.baseURL)", "/bin/bash", "-e", "-c", tour])
+        #expect(run.status == 0, "the tour stopped: \(run.output.suffix(3000))")
+        #expect(run.output.contains("webhook → completed") && run.output.contains("ACME version 1:"), "\(run.output.suffix(3000))")
+        #expect(run.output.contains("fast_period,slow_period") && run.output.contains("combinations/s"), "the curl CSV and the local sweep ran")
+        up.signal(SIGTERM)
+        _ = await up.waitForExit(timeout: .seconds(30))
+    }
+
     @Test("sweep run takes a shipped sample by --ticker from any folder, and says why a file cannot be read")
     func sweepRunSamplesAndUnreadableFiles() async throws {
         let directory = try TemporaryDirectory.make()  // not the repository: the README's tour must work here too
