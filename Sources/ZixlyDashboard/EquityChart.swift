@@ -65,8 +65,8 @@ public struct EquityChart: Sendable {
         var svg =
             #"<svg xmlns="http://www.w3.org/2000/svg" id="\#(id)" class="equity" role="img" tabindex="0" viewBox="0 0 \#(width) \#(frame.height)" "#
             + #"width="\#(width)" height="\#(frame.height)" style="--phone-font: \#(Heatmap.phoneFont(width))px" aria-describedby="\#(readout)" "#
-            + #"aria-label="value of 100 invested in \#(Self.escape(strategyName)) against buying and holding, and its drawdown" "#
-            + #"data-readout="\#(readout)" data-name="\#(Self.escape(strategyName))" data-points="\#(Self.escape(hoverPoints(points, x: x, dates: dates, strategy, buyAndHold, drawdown)))">"#
+            + #"aria-label="value of 100 invested in \#(ChartText.escape(strategyName)) against buying and holding, and its drawdown" "#
+            + #"data-readout="\#(readout)" data-name="\#(ChartText.escape(strategyName))" data-points="\#(ChartText.escape(hoverPoints(points, x: x, dates: dates, strategy, buyAndHold, drawdown)))">"#
         // Gridlines and value labels first, so the lines draw over them.
         let valueTicks = logarithmic ? ChartTicks.logarithmic(low, high) : ChartTicks.linear(low, high)
         for tick in valueTicks {
@@ -82,7 +82,7 @@ public struct EquityChart: Sendable {
             let position = x(index)
             svg += String(format: #"<line class="grid" x1="%.1f" y1="%d" x2="%.1f" y2="%d"/>"#, position, frame.top, position, frame.bottom)
             let anchor = index == 0 ? "start" : (index == count - 1 ? "end" : "middle")
-            svg += label(Self.escape(dates[index]), x: Int(position), y: frame.bottom + 18, anchor: anchor)
+            svg += label(ChartText.escape(dates[index]), x: Int(position), y: frame.bottom + 18, anchor: anchor)
         }
         svg += label("value of 100 invested\(logarithmic ? ", log scale" : "")", x: frame.left + 6, y: frame.top + 12, anchor: "start", title: true)
         svg += label("drawdown, %", x: frame.left + 6, y: frame.drawdownTop + drawdownHeight - 6, anchor: "start", title: true)
@@ -97,9 +97,9 @@ public struct EquityChart: Sendable {
         let scaleNote = logScale && !logarithmic ? " (a value at or below 0 rules out the log scale)" : ""
         return svg + #"<p id="\#(readout)" class="readout muted" aria-live="polite">"#
             + "Point at the chart, or focus it and use the arrow keys, to read a date's values\(scaleNote).</p>"
-            + #"<ul class="chart-legend"><li><span class="swatch swatch-strategy" aria-hidden="true"></span>\#(Self.escape(strategyName))</li>"#
+            + #"<ul class="chart-legend"><li><span class="swatch swatch-strategy" aria-hidden="true"></span>\#(ChartText.escape(strategyName))</li>"#
             + #"<li><span class="swatch swatch-hold" aria-hidden="true"></span>buy and hold</li>"#
-            + #"<li><span class="swatch swatch-drawdown" aria-hidden="true"></span>drawdown of \#(Self.escape(strategyName))</li></ul>"#
+            + #"<li><span class="swatch swatch-drawdown" aria-hidden="true"></span>drawdown of \#(ChartText.escape(strategyName))</li></ul>"#
     }
 
     func gridline(y: Double, frame: Frame) -> String {
@@ -150,10 +150,5 @@ public struct EquityChart: Sendable {
             if let highest = range.max(by: { series[$0] < series[$1] }) { indices.insert(highest) }
         }
         return indices.sorted()
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -113,9 +113,9 @@ public struct Heatmap: Sendable {
         let readout = "\(id)-readout"
         var svg =
             #"<svg xmlns="http://www.w3.org/2000/svg" id="\#(id)" class="heatmap" role="img" tabindex="0" viewBox="0 0 \#(width) \#(height)" "#
-            + #"width="\#(width)" height="\#(height)" style="--phone-font: \#(Self.phoneFont(width))px" aria-label="\#(Self.escape(name)) by fast and slow period" aria-describedby="\#(readout)" "#
+            + #"width="\#(width)" height="\#(height)" style="--phone-font: \#(Self.phoneFont(width))px" aria-label="\#(ChartText.escape(name)) by fast and slow period" aria-describedby="\#(readout)" "#
             + #"data-readout="\#(readout)" data-left="\#(left)" data-top="\#(top)" data-cell="\#(cell)" data-rows="\#(slowBins.count)""#
-            + (combinationURL.map { #" data-href="\#(Self.escape($0))""# } ?? "") + ">"
+            + (combinationURL.map { #" data-href="\#(ChartText.escape($0))""# } ?? "") + ">"
         svg += "<defs>" + gradient(scale) + hatchPattern + "</defs>"
         var overlays = ""
         for key in drawOrder {
@@ -182,7 +182,7 @@ public struct Heatmap: Sendable {
     /// scale names its centre.
     func colourBar(_ scale: HeatmapScale, domain: ClosedRange<Double>, x: Int, y: Int) -> String {
         let barWidth = 240
-        var svg = #"<text x="\#(x)" y="\#(y - 5)" class="axis title">\#(Self.escape(scale.title))</text>"#
+        var svg = #"<text x="\#(x)" y="\#(y - 5)" class="axis title">\#(ChartText.escape(scale.title))</text>"#
         svg += ##"<rect x="\##(x)" y="\##(y)" width="\##(barWidth)" height="12" fill="url(#\##(id)-scale)" stroke="#8c959f" stroke-width="0.5"/>"##
         for step in 0...4 {
             let fraction = Double(step) / 4
@@ -194,7 +194,7 @@ public struct Heatmap: Sendable {
             let tickX = x + Int(Double(barWidth) * fraction)
             let anchor = step == 0 ? "start" : (step == 4 ? "end" : "middle")
             svg += #"<line x1="\#(tickX)" y1="\#(y + 12)" x2="\#(tickX)" y2="\#(y + 16)" class="tick"/>"#
-            svg += #"<text x="\#(tickX)" y="\#(y + 29)" text-anchor="\#(anchor)" class="axis">\#(Self.escape(text))</text>"#
+            svg += #"<text x="\#(tickX)" y="\#(y + 29)" text-anchor="\#(anchor)" class="axis">\#(ChartText.escape(text))</text>"#
         }
         return svg
     }
@@ -217,19 +217,19 @@ public struct Heatmap: Sendable {
         if let cell = cells.first(where: \.isBest) {
             let at = best.map { "fast \($0.fast), slow \($0.slow)" } ?? "fast \(cell.fast), slow \(cell.slow)"
             items.append(
-                #"<li><span class="swatch swatch-best" aria-hidden="true"></span>Outlined: \#(Self.escape(bestDescription)) (\#(at))</li>"#)
+                #"<li><span class="swatch swatch-best" aria-hidden="true"></span>Outlined: \#(ChartText.escape(bestDescription)) (\#(at))</li>"#)
         }
         let unranked = cells.filter { !$0.isRanked }.count
         if unranked > 0 {
             items.append(
                 #"<li><span class="swatch swatch-unranked" aria-hidden="true"></span>Hatched (\#(unranked) of \#(cells.count)): "#
-                    + "\(Self.escape(unrankedReason)); shown, but never chosen as best</li>")
+                    + "\(ChartText.escape(unrankedReason)); shown, but never chosen as best</li>")
         }
         let blank = cells.filter(\.value.isNaN).count
         if blank > 0 {
             items.append(
                 #"<li><span class="swatch swatch-blank" aria-hidden="true"></span>Blank (\#(blank) of \#(cells.count)): "#
-                    + "no value: \(Self.escape(name)) is not a number there (no trades, or none closed)</li>")
+                    + "no value: \(ChartText.escape(name)) is not a number there (no trades, or none closed)</li>")
         }
         return items.isEmpty ? "" : #"<ul class="chart-legend">\#(items.joined())</ul>"#
     }
@@ -273,8 +273,4 @@ public struct Heatmap: Sendable {
             ? String(format: "%.3g", value).replacingOccurrences(of: "-", with: "−") : (value.isNaN ? "n/a" : (value > 0 ? "∞" : "−∞"))
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
 }
