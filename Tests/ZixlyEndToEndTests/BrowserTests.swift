@@ -65,6 +65,11 @@ struct BrowserTests {
         #expect(states.count == 2 && states[0] == "active" && states[1].hasPrefix("retires "), "\(states)")
         #expect(seen["dataset_notice"] == "Version 1 stored." && seen["dataset_versions"] == 1, "\(seen)")
         #expect(seen["viewer_cancel_buttons"] == 0 && seen["viewer_trigger_links"] == 0 && seen["viewer_job_buttons"] == 0)
+        // Every page fits a 390 px phone without scrolling sideways (wide tables scroll inside their box).
+        var widths: [String: JSONValue] = [:]
+        if case .object(let measured)? = seen["phone_widths"] { widths = measured }
+        #expect(widths.count == 7, "\(widths)")
+        for (page, width) in widths { #expect((width.intValue ?? 9999) <= 390, "\(page) is \(width) px wide on a 390 px phone") }
         // Accessibility: axe-core finds no serious or critical violation on any page it audits.
         let audited = seen["a11y_pages"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(audited.count >= 9, "pages audited: \(audited)")
@@ -73,6 +78,6 @@ struct BrowserTests {
             #expect(violations.isEmpty, "\(page): \(violations)")
         }
         let files = (try? FileManager.default.contentsOfDirectory(atPath: Self.screenshots.path)) ?? []
-        #expect(files.filter { $0.hasSuffix(".png") }.count >= 22, "screenshots: \(files.sorted())")
+        #expect(files.filter { $0.hasSuffix(".png") }.count >= 29, "screenshots: \(files.sorted())")
     }
 }

@@ -296,6 +296,16 @@ try:
     shot(driver, "15-dataset")
     audit(driver, "dataset")
 
+    step = "every page at a phone's width: no sideways scrolling"
+    driver.set_window_size(390, 844)
+    for name, path in [("trigger", "/trigger"), ("datasets", "/datasets"), ("dataset", "/datasets/ACME"), ("settings", "/settings"),
+                       ("account", "/account"), ("job", job_url.replace(base, "")), ("jobs", "/")]:
+        driver.get(base + path)
+        wait(driver, 10).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+        seen.setdefault("phone_widths", {})[name] = driver.execute_script("return document.documentElement.scrollWidth")
+        shot(driver, "16-phone-" + name)
+    driver.set_window_size(1280, 1400)
+
     step = "sign out"
     driver.find_element(By.XPATH, "//button[text()='Sign out']").click()
     wait(driver, 10).until(EC.url_contains("/login"))
