@@ -89,11 +89,14 @@ struct SweepForm {
         return .object(body)
     }
 
-    /// "N combinations" when the grid's fields parse (what the page shows before any typing).
+    /// "N combinations" when the grid's fields parse and lie within 1…10,000 (what the page shows
+    /// before any typing). The bound comes first: typed numbers may be anything an Int holds, and
+    /// the count must neither overflow nor take long.
     var combinations: String? {
+        let plausible = 1...10_000
         guard let fastFrom = integer("fast_from"), let fastTo = integer("fast_to"), let slowFrom = integer("slow_from"),
-            let slowTo = integer("slow_to"), let step = integer("step"), step >= 1, fastFrom >= 1, fastFrom <= fastTo, slowFrom <= slowTo,
-            (fastTo - fastFrom) / step * ((slowTo - slowFrom) / step) <= 10_000_000
+            let slowTo = integer("slow_to"), let step = integer("step"),
+            [fastFrom, fastTo, slowFrom, slowTo, step].allSatisfy(plausible.contains), fastFrom <= fastTo, slowFrom <= slowTo
         else { return nil }
         let count = SweepGrid(fastRange: fastFrom...fastTo, slowRange: slowFrom...slowTo, step: step).combinationCount
         return "\(count) combinations"

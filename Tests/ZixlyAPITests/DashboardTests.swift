@@ -264,6 +264,12 @@ struct DashboardTests {
             #expect(errorAfter("slow_from")?.hasPrefix("must be above the fast period's start (50)") == true)
             #expect(errorAfter("step")?.contains("must be within 1...50") == true, "\(errorAfter("step") ?? "none")")
             #expect(invalid.text.contains(#"value="50""#), "the form keeps what was typed")
+            // Numbers at the ends of what an Int holds are refused, not counted (no overflow, no long loop).
+            let huge = try await Self.form(
+                client, "/trigger", cookie: cookie,
+                "_csrf=\(csrf)&ticker=GOOG&strategy_type=SMA&fast_from=1&fast_to=9223372036854775807&slow_from=-9223372036854775808&slow_to=9223372036854775807&step=1&min_trades=10&action=preview"
+            )
+            #expect(huge.status == .badRequest && huge.text.contains(#"<p id="combinations" role="status"></p>"#), "\(huge.status)")
 
             let queued = try await Self.form(client, "/trigger", cookie: cookie, "_csrf=\(csrf)&\(grid)&action=submit")
             let location = try #require(queued.headers[.location])
