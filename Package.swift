@@ -242,7 +242,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "ZixlyQueueTests",
-            dependencies: ["ZixlyCore", "ZixlyQueue", "ZixlyPostgres", "ZixlySQLite", "ZixlyTesting"],
+            dependencies: [
+                "ZixlyCore", "ZixlyQueue", "ZixlyPostgres", "ZixlySQLite", "ZixlyTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "ZixlyAPITests",

@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import PostgresNIO
 public import ServiceLifecycle
 public import ZixlyQueue
@@ -23,13 +24,28 @@ public struct PostgresWakeupListener: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let started = ContinuousClock.now
             do {
-                try await cancelWhenGracefulShutdown {
-                    try await database.client.withConnection { connection in
-                        try await connection.listen(on: Self.channel) { notifications in
-                            for try await _ in notifications { wakeups.notify() }
+                // A connection of its own, outside the pool, closed to stop: a LISTEN's notification
+                // stream does not end on cancellation alone, and a worker whose stream waited on an
+                // idle channel did not exit within 60 s of SIGTERM (CI, twice). Closing ends the stream.
+                let connection = try await database.openConnection()
+                let close: @Sendable () -> Void = { _ = connection.close() as EventLoopFuture<Void> }
+                do {
+                    try await withTaskCancellationHandler {
+                        try await withGracefulShutdownHandler {
+                            try await connection.listen(on: Self.channel) { notifications in
+                                for try await _ in notifications { wakeups.notify() }
+                            }
+                        } onGracefulShutdown: {
+                            close()
                         }
+                    } onCancel: {
+                        close()
                     }
+                } catch {
+                    try? await connection.close()  // a connection must be closed before it is released
+                    throw error
                 }
+                try? await connection.close()
             } catch {
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }
                 if started.duration(to: .now) > .seconds(10) { backoff = .milliseconds(250) }

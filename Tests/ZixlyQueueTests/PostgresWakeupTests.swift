@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 import Testing
 import ZixlyCore
 import ZixlyPostgres
@@ -55,6 +56,36 @@ struct PostgresWakeupTests {
             let claimed = try #require(try await store.claim(worker: WorkerID("w"), limit: 1, leaseFor: 60, now: clock.now()).first)
             #expect(try await Self.woken(signal) { _ = try await store.complete(claimed.lease, summary: [:], now: clock.now()) })
             group.cancelAll()
+        }
+    }
+
+    /// Runs a closure as a service.
+    struct Running: Service {
+        let body: @Sendable () async throws -> Void
+        func run() async throws { try await body() }
+    }
+
+    struct TooSlow: Error {}
+
+    @Test("on graceful shutdown the listener stops at once, though no notification comes (a worker once waited past 60 s)")
+    func stopsOnShutdown() async throws {
+        let database = try await PostgresTestServer.freshDatabase()
+        try await database.migrate()
+        let listener = PostgresWakeupListener(database: database, wakeups: WorkSignal())
+        let services = ServiceGroup(
+            configuration: .init(services: [Running { await database.run() }, listener], logger: Logger(label: "wakeup-test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await services.run() }
+            try await Task.sleep(for: .seconds(1))  // listening on an idle channel
+            let asked = ContinuousClock.now
+            await services.triggerGracefulShutdown()
+            tasks.addTask {
+                try await Task.sleep(for: .seconds(10))
+                throw TooSlow()
+            }
+            try await tasks.next()
+            tasks.cancelAll()
+            #expect(asked.duration(to: .now) < .seconds(3), "stopped after \(asked.duration(to: .now))")
         }
     }
 }
