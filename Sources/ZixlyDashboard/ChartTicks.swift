@@ -1,4 +1,5 @@
 import Foundation
+import ZixlyCore
 
 /// Where a chart's axis gets its labels: round numbers, a handful of them.
 enum ChartTicks {
@@ -47,13 +48,7 @@ enum ChartTicks {
     /// A tick's label: no trailing zeros, thousands grouped (1,200; 0.25; −3).
     static func label(_ value: Double) -> String {
         if value == value.rounded() && abs(value) < 1e15 {
-            var digits = String(Int(abs(value)))
-            var grouped = ""
-            while digits.count > 3 {
-                grouped = "," + digits.suffix(3) + grouped
-                digits.removeLast(3)
-            }
-            return (value < 0 ? "−" : "") + digits + grouped
+            return (value < 0 ? "−" : "") + NumberText.grouped(Int(abs(value)))
         }
         return String(format: "%.4g", value).replacingOccurrences(of: "-", with: "−")
     }

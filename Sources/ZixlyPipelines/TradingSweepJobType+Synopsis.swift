@@ -11,7 +11,7 @@ extension TradingSweepJobType {
     public func synopsis(of job: Job) -> JobSynopsis {
         let parameters = job.parameters
         let strategy = parameters["strategy_type"]?.stringValue ?? "SMA"
-        let count = Self.combinations(parameters).map { "\(Self.grouped($0)) combinations" } ?? "a grid"
+        let count = Self.combinations(parameters).map { "\(NumberText.grouped($0)) combinations" } ?? "a grid"
         let what: String
         if let tickers = parameters["tickers"]?.arrayValue?.compactMap(\.stringValue) {
             let shown = tickers.prefix(3).joined(separator: ", ") + (tickers.count > 3 ? ", …" : "")
@@ -28,7 +28,7 @@ extension TradingSweepJobType {
     static func outcome(_ summary: JSONValue, minTrades: Int?) -> String {
         let best = summary["best"]
         guard let best, best != .null, let fast = best["fast_period"]?.intValue, let slow = best["slow_period"]?.intValue else {
-            let total = summary["total_combinations"]?.intValue.map(grouped) ?? "its"
+            let total = summary["total_combinations"]?.intValue.map(NumberText.grouped) ?? "its"
             return "none of \(total) ranked" + (minTrades.map { " (min_trades \($0))" } ?? "")
         }
         func number(_ value: JSONValue?, _ format: String) -> String { value?.doubleValue.map { String(format: format, $0) } ?? "n/a" }
@@ -46,16 +46,5 @@ extension TradingSweepJobType {
         else { return nil }
         return SweepGrid(fastRange: fast[0]...fast[1], slowRange: slow[0]...slow[1], step: max(1, parameters["step"]?.intValue ?? 1))
             .combinationCount
-    }
-
-    /// 1234567 → "1,234,567".
-    static func grouped(_ value: Int) -> String {
-        var digits = String(value.magnitude)
-        var groups: [String] = []
-        while digits.count > 3 {
-            groups.insert(String(digits.suffix(3)), at: 0)
-            digits.removeLast(3)
-        }
-        return (value < 0 ? "-" : "") + ([digits] + groups).joined(separator: ",")
     }
 }
