@@ -9,6 +9,8 @@ struct Backtester {
     /// No position is opened before this bar: the bars before it only warm the indicators up
     /// (a walk-forward fold's training bars before its test window). 0 in a sweep.
     var tradingFrom = 0
+    /// Records each fill when one combination is replayed for its trade list; nil in a sweep.
+    var log: TradeLog? = nil
 
     /// Runs the strategy whose entry is `crossed_above(fast, slow)` and exit
     /// `crossed_above(slow, fast)`, in one pass: fills, the portfolio value and return of every
@@ -41,11 +43,14 @@ struct Backtester {
                 entryFees = units * entryPrice * feeRate
                 cash = 0
                 entryBar = bar
+                log?.entered(bar: bar, price: entryPrice, units: units, fees: entryFees)
             } else if exit && units > 0 {
                 let exitPrice = close * (1 - slippage)
                 let exitFees = units * exitPrice * feeRate
                 cash = units * exitPrice - exitFees
-                tally.close(pnl: (exitPrice - entryPrice) * units - entryFees - exitFees, bars: bar - entryBar)
+                let pnl = (exitPrice - entryPrice) * units - entryFees - exitFees
+                tally.close(pnl: pnl, bars: bar - entryBar)
+                log?.exited(bar: bar, price: exitPrice, pnl: pnl)
                 units = 0
             }
             let value = cash + units * close
@@ -59,7 +64,10 @@ struct Backtester {
             if drawdown < tally.worstDrawdown { tally.worstDrawdown = drawdown }
             previous = value
         }
-        if units > 0 { tally.openTrade(bars: closes.count - 1 - entryBar) }
+        if units > 0 {
+            tally.openTrade(bars: closes.count - 1 - entryBar)
+            log?.markOpen(at: closes[closes.count - 1])
+        }
         return tally
     }
 }

@@ -71,9 +71,11 @@ struct SignalLines: Sendable {
         return Scratch(bars: closes.count, lineBuffers: needsLines)
     }
 
-    func simulate(_ pair: (fast: Int, slow: Int), request: SweepRequest, scratch: inout Scratch, tradingFrom: Int = 0) -> CombinationMetrics {
+    func simulate(
+        _ pair: (fast: Int, slow: Int), request: SweepRequest, scratch: inout Scratch, tradingFrom: Int = 0, log: TradeLog? = nil
+    ) -> CombinationMetrics {
         closes.withUnsafeBufferPointer { closes in
-            let backtester = Backtester(closes: closes, costs: request.costs, tradingFrom: tradingFrom)
+            let backtester = Backtester(closes: closes, costs: request.costs, tradingFrom: tradingFrom, log: log)
             let tally = run(pair, backtester: backtester, scratch: scratch)
             return MetricsCalculator.metrics(
                 fast: pair.fast, slow: pair.slow, scratch: scratch, tally: tally, minTrades: request.minTrades, barsPerYear: request.barsPerYear)

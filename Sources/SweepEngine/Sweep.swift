@@ -155,17 +155,26 @@ public enum Sweep {
         }
     }
 
-    /// The portfolio value at every bar (starting cash 100) of one combination; with
-    /// `tradingFrom`, the bars before it only warm the indicators up (the value stays 100).
-    public static func equityCurve(
+    /// One combination simulated again on its own: the portfolio value at every bar (starting cash
+    /// 100) and its trades. With `tradingFrom`, the bars before it only warm the indicators up
+    /// (the value stays 100).
+    public static func replay(
         _ series: PriceSeries, strategy: Strategy, fast: Int, slow: Int, costs: ExecutionCosts = .none, tradingFrom: Int = 0
-    ) -> [Double] {
+    ) -> (values: [Double], trades: [Trade]) {
         let lines = SignalLines(series: series, strategy: strategy, windows: [fast, slow])
         var scratch = lines.makeScratch()
         defer { scratch.deallocate() }
         let request = SweepRequest(strategy: strategy, grid: SweepGrid(fastRange: fast...fast, slowRange: slow...slow), costs: costs)
-        _ = lines.simulate((fast, slow), request: request, scratch: &scratch, tradingFrom: tradingFrom)
-        return Array(scratch.values)
+        let log = TradeLog()
+        _ = lines.simulate((fast, slow), request: request, scratch: &scratch, tradingFrom: tradingFrom, log: log)
+        return (Array(scratch.values), log.trades)
+    }
+
+    /// The portfolio value at every bar of one combination (see `replay`).
+    public static func equityCurve(
+        _ series: PriceSeries, strategy: Strategy, fast: Int, slow: Int, costs: ExecutionCosts = .none, tradingFrom: Int = 0
+    ) -> [Double] {
+        replay(series, strategy: strategy, fast: fast, slow: slow, costs: costs, tradingFrom: tradingFrom).values
     }
 
     /// Buy at the first close and hold: value at every bar, starting at 100.

@@ -23,9 +23,17 @@ public struct SweepGrid: Sendable, Equatable, Codable {
         return fastWindows.flatMap { fast in slows.filter { fast < $0 }.map { (fast: fast, slow: $0) } }
     }
 
-    /// How many pairs the grid makes, without building them.
+    /// How many pairs the grid makes, without building them: for each fast window, the slow
+    /// windows above it, counted by division (a job list and the sweep form count grids of up to
+    /// 10,000 × 10,000 windows on every request).
     public var combinationCount: Int {
-        let slows = slowWindows
-        return fastWindows.reduce(0) { total, fast in total + slows.count(where: { fast < $0 }) }
+        let slowFirst = slowRange.lowerBound
+        let slowCount = (slowRange.upperBound - slowFirst) / step + 1
+        var total = 0
+        for fast in stride(from: fastRange.lowerBound, through: fastRange.upperBound, by: step) {
+            let slowsNotAbove = fast < slowFirst ? 0 : min(slowCount, (fast - slowFirst) / step + 1)
+            total += slowCount - slowsNotAbove
+        }
+        return total
     }
 }

@@ -5,10 +5,13 @@ public struct JobFilter: Sendable, Equatable {
     public var state: JobState?
     public var jobType: String?
     public var tenant: String?
-    public init(state: JobState? = nil, jobType: String? = nil, tenant: String? = nil) {
+    /// Leaves out the jobs a parent queued (one per ticker of a many-ticker sweep).
+    public var topLevelOnly: Bool
+    public init(state: JobState? = nil, jobType: String? = nil, tenant: String? = nil, topLevelOnly: Bool = false) {
         self.state = state
         self.jobType = jobType
         self.tenant = tenant
+        self.topLevelOnly = topLevelOnly
     }
 }
 

@@ -37,14 +37,42 @@ extension JobPages {
             ["label": "Average trade", "value": number(row.avgTradeDuration, "%.1f") + " bars"],
         ]
         let path = "/jobs/\(job.id.rawValue)/combinations/\(fast)/\(slow)"
+        let curve = await equityCurve(job, fast: fast, slow: slow)
         let values: [String: Any] = [
             "job": ["id": job.id.rawValue, "shortID": String(job.id.rawValue.prefix(8))],
             "name": name,
             "cards": cards,
-            "equity": await equityChart(job, combination: row, logScale: logScale, name: name) ?? false,
+            "equity": curve.map { Self.equityChart($0, logScale: logScale, name: name) } ?? false,
+            "trades": curve.map { Self.tradeList($0) } ?? false,
             "scaleURL": path + (logScale ? "" : "?scale=log") + "#equity",
             "scaleSwitch": logScale ? "Linear scale" : "Log scale",
         ]
         return pages.render("combination", title: "\(name) · job \(job.id.rawValue.prefix(8))", values, context: context)
+    }
+
+    /// A page shows at most this many trades, the latest: a fast pair on minute bars can trade
+    /// tens of thousands of times, and the page stays small.
+    static let tradesShown = 200
+
+    /// The latest trades, newest first, as table rows, with a line saying how many there are.
+    static func tradeList(_ curve: EquityCurve) -> [String: Any] {
+        let shown = curve.trades.suffix(tradesShown).reversed()
+        func date(_ bar: Int?) -> String { bar.flatMap { curve.dates.indices.contains($0) ? curve.dates[$0] : nil } ?? "" }
+        func price(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "" }
+        let rows = shown.map { trade -> [String: Any] in
+            [
+                "entered": date(trade.entryBar), "entryPrice": price(trade.entryPrice),
+                "exited": trade.exitBar == nil ? "still open" : date(trade.exitBar), "exitPrice": price(trade.exitPrice),
+                "bars": "\((trade.exitBar ?? curve.dates.count - 1) - trade.entryBar)",
+                "pnl": text(trade.pnl, "%.2f"), "returnPct": text(trade.returnPct, "%.2f%%"),
+            ]
+        }
+        let count = curve.trades.count
+        let caption =
+            count == 0
+            ? "It never traded: its fast line did not cross above its slow line."
+            : count > tradesShown
+                ? "The latest \(tradesShown) of its \(NumberText.grouped(count)) trades, newest first." : "All \(count) of its trades, newest first."
+        return ["rows": rows, "caption": caption, "any": count > 0]
     }
 }

@@ -155,13 +155,21 @@ extension JobPages {
     }
 
     /// A combination's equity and drawdown against buy-and-hold, drawn again by its job type.
-    func equityChart(_ job: Job, combination: CombinationMetrics?, logScale: Bool, name: String? = nil) async -> String? {
-        guard let combination, let curves = jobTypes[job.jobType] as? any SweepCurves,
-            let curve = await curves.equityCurve(of: job, fast: combination.fastPeriod, slow: combination.slowPeriod)
-        else { return nil }
+    func equityChart(_ job: Job, combination: CombinationMetrics?, logScale: Bool) async -> String? {
+        guard let combination, let curve = await equityCurve(job, fast: combination.fastPeriod, slow: combination.slowPeriod) else { return nil }
+        return Self.equityChart(curve, logScale: logScale, name: Self.bestName(combination))
+    }
+
+    /// One combination simulated again by its job type; nil when it cannot be.
+    func equityCurve(_ job: Job, fast: Int, slow: Int) async -> EquityCurve? {
+        guard let curves = jobTypes[job.jobType] as? any SweepCurves else { return nil }
+        return await curves.equityCurve(of: job, fast: fast, slow: slow)
+    }
+
+    static func equityChart(_ curve: EquityCurve, logScale: Bool, name: String) -> String {
         var chart = EquityChart()
         chart.logScale = logScale
-        chart.strategyName = name ?? Self.bestName(combination)
+        chart.strategyName = name
         return chart.figure(dates: curve.dates, strategy: curve.strategy, buyAndHold: curve.buyAndHold)
     }
 

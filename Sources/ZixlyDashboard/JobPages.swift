@@ -36,14 +36,18 @@ struct JobPages: Sendable {
         let state = query.get("status").flatMap { JobState(rawValue: $0) }
         let jobType = query.get("job_type").flatMap { $0.isEmpty ? nil : $0 }
         let offset = max(0, query.get("offset").flatMap { Int($0) } ?? 0)
+        // A many-ticker sweep's per-ticker jobs are listed on its own page, not here, unless asked.
+        let showChildren = query.get("children") == "show"
         let page = try await queue.jobs(
-            matching: JobFilter(state: state, jobType: jobType, tenant: principal.tenant),
+            matching: JobFilter(state: state, jobType: jobType, tenant: principal.tenant, topLevelOnly: !showChildren),
             page: PageRequest(limit: Self.pageSize, offset: offset))
         let now = queue.clock.now()
         func url(_ path: String = "/", offset: Int, limit: Int? = nil) -> String {
             var items = [URLQueryItem]()
             if let state { items.append(URLQueryItem(name: "status", value: state.rawValue)) }
             if let jobType { items.append(URLQueryItem(name: "job_type", value: jobType)) }
+            if showChildren { items.append(URLQueryItem(name: "children", value: "show")) }
+            if !showChildren && path.hasPrefix("/api/") { items.append(URLQueryItem(name: "top_level", value: "true")) }
             if offset > 0 { items.append(URLQueryItem(name: "offset", value: String(offset))) }
             if let limit { items.append(URLQueryItem(name: "limit", value: String(limit))) }
             var components = URLComponents()
@@ -55,6 +59,7 @@ struct JobPages: Sendable {
             "jobs": page.items.map { JobView($0, synopsis: jobTypes.synopsis(of: $0), principal: principal, now: now).values },
             "total": page.total,
             "filtered": state != nil || jobType != nil,
+            "showChildren": showChildren,
             "statuses": [["value": "", "label": "Any", "selected": state == nil]]
                 + JobState.allCases.map { ["value": $0.rawValue, "label": $0.rawValue, "selected": $0 == state] },
             "jobTypes": [["value": "", "label": "Any", "selected": jobType == nil]]

@@ -8,9 +8,13 @@ public import ZixlySweeps
 /// tenant's, its handler the `TradingSweepPipeline`, its results a ranked sweep.
 public struct TradingSweepJobType: JobType, SweepCurves {
     public let pipeline: TradingSweepPipeline
+    /// The datasets result pages last replayed combinations on, parsed, by their bytes' SHA-256.
+    private let replayedSeries: RecentLoads<String, PriceSeries>
 
-    public init(pipeline: TradingSweepPipeline) {
+    /// - Parameter replayCapacity: how many parsed datasets result pages keep (0 keeps none).
+    public init(pipeline: TradingSweepPipeline, replayCapacity: Int = 2) {
         self.pipeline = pipeline
+        replayedSeries = RecentLoads(capacity: replayCapacity)
     }
 
     public var name: String { TradingSweepPipeline.jobType }
@@ -82,11 +86,11 @@ public struct TradingSweepJobType: JobType, SweepCurves {
             parameters.universe == nil
         else { return nil }
         let ranOn = job.resultSummary?["dataset"]?["version"]?.intValue ?? parameters.datasetVersion
-        guard let dataset = try? await pipeline.datasets.resolve(parameters.ticker, version: ranOn, tenant: job.tenant),
-            let series = try? await pipeline.datasets.series(of: dataset)
+        let datasets = pipeline.datasets
+        guard let dataset = try? await datasets.resolve(parameters.ticker, version: ranOn, tenant: job.tenant),
+            let series = try? await replayedSeries.value(for: dataset.sha256, load: { try await datasets.series(of: dataset) })
         else { return nil }
-        return EquityCurve(
-            dates: series.dates, strategy: Sweep.equityCurve(series, strategy: parameters.strategy, fast: fast, slow: slow, costs: parameters.costs),
-            buyAndHold: Sweep.buyAndHoldCurve(series))
+        let replay = Sweep.replay(series, strategy: parameters.strategy, fast: fast, slow: slow, costs: parameters.costs)
+        return EquityCurve(dates: series.dates, strategy: replay.values, buyAndHold: Sweep.buyAndHoldCurve(series), trades: replay.trades)
     }
 }

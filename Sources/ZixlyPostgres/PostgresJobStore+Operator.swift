@@ -71,11 +71,13 @@ extension PostgresJobStore {
             let state = filter.state?.rawValue
             let jobType = filter.jobType
             let tenant = filter.tenant
+            let topLevelOnly = filter.topLevelOnly
             let counts = try await client.query(
                 """
                 SELECT count(*)::BIGINT FROM jobs
                 WHERE (\(state)::TEXT IS NULL OR state = \(state)) AND (\(jobType)::TEXT IS NULL OR job_type = \(jobType))
                   AND (\(tenant)::TEXT IS NULL OR tenant = \(tenant))
+                  AND (NOT \(topLevelOnly) OR NOT EXISTS (SELECT 1 FROM job_children WHERE child_id = jobs.id))
                 """, logger: logger)
             var total = 0
             for try await count in counts.decode(Int.self) { total = count }
@@ -84,6 +86,7 @@ extension PostgresJobStore {
                 SELECT * FROM jobs
                 WHERE (\(state)::TEXT IS NULL OR state = \(state)) AND (\(jobType)::TEXT IS NULL OR job_type = \(jobType))
                   AND (\(tenant)::TEXT IS NULL OR tenant = \(tenant))
+                  AND (NOT \(topLevelOnly) OR NOT EXISTS (SELECT 1 FROM job_children WHERE child_id = jobs.id))
                 ORDER BY created_at DESC, id DESC LIMIT \(page.limit) OFFSET \(page.offset)
                 """, logger: logger
             ).jobs()

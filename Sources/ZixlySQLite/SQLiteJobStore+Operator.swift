@@ -65,14 +65,17 @@ extension SQLiteJobStore {
 
     public func jobs(matching filter: JobFilter, page: PageRequest) async throws -> Page<Job> {
         try await database.read { db in
-            let arguments: StatementArguments = [filter.state?.rawValue, filter.jobType, filter.tenant]
-            let condition = "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR job_type = ?2) AND (?3 IS NULL OR tenant = ?3)"
+            let arguments: StatementArguments = [filter.state?.rawValue, filter.jobType, filter.tenant, filter.topLevelOnly]
+            let condition = """
+                (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR job_type = ?2) AND (?3 IS NULL OR tenant = ?3)
+                  AND (NOT ?4 OR NOT EXISTS (SELECT 1 FROM job_children WHERE child_id = jobs.id))
+                """
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM jobs WHERE \(condition)", arguments: arguments) ?? 0
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM jobs WHERE \(condition)
-                    ORDER BY created_at DESC, id DESC LIMIT ?4 OFFSET ?5
+                    ORDER BY created_at DESC, id DESC LIMIT ?5 OFFSET ?6
                     """, arguments: arguments + [page.limit, page.offset])
             return Page(items: try rows.map(Job.init(row:)), total: total, request: page)
         }

@@ -5,40 +5,21 @@ public import ZixlyCore
 /// never changes once written, and a large one (125,000 combinations, some 20 MB of JSON) would
 /// otherwise be read and parsed again for every page anyone asks for. Keeps the `capacity` most
 /// recently read; concurrent first reads of one share a single load.
-public actor StoredAggregates {
+public struct StoredAggregates: Sendable {
     let artifacts: any ArtifactStore
-    let capacity: Int
-    private var loads: [String: Task<StoredAggregate?, any Error>] = [:]
-    private var recency: [String] = []
+    private let decoded: RecentLoads<String, StoredAggregate?>
 
     public init(artifacts: any ArtifactStore, capacity: Int = 4) {
         self.artifacts = artifacts
-        self.capacity = max(1, capacity)
+        decoded = RecentLoads(capacity: capacity)
     }
 
     /// The ranking stored at `key`, or nil when there is none.
     /// - Throws: the artifact store's error, or the parser's for a corrupt artifact.
     public func aggregate(at key: String) async throws -> StoredAggregate? {
-        let load: Task<StoredAggregate?, any Error>
-        if let existing = loads[key] {
-            load = existing
-        } else {
-            let artifacts = self.artifacts
-            load = Task { try await artifacts.get(key).map { try StoredAggregate(json: try JSONValue(jsonBytes: $0)) } }
-            loads[key] = load
-        }
-        recency.removeAll { $0 == key }
-        recency.append(key)
-        while recency.count > capacity { loads[recency.removeFirst()] = nil }
-        do {
-            return try await load.value
-        } catch {
-            // A failed read is not kept: the next request reads again.
-            if loads[key] == load {
-                loads[key] = nil
-                recency.removeAll { $0 == key }
-            }
-            throw error
+        let artifacts = self.artifacts
+        return try await decoded.value(for: key) {
+            try await artifacts.get(key).map { try StoredAggregate(json: try JSONValue(jsonBytes: $0)) }
         }
     }
 }

@@ -1,15 +1,19 @@
+public import SweepEngine
 public import ZixlyCore
 
-/// A combination's portfolio value over the data a sweep ran on, against buy-and-hold.
+/// A combination's portfolio value over the data a sweep ran on, against buy-and-hold, and the
+/// trades that made it (their bars index `dates`).
 public struct EquityCurve: Sendable, Equatable {
     public var dates: [String]
     public var strategy: [Double]
     public var buyAndHold: [Double]
+    public var trades: [Trade]
 
-    public init(dates: [String], strategy: [Double], buyAndHold: [Double]) {
+    public init(dates: [String], strategy: [Double], buyAndHold: [Double], trades: [Trade] = []) {
         self.dates = dates
         self.strategy = strategy
         self.buyAndHold = buyAndHold
+        self.trades = trades
     }
 }
 

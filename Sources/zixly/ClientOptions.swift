@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StandardWebhooks
 import ZixlyApp
+import ZixlyCore
 
 /// Where the CLI finds a server and its credentials: flags, then `ZIXLY_URL` / `ZIXLY_API_KEY` /
 /// `ZIXLY_WEBHOOK_SECRET`, then the local data folder's `secrets.json` (what `zixly up` made).
@@ -86,7 +87,14 @@ struct WindowRange: ExpressibleByArgument {
             throw ValidationError("\(option) \(first)...\(last) runs backwards: give the smaller window first (\(last)...\(first))")
         }
         guard first >= 1 else { throw ValidationError("\(option) \(first)...\(last): windows start at 1") }
+        guard last <= Self.longestWindow else {
+            throw ValidationError("\(option) \(first)...\(last): windows go up to \(NumberText.grouped(Self.longestWindow)) bars")
+        }
     }
+
+    /// A moving average longer than this (about a year of minute bars) averages nothing a sweep
+    /// could trade on; the bound keeps a mistyped range from building an endless grid.
+    static let longestWindow = 100_000
 
     static var defaultCompletionKind: CompletionKind { .default }
 }

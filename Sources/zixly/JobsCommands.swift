@@ -15,11 +15,13 @@ struct JobsCommand: AsyncParsableCommand {
         @Option(name: .customLong("job-type"), help: "Only jobs of this type, e.g. trading-sweep.") var jobType: String?
         @Option(help: "At most this many jobs (1–100).") var limit = 20
         @Option(help: "Skip this many of the newest jobs (to page on).") var offset = 0
+        @Flag(help: "Also list each ticker's job of a many-ticker sweep (its parent's `jobs show` names them).") var children = false
         @Flag(help: "Print the JSON answer.") var json = false
 
         func run() async throws {
             try await reportingErrors {
                 var query = ["limit=\(limit)", "offset=\(offset)"]
+                if !children { query.append("top_level=true") }
                 if let status { query.append("status=\(status.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? status)") }
                 if let jobType { query.append("job_type=\(jobType.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? jobType)") }
                 let api = APIClient(baseURL: client.baseURL, apiKey: try client.resolvedAPIKey())

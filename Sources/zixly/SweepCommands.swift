@@ -28,6 +28,10 @@ func resultsTable(_ rows: [JSONValue]) -> String {
 }
 
 struct SweepRun: AsyncParsableCommand {
+    /// Each combination keeps its row of metrics (about 150 bytes) until the sweep ranks them:
+    /// 10,000,000 is some 1.5 GB.
+    static let mostCombinations = 10_000_000
+
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Sweep a strategy over a CSV file on this machine (no server).")
 
@@ -115,6 +119,11 @@ struct SweepRun: AsyncParsableCommand {
             do { series = try PriceSeries(csv: text) } catch { throw CLIError("\(source): \(error)") }
             let grid = SweepGrid(fastRange: fast.range, slowRange: slow.range, step: step)
             guard grid.combinationCount > 0 else { throw CLIError("the grid has no combination with fast < slow") }
+            guard grid.combinationCount <= Self.mostCombinations else {
+                throw CLIError(
+                    "the grid has \(NumberText.grouped(grid.combinationCount)) combinations; at most \(NumberText.grouped(Self.mostCombinations)) run here (narrow --fast or --slow, or raise --step)"
+                )
+            }
             let annualization = try annualization(of: series)
             var request = SweepRequest(
                 strategy: Strategy(rawValue: strategy.lowercased())!, grid: grid,

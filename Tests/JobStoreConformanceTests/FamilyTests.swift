@@ -27,6 +27,20 @@ struct FamilyTests {
         #expect(try await h.store.children(of: parent.job.id).allSatisfy { $0.state == .running })
     }
 
+    @Test("a top-level listing leaves children out, with their count; other filters still apply", arguments: StoreKind.allCases)
+    func topLevelListing(kind: StoreKind) async throws {
+        let h = try await Harness(kind)
+        let parent = try await h.factory.running()
+        _ = try await h.store.enqueueChildren(Self.children(["A", "B", "C"]), of: parent.job.id, now: h.clock.now())
+        let loner = try await h.factory.queued()
+        let everything = try await h.store.jobs(matching: JobFilter(), page: PageRequest(limit: 10))
+        #expect(everything.total == 5 && everything.items.count == 5)
+        let topLevel = try await h.store.jobs(matching: JobFilter(topLevelOnly: true), page: PageRequest(limit: 10))
+        #expect(topLevel.total == 2 && Set(topLevel.items.map(\.id)) == [parent.job.id, loner.id])
+        let queuedTopLevel = try await h.store.jobs(matching: JobFilter(state: .queued, topLevelOnly: true), page: PageRequest(limit: 10))
+        #expect(queuedTopLevel.total == 1 && queuedTopLevel.items.map(\.id) == [loner.id])
+    }
+
     @Test("cancelling a parent cancels its queued children and asks its running ones to stop", arguments: StoreKind.allCases)
     func cancelCascades(kind: StoreKind) async throws {
         let h = try await Harness(kind)

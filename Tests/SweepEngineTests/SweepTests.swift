@@ -19,6 +19,19 @@ struct SweepTests {
         #expect(SweepGrid(fastRange: 2...100, slowRange: 3...200).combinationCount == 14_751)
     }
 
+    @Test("the count by division equals the pairs listed, for any bounds and step, overlapping or not")
+    func gridCount() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let bounds = (0..<4).map { _ in Int.random(in: 1...40, using: &generator) }
+            let grid = SweepGrid(
+                fastRange: min(bounds[0], bounds[1])...max(bounds[0], bounds[1]), slowRange: min(bounds[2], bounds[3])...max(bounds[2], bounds[3]),
+                step: Int.random(in: 1...7, using: &generator))
+            #expect(grid.combinationCount == grid.combinations.count, "\(grid)")
+        }
+        #expect(SweepGrid(fastRange: 1...10_000, slowRange: 1...10_000).combinationCount == 10_000 * 9_999 / 2)
+    }
+
     @Test("results are identical for any thread count", arguments: [Strategy.sma, .ema, .macd])
     func deterministic(strategy: Strategy) throws {
         let series = try Self.goog()
@@ -87,5 +100,29 @@ struct SweepTests {
         #expect(abs(curve.last! / 100 - 1 - outcome.results[0].totalReturnPct / 100) < 1e-12)
         let hold = Sweep.buyAndHoldCurve(series)
         #expect(hold[0] == 100 && abs(hold.last! - 100 * series.closes.last! / series.closes[0]) < 1e-9)
+    }
+
+    @Test("a replay's trades agree with the sweep's counts and with its equity curve, fees and slippage included")
+    func trades() throws {
+        let series = try Self.goog()
+        let costs = ExecutionCosts(feesBps: 10, slippageBps: 5)
+        let outcome = try Sweep.run(series, SweepRequest(strategy: .sma, grid: SweepGrid(fastRange: 10...10, slowRange: 30...30), costs: costs))
+        let metrics = outcome.results[0]
+        let replay = Sweep.replay(series, strategy: .sma, fast: 10, slow: 30, costs: costs)
+        #expect(replay.trades.count == metrics.totalTrades && metrics.totalTrades > 10)
+        #expect(replay.trades.filter { $0.exitBar != nil }.count == metrics.closedTrades)
+        #expect(
+            replay.trades.filter { $0.exitBar != nil && $0.pnl > 0 }.count * 100 == Int((metrics.winRatePct * Double(metrics.closedTrades)).rounded())
+        )
+        for trade in replay.trades {
+            #expect(abs(trade.entryPrice / series.closes[trade.entryBar] - 1.0005) < 1e-12, "bought at the close plus slippage")
+            if let exit = trade.exitBar, let price = trade.exitPrice {
+                #expect(abs(price / series.closes[exit] - 0.9995) < 1e-12 && exit > trade.entryBar, "sold at the close less slippage")
+            }
+        }
+        // Every trade starts with all the cash, so the cash compounds by each trade's return.
+        let compounded = replay.trades.reduce(100.0) { cash, trade in cash * (1 + trade.returnPct / 100) }
+        #expect(abs(compounded - replay.values.last!) < 1e-9 * compounded, "\(compounded) against \(replay.values.last!)")
+        #expect(replay.values == Sweep.equityCurve(series, strategy: .sma, fast: 10, slow: 30, costs: costs))
     }
 }

@@ -322,6 +322,10 @@ struct DashboardTests {
             #expect(combination.text.contains("<h1>fast \(fast) / slow \(slow)</h1>"))
             #expect(combination.text.contains(String(format: "%.3f", row["sharpe_ratio"]?.doubleValue ?? .nan)), "its Sharpe")
             #expect(combination.text.contains(#"class="equity""#) && combination.text.contains("log scale"), "its own equity chart, on a log scale")
+            let trades = try #require(row["total_trades"]?.intValue)
+            #expect(combination.text.contains(trades == 0 ? "It never traded" : "All \(trades) of its trades, newest first."))
+            let tradesTable = combination.text.components(separatedBy: #"<table id="trades-table">"#).last ?? ""
+            #expect(tradesTable.components(separatedBy: "<tr><td>").count - 1 == trades, "one table row per trade the sweep counted")
             let missing = try await client.get("/jobs/\(id)/combinations/7/33", headers: [.cookie: cookie])
             #expect(missing.status == .notFound && missing.text.contains("no combination fast 7, slow 33"))
             #expect(try await client.get("/jobs/\(id)/combinations/x/33", headers: [.cookie: cookie]).status == .badRequest)

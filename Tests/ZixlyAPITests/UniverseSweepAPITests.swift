@@ -91,6 +91,17 @@ struct UniverseSweepAPITests {
             let drill = try await client.execute(uri: "/jobs/\(goog)", method: .get, headers: [.cookie: cookie]).text
             #expect(drill.contains("id=\"results-table\""), "a ticker's page is an ordinary sweep page")
 
+            // Lists: the children stay on their parent's page unless asked for.
+            #expect(try await client.get("/api/pipelines?limit=100").json["total_jobs"] == 6, "the parent, 4 children, the single sweep")
+            let topLevel = try await client.get("/api/pipelines?limit=100&top_level=true").json
+            #expect(topLevel["total_jobs"] == 2 && topLevel["jobs"]?.arrayValue?.contains { $0["id"]?.stringValue == goog } == false)
+            try await client.get("/api/pipelines?top_level=yes").expectError(.badRequest)
+            let listed = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]).text
+            #expect(listed.contains("/jobs/\(id)") && !listed.contains("/jobs/\(goog)"), "the dashboard lists the parent, not its children")
+            #expect(listed.contains("top_level=true"), "its live updates keep to the same list")
+            let withChildren = try await client.execute(uri: "/?children=show", method: .get, headers: [.cookie: cookie]).text
+            #expect(withChildren.contains("/jobs/\(goog)") && withChildren.contains(#"name="children" value="show" checked"#))
+
             try await client.get("/api/pipelines/\(id)/results?ticker=MSFT").expectError(.notFound)
             try await client.get("/api/pipelines/\(singleID)/results?ticker=GOOG").expectError(.badRequest)
             try await client.get("/api/pipelines/\(singleID)/aggregate").expectError(.notFound)

@@ -83,6 +83,12 @@ struct CLITests {
             ["sweep", "run", "--ticker", "GOOG", "--fast", "50...10", "--slow", "60...90"], directory: directory)
         #expect(
             backwards != 0 && backwardsError.contains("--fast 50...10 runs backwards: give the smaller window first (10...50)"), "\(backwardsError)")
+        let (endless, _, endlessError) = try await ZixlyProcess.run(
+            ["sweep", "run", "--ticker", "GOOG", "--fast", "1...9223372036854775807", "--slow", "2...9"], directory: directory)
+        #expect(endless != 0 && endlessError.contains("windows go up to 100,000 bars"), "\(endlessError)")
+        let (huge, _, hugeError) = try await ZixlyProcess.run(
+            ["sweep", "run", "--ticker", "GOOG", "--fast", "1...99999", "--slow", "2...100000"], directory: directory)
+        #expect(huge == 1 && hugeError.contains("the grid has 4,999,950,000 combinations; at most 10,000,000 run here"), "\(hugeError)")
         let (neither, _, neitherError) = try await ZixlyProcess.run(["sweep", "run"] + grid, directory: directory)
         #expect(neither != 0 && neitherError.contains("give --data FILE or --ticker SAMPLE"), "\(neitherError)")
     }

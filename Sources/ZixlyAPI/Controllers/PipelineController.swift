@@ -43,7 +43,8 @@ struct PipelineController {
         ).response()
     }
 
-    /// The listing's `status`, `job_type`, `limit` and `offset` query (400 naming each bad one).
+    /// The listing's `status`, `job_type`, `top_level`, `limit` and `offset` query (400 naming each
+    /// bad one).
     static func listing(_ request: Request, tenant: String) throws -> (JobFilter, PageRequest) {
         let query = request.uri.queryParameters
         var fields: [String: String] = [:]
@@ -52,10 +53,18 @@ struct PipelineController {
             state = JobState(rawValue: text.lowercased())
             if state == nil { fields["status"] = "must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))" }
         }
+        var topLevelOnly = false
+        switch query.get("top_level") {
+        case nil, "", "false": break
+        case "true": topLevelOnly = true
+        default: fields["top_level"] = "must be true or false"
+        }
         let (limit, offset) = QueryParameters.page(query, fields: &fields)
         guard fields.isEmpty else { throw APIError.badRequest("invalid query parameters", fields: fields) }
         let jobType = query.get("job_type").flatMap { $0.isEmpty ? nil : $0 }
-        return (JobFilter(state: state, jobType: jobType, tenant: tenant), PageRequest(limit: limit, offset: offset))
+        return (
+            JobFilter(state: state, jobType: jobType, tenant: tenant, topLevelOnly: topLevelOnly), PageRequest(limit: limit, offset: offset)
+        )
     }
 
     /// `{job_type, ticker?, config?}` → 201 with the queued job; `Idempotency-Key` replays → 200.
