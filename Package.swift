@@ -251,7 +251,7 @@ let package = Package(
             name: "ZixlyAPITests",
             dependencies: [
                 "ZixlyApp", "ZixlyCore", "ZixlyQueue", "ZixlySweeps", "ZixlyDatasets", "ZixlyTesting", "StandardWebhooks", "ZixlyDashboard",
-                "SweepEngine",
+                "SweepEngine", "ZixlyPipelines",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -162,6 +162,15 @@ public struct TradingSweepPipeline: JobHandler {
         }
     }
 
+    /// The grid's share of the job's progress bar, `share`% at its end. After the grid the engine
+    /// estimates overfitting (CSCV: seconds on a large grid), asking again with done == total, so
+    /// the message then says what the bar waits for.
+    static func sweepProgress(done: Int, of total: Int, share: Int) -> JobProgress {
+        let message =
+            done < total ? "\(done)/\(total) combinations" : "\(total) combinations swept; estimating the probability of backtest overfitting"
+        return JobProgress(percent: min(share, done * share / max(1, total)), message: message)
+    }
+
     /// Runs the CPU-bound sweep on Dispatch's threads, off Swift's cooperative pool, so
     /// heartbeats and HTTP keep running; progress goes to the job, and a stop request ends it.
     private func sweep(_ series: PriceSeries, _ parameters: TradingSweepParameters, barsPerYear: Double, context: JobContext)
@@ -176,7 +185,7 @@ public struct TradingSweepPipeline: JobHandler {
         do throws(SweepCancelled) {
             return try await DispatchWork.run { () throws(SweepCancelled) in
                 try Sweep.run(series, request) { done, total in
-                    context.report(JobProgress(percent: min(share, done * share / max(1, total)), message: "\(done)/\(total) combinations"))
+                    context.report(Self.sweepProgress(done: done, of: total, share: share))
                     return !context.shouldStop
                 }
             }
