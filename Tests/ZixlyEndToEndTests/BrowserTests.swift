@@ -48,6 +48,7 @@ struct BrowserTests {
             seen["phone_jobs_what"]?.stringValue?.contains("· SMA ·") == true, "each row says what the job is: \(seen["phone_jobs_what"] ?? .null)")
         #expect(seen["error_page"] == "Not found", "an unknown job's page: \(seen["error_page"] ?? .null)")
         #expect(seen["combination_title"]?.stringValue?.hasPrefix("fast ") == true && seen["combination_equity"] == 1)
+        #expect((seen["combination_trades"]?.intValue ?? 0) > 0, "the combination lists its trades")
         let phoneText = seen["phone_text_px"]?.arrayValue?.compactMap(\.doubleValue) ?? []
         #expect(phoneText.count == 2 && phoneText.allSatisfy { $0 >= 9 }, "chart text on a 390 px phone: \(phoneText) px")
         #expect(

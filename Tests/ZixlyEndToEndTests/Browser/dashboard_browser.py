@@ -161,8 +161,11 @@ try:
     wait(driver, 10).until(EC.url_contains("/combinations/"))
     seen["combination_title"] = driver.find_element(By.TAG_NAME, "h1").text
     seen["combination_equity"] = len(driver.find_elements(By.CSS_SELECTOR, "svg.equity polyline.strategy"))
+    seen["combination_trades"] = len(driver.find_elements(By.CSS_SELECTOR, "#trades-table tbody tr"))
     shot(driver, "05c-combination")
     audit(driver, "combination")
+    driver.execute_script("document.getElementById('trades').scrollIntoView()")
+    shot(driver, "05c2-combination-trades")
     driver.get(job_url)
 
     step = "an unknown job is a page, not JSON"
