@@ -67,7 +67,7 @@ extension ApplicationBuilder {
             hook(event)
             let finished: JobID? =
                 switch event {
-                case .completed(let id), .failed(let id, willRetry: false), .cancelled(let id): id
+                case .completed(let id), .failed(let id, willRetry: false), .rejected(let id), .cancelled(let id): id
                 default: nil
                 }
             guard let finished else { return }

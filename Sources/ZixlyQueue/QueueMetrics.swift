@@ -8,6 +8,8 @@ public struct QueueMetrics: Sendable {
     /// How an attempt ended, the `status` label of `pipeline_jobs_processed_total`.
     public enum AttemptEnd: String, Sendable, CaseIterable {
         case completed, failed, retried, cancelled
+        /// Failed for good at once on what a retry cannot fix; outside the job success SLO.
+        case rejected
         case leaseLost = "lease_lost"
     }
 

@@ -81,7 +81,7 @@ extension WorkerPool {
         let event = await record(outcome, lease: lease, job: claimed.job, logger: logger)
         if let end = event?.attemptEnd {
             span.attributes["zixly.outcome"] = end.rawValue
-            if [.failed, .retried, .leaseLost].contains(end) { span.setStatus(SpanStatus(code: .error, message: end.rawValue)) }
+            if [.failed, .rejected, .retried, .leaseLost].contains(end) { span.setStatus(SpanStatus(code: .error, message: end.rawValue)) }
         }
         report(event, job: claimed.job, startedAt: startedAt)
     }
@@ -151,7 +151,7 @@ extension WorkerPool {
                 }
                 logger.warning(
                     "job attempt failed", metadata: ["error": "\(message)", "attempt": "\(lease.attempt)", "will_retry": "\(retryAt != nil)"])
-                return .failed(lease.jobID, willRetry: retryAt != nil)
+                return isRetryable ? .failed(lease.jobID, willRetry: retryAt != nil) : .rejected(lease.jobID)
             case .snoozed(let delay, let progress):
                 // A short run ends before its heartbeat would write its progress: written here.
                 if let progress {
@@ -215,6 +215,7 @@ extension WorkerPool.Event {
         switch self {
         case .completed: .completed
         case .failed(_, let willRetry): willRetry ? .retried : .failed
+        case .rejected: .rejected
         case .cancelled: .cancelled
         case .leaseLost: .leaseLost
         case .claimed, .released: nil

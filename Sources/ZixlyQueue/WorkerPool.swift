@@ -35,6 +35,9 @@ public struct WorkerPool: Service {
         case claimed(JobID, attempt: Int)
         case completed(JobID)
         case failed(JobID, willRetry: Bool)
+        /// Failed for good at once: its handler said a retry cannot fix it (`JobFailure` with
+        /// `isRetryable` false: its parameters or data, or a receiver that refused it).
+        case rejected(JobID)
         case cancelled(JobID)
         case released(JobID)
         case leaseLost(JobID)

@@ -38,12 +38,15 @@ struct WorkerPoolTests {
         }
     }
 
-    @Test("a non-retryable failure fails the job at once")
+    @Test("a non-retryable failure fails the job at once, as rejected")
     func permanentFailure() async throws {
         let harness = try await PoolHarness(handler: ScriptedHandler { _, _ in throw JobFailure(message: "bad parameters", isRetryable: false) })
         try await withPool(harness) {
             let id = try await harness.enqueue(maxAttempts: 3)
-            try await harness.waitFor { $0 == .failed(id, willRetry: false) }
+            try await harness.waitFor { $0 == .rejected(id) }
+            #expect(!harness.history.contains { $0 == .failed(id, willRetry: false) })
+            #expect(WorkerPool.Event.rejected(id).attemptEnd == .rejected, "counted apart from failures, outside the job success SLO")
+            #expect(WorkerPool.Event.failed(id, willRetry: false).attemptEnd == .failed)
             #expect(try await harness.store.job(id)?.attempt == 1)
         }
     }
