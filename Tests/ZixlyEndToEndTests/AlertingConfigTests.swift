@@ -27,17 +27,69 @@ struct AlertingConfigTests {
         #expect(result.status == 0, "\(result.output)")
     }
 
-    @Test("Alertmanager's configuration is valid and routes by severity")
-    func alertmanager() throws {
-        let config = Self.root.appendingPathComponent("deploy/alertmanager/alertmanager.yml").path
+    @Test(
+        "Alertmanager's configurations are valid and route pages to on-call, tickets and the rest to the team",
+        arguments: ["alertmanager.yml", "alertmanager.compose.yml"])
+    func alertmanager(file: String) throws {
+        let config = Self.root.appendingPathComponent("deploy/alertmanager/\(file)").path
         let check = try Subprocess.run("/usr/bin/amtool", ["check-config", config])
         #expect(check.status == 0, "\(check.output)")
-        for (severity, receiver) in [("critical", "on-call-pager"), ("warning", "team-warnings")] {
+        let cases: [([String], String)] = [
+            (["severity=critical", "alertname=ZixlyJobSuccessErrorBudgetBurn", "slo=job-success"], "on-call"),
+            (["severity=critical", "alertname=ZixlyNoWorkerAlive"], "on-call"),
+            (["severity=warning", "alertname=ZixlyJobSuccessErrorBudgetBurnSlow", "slo=job-success"], "team"),
+            (["severity=info", "alertname=Anything"], "team"),
+        ]
+        for (labels, receiver) in cases {
             let route = try Subprocess.run(
-                "/usr/bin/amtool",
-                ["config", "routes", "test", "--config.file=\(config)", "--verify.receivers=\(receiver)", "severity=\(severity)", "alertname=Any"])
-            #expect(route.status == 0, "\(severity) → \(route.output)")
+                "/usr/bin/amtool", ["config", "routes", "test", "--config.file=\(config)", "--verify.receivers=\(receiver)"] + labels)
+            #expect(route.status == 0, "\(labels) → \(route.output)")
         }
+    }
+
+    @Test("compose's Alertmanager mails a page to on-call and holds back the ticket of the same SLO")
+    func composeAlertmanagerMails() async throws {
+        let smtp = try SMTPTestServer(tls: false)
+        let directory = try TemporaryDirectory.make()
+        let compose = try String(contentsOf: Self.root.appendingPathComponent("deploy/alertmanager/alertmanager.compose.yml"), encoding: .utf8)
+        let config = directory.appendingPathComponent("alertmanager.yml")
+        try compose.replacingOccurrences(of: "mailpit:1025", with: "127.0.0.1:\(smtp.port)").write(to: config, atomically: true, encoding: .utf8)
+        let port = LoopbackPort.free()
+        let url = "http://127.0.0.1:\(port)"
+        let alertmanager = Process()
+        alertmanager.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus-alertmanager")
+        alertmanager.arguments = [
+            "--config.file=\(config.path)", "--storage.path=\(directory.appendingPathComponent("data").path)",
+            "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
+        ]
+        alertmanager.standardOutput = FileHandle.nullDevice
+        alertmanager.standardError = FileHandle.nullDevice
+        try alertmanager.run()
+        defer { alertmanager.terminate() }
+        func amtool(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            try Subprocess.run("/usr/bin/amtool", arguments + ["--alertmanager.url=\(url)"])
+        }
+        var ready = false
+        for _ in 0..<50 where !ready {
+            ready = try amtool(["config", "show"]).status == 0
+            if !ready { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        try #require(ready, "Alertmanager did not start")
+        let page = try amtool(["alert", "add", "alertname=ZixlyJobSuccessErrorBudgetBurn", "severity=critical", "slo=job-success"])
+        let ticket = try amtool(["alert", "add", "alertname=ZixlyJobSuccessErrorBudgetBurnSlow", "severity=warning", "slo=job-success"])
+        #expect(page.status == 0 && ticket.status == 0, "\(page.output) \(ticket.output)")
+
+        var mails: [[String: Any]] = []
+        for _ in 0..<150 where mails.isEmpty {  // a page waits 10 s for company
+            try await Task.sleep(for: .milliseconds(200))
+            mails = try smtp.messages()
+        }
+        let subjects = mails.compactMap { $0["subject"] as? String }
+        #expect(mails.contains { ($0["to"] as? [String]) == ["on-call@zixly.local"] }, "\(mails)")
+        #expect(subjects.contains { $0.contains("ZixlyJobSuccessErrorBudgetBurn") }, "\(subjects)")
+        let inhibited = try amtool(["alert", "query", "--inhibited", "-o", "json", "alertname=ZixlyJobSuccessErrorBudgetBurnSlow"])
+        #expect(inhibited.output.contains(#""inhibitedBy":["#) && !inhibited.output.contains(#""inhibitedBy":[]"#), "\(inhibited.output)")
+        #expect(!subjects.contains { $0.contains("BurnSlow") }, "the ticket is held back while its SLO pages")
     }
 
     @Test("every alert has a severity, a runbook that exists, and unit tests that name it")

@@ -15,7 +15,9 @@ struct DashboardTests {
         try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: grafana.appendingPathComponent("dashboards/\(name).json")))
     }
 
-    @Test("each dashboard loads as Grafana's classic model: ids, types, layout, datasource", arguments: ["zixly-overview", "zixly-trading-sweeps"])
+    @Test(
+        "each dashboard loads as Grafana's classic model: ids, types, layout, datasource",
+        arguments: ["zixly-overview", "zixly-trading-sweeps", "zixly-slo"])
     func wellFormed(name: String) throws {
         let dashboard = try Self.dashboard(name)
         #expect(dashboard["uid"]?.stringValue == name)
@@ -71,6 +73,23 @@ struct DashboardTests {
             "pipeline_sweep_duration_seconds_bucket",
         ] {
             #expect(sweeps.contains(needle), "sweep dashboard lacks \(needle)")
+        }
+    }
+
+    @Test("the SLO dashboard shows each SLO's budget left, its SLI and its burn rates, from the SLO recording rules")
+    func sloPanels() throws {
+        let panels = try Self.dashboard("zixly-slo")["panels"]?.arrayValue ?? []
+        let rows = panels.filter { $0["type"] == "row" }.compactMap { $0["title"]?.stringValue }
+        #expect(rows.count == 4 && rows.contains("Webhook availability: 99.9% over 30d"), "\(rows)")
+        let expressions = panels.flatMap { $0["targets"]?.arrayValue ?? [] }.compactMap { $0["expr"]?.stringValue }
+        for slo in ["webhook-availability", "webhook-latency", "job-start", "job-success"] {
+            let mine = expressions.filter { $0.contains(#"slo="\#(slo)""#) }
+            #expect(mine.contains { $0.hasPrefix("1 - zixly:slo_error_ratio:rate30d") && $0.contains(" / ") }, "\(slo): budget left")
+            #expect(mine.contains { $0.hasPrefix("zixly:slo_error_ratio:rate1h") }, "\(slo): burn rate over 1h")
+        }
+        let rules = try String(contentsOf: PythonTools.packageRoot.appendingPathComponent("deploy/prometheus/rules/slo.yml"), encoding: .utf8)
+        for window in ["5m", "1h", "6h", "3d", "30d"] {
+            #expect(rules.contains("record: zixly:slo_error_ratio:rate\(window)\n"), "every window the dashboard reads is recorded")
         }
     }
 

@@ -52,7 +52,7 @@ def test_core_objects_validate_against_the_kubernetes_schemas(rendered):
     result = run([tool("kubernetes-validate"), "--strict", "--quiet", str(directory / "all.yaml.txt")])
     assert result.returncode == 0, result.stdout + result.stderr
     custom = {document["kind"] for document in documents if "." in document["apiVersion"].split("/")[0] and not document["apiVersion"].startswith(("apps/", "batch/", "policy/", "networking.k8s.io/", "autoscaling/"))}
-    assert custom == {"ExternalSecret", "SecretStore", "ScaledObject", "TriggerAuthentication", "ServiceMonitor", "PrometheusRule"}
+    assert custom == {"ExternalSecret", "SecretStore", "ScaledObject", "TriggerAuthentication", "ServiceMonitor", "PrometheusRule", "AlertmanagerConfig"}
 
 
 def test_checkov_passes_with_only_justified_skips(rendered):
@@ -148,7 +148,10 @@ def test_secrets_and_identities_point_at_this_environment(rendered):
     assert external["spec"]["secretStoreRef"]["name"] == one(documents, "SecretStore", "aws-secrets-manager")["metadata"]["name"]
     keys = {item["secretKey"] for item in external["spec"]["data"]}
     assert keys == {"ZIXLY_DATABASE_URL", "ZIXLY_WEBHOOK_SECRETS", "ZIXLY_ADMIN_API_KEY", "ZIXLY_SMTP_URL"}
-    assert all(item["remoteRef"]["key"].startswith(f"zixly/{environment}/") for item in external["spec"]["data"])
+    for secret in by_kind(documents, "ExternalSecret"):
+        assert all(item["remoteRef"]["key"].startswith(f"zixly/{environment}/") for item in secret["spec"]["data"]), secret["metadata"]["name"]
+    alerting = one(documents, "ExternalSecret", "zixly-alerting")
+    assert {item["secretKey"] for item in alerting["spec"]["data"]} == {"pagerduty-routing-key", "slack-webhook-url", "smtp-password"}
     for account in by_kind(documents, "ServiceAccount"):
         assert account["automountServiceAccountToken"] is False
         role = account["metadata"].get("annotations", {}).get("eks.amazonaws.com/role-arn")
@@ -167,7 +170,7 @@ def test_monitoring_objects_match_the_prometheus_setup(rendered):
     assert all(service["spec"]["ports"][0]["name"] == "http" for service in services)
     rule = one(documents, "PrometheusRule", "zixly")
     alerts = [item["alert"] for group in rule["spec"]["groups"] for item in group["rules"] if "alert" in item]
-    assert len(alerts) == 11
+    assert len(alerts) == 19
     check = run(["python3", str(KUSTOMIZE / "generate-prometheusrule.py"), "--check"])
     assert check.returncode == 0, check.stderr
 

@@ -23,9 +23,11 @@ class Recorder:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        # Alertmanager sends multipart/alternative (HTML and text): the text part is the body.
+        part = message.get_body(preferencelist=("plain", "html")) if message.is_multipart() else message
         record = {
             "from": envelope.mail_from, "to": envelope.rcpt_tos, "subject": str(message["subject"]),
-            "body": message.get_content(), "tls": session.ssl is not None, "authenticated": bool(session.authenticated),
+            "body": part.get_content() if part is not None else "", "tls": session.ssl is not None, "authenticated": bool(session.authenticated),
         }
         with open(self.path, "a") as handle:
             handle.write(json.dumps(record) + "\n")

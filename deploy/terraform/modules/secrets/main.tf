@@ -2,7 +2,8 @@
 # and the Secrets Manager secret Zixly reads through the External Secrets Operator. Terraform
 # creates the secret, never its value: put it with
 #   aws secretsmanager put-secret-value --secret-id zixly/<environment>/app --secret-string file://app.json
-# ({"database_url": ..., "webhook_secrets": ..., "admin_api_key": ..., "smtp_url": ...}),
+# ({"database_url": ..., "webhook_secrets": ..., "admin_api_key": ..., "smtp_url": ..., and for
+# Alertmanager's receivers "pagerduty_routing_key", "slack_webhook_url", "smtp_password"}),
 # so no secret reaches the Terraform state.
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
@@ -49,7 +50,7 @@ resource "aws_kms_alias" "this" {
 resource "aws_secretsmanager_secret" "app" {
   #checkov:skip=CKV2_AWS_57:Values are application keys (webhook signing secrets rotate in Zixly at run time, ADR 0012); the database password is RDS-managed and rotated by RDS.
   name                    = "zixly/${var.environment}/app"
-  description             = "Zixly's database URL, webhook signing secrets, admin API key and SMTP URL"
+  description             = "Zixly's database URL, webhook signing secrets, admin API key, SMTP URL and alert receivers' keys"
   kms_key_id              = aws_kms_key.this.arn
   recovery_window_in_days = var.recovery_window_days
   tags                    = var.tags
