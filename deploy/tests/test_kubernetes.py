@@ -52,7 +52,7 @@ def test_core_objects_validate_against_the_kubernetes_schemas(rendered):
     result = run([tool("kubernetes-validate"), "--strict", "--quiet", str(directory / "all.yaml.txt")])
     assert result.returncode == 0, result.stdout + result.stderr
     custom = {document["kind"] for document in documents if "." in document["apiVersion"].split("/")[0] and not document["apiVersion"].startswith(("apps/", "batch/", "policy/", "networking.k8s.io/", "autoscaling/"))}
-    assert custom == {"ExternalSecret", "SecretStore", "ScaledObject", "TriggerAuthentication", "ServiceMonitor", "PrometheusRule", "AlertmanagerConfig"}
+    assert custom == {"ExternalSecret", "SecretStore", "ScaledObject", "TriggerAuthentication", "ServiceMonitor", "PrometheusRule", "AlertmanagerConfig", "Rollout", "AnalysisTemplate"}
 
 
 def test_checkov_passes_with_only_justified_skips(rendered):
@@ -123,9 +123,9 @@ def test_rollout_scaling_and_availability(rendered):
     for deployment in by_kind(documents, "Deployment"):
         assert "--no-migrate" in pod_spec(deployment)["containers"][0]["args"]
     hpa = one(documents, "HorizontalPodAutoscaler", "zixly-api")
-    assert hpa["spec"]["scaleTargetRef"]["name"] == "zixly-api" and hpa["spec"]["minReplicas"] >= 2
+    assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "zixly-api"} and hpa["spec"]["minReplicas"] >= 2
     scaled = one(documents, "ScaledObject", "zixly-worker")
-    assert scaled["spec"]["scaleTargetRef"]["name"] == "zixly-worker"
+    assert scaled["spec"]["scaleTargetRef"] == {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "zixly-worker"}
     trigger = scaled["spec"]["triggers"][0]
     assert trigger["type"] == "postgresql" and "state = 'queued'" in trigger["metadata"]["query"]
     auth = one(documents, "TriggerAuthentication", "zixly-database")
@@ -184,3 +184,64 @@ def test_argo_cd_applications_render_their_overlays():
         assert (KUSTOMIZE / "overlays" / environment / "kustomization.yaml").exists()
         automated = "automated" in application["spec"].get("syncPolicy", {})
         assert automated == (environment == "staging"), "production syncs only after the approval"
+
+
+def test_rollouts_canary_each_step_behind_an_analysis(rendered):
+    _, _, documents = rendered
+    templates = {template["metadata"]["name"]: template for template in by_kind(documents, "AnalysisTemplate")}
+    rollouts = by_kind(documents, "Rollout")
+    assert {rollout["metadata"]["name"] for rollout in rollouts} == {"zixly-api", "zixly-worker"}
+    for rollout in rollouts:
+        name = rollout["metadata"]["name"]
+        reference = rollout["spec"]["workloadRef"]
+        deployment = one(documents, "Deployment", reference["name"])
+        assert reference["kind"] == "Deployment" and reference["name"] == name and reference["scaleDown"] == "progressively"
+        assert "replicas" not in deployment["spec"], f"{name}: the Rollout owns the replica count"
+        assert rollout["spec"]["selector"] == deployment["spec"]["selector"]
+        steps = rollout["spec"]["strategy"]["canary"]["steps"]
+        assert [step.get("setWeight") for step in steps if "setWeight" in step] == [10, 50]
+        for index, step in enumerate(steps):
+            if "setWeight" in step:
+                analysis = steps[index + 1]["analysis"]  # every weight is analysed before the next
+                for reference in analysis["templates"]:
+                    template = templates[reference["templateName"]]
+                    declared = {arg["name"] for arg in template["spec"]["args"]}
+                    given = {arg["name"] for arg in analysis["args"]}
+                    assert {arg["name"] for arg in template["spec"]["args"] if "value" not in arg} <= given <= declared
+                    assert any(arg.get("valueFrom", {}).get("podTemplateHashValue") == "Latest" for arg in analysis["args"])
+
+
+def exported_metrics():
+    """Zixly's metric names as docs/metrics.md lists them (histograms with their series), each
+    also a name in MetricNames.swift, plus the recording rules' names."""
+    table = (DEPLOY.parent / "docs" / "metrics.md").read_text()
+    swift = (DEPLOY.parent / "Sources" / "ZixlyCore" / "MetricNames.swift").read_text()
+    names = set()
+    for name, kind in re.findall(r"^\| `([a-z_]+)` \| (counter|gauge|histogram) \|", table, re.MULTILINE):
+        assert f'"{name}"' in swift, f"{name} is documented but not exported"
+        names |= {f"{name}_bucket", f"{name}_count", f"{name}_sum"} if kind == "histogram" else {name}
+    for rules in (DEPLOY / "prometheus" / "rules").glob("*.yml"):
+        names |= set(re.findall(r"record: ([a-z_:0-9]+)", rules.read_text()))
+    return names
+
+
+def metric_names(query):
+    """The metric of every selector in a PromQL query: a name followed by its label matchers."""
+    return set(re.findall(r"([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{", query))
+
+
+def test_every_analysis_query_names_only_metrics_zixly_exports(rendered):
+    _, _, documents = rendered
+    known = exported_metrics()
+    assert {"http_requests_total", "http_request_duration_seconds_bucket", "pipeline_jobs_processed_total"} <= known
+    queries = [(template["metadata"]["name"], metric["name"], metric["provider"]["prometheus"]["query"])
+               for template in by_kind(documents, "AnalysisTemplate") for metric in template["spec"]["metrics"]]
+    assert len(queries) == 4
+    for template, metric, query in queries:
+        used = metric_names(query)
+        assert used, f"{template}/{metric}: no metric in {query}"
+        assert used <= known, f"{template}/{metric}: {used - known} is not a metric Zixly exports"
+        assert 'rollouts_pod_template_hash="{{args.canary-hash}}"' in query, f"{template}/{metric}: not limited to the canary's pods"
+    assert metric_names('sum(rate(http_requests_totl{job="x"}[5m]))') - known == {"http_requests_totl"}, "the check sees a misspelt name"
+    monitor = one(documents, "ServiceMonitor", "zixly")
+    assert monitor["spec"]["podTargetLabels"] == ["rollouts-pod-template-hash"]

@@ -116,3 +116,4 @@ def test_deploy_goes_to_staging_from_main_and_to_production_after_approval():
         assert any("deploy/ci/argocd-deploy.sh" in step.get("run", "") for step in job["steps"])
     script = (ROOT / "deploy/ci/argocd-deploy.sh").read_text()
     assert "--kustomize-image" in script and "@$app_digest" in script and "--health" in script
+    assert "Degraded)" in script and "exit 1" in script, "an aborted canary fails the deploy"
