@@ -111,6 +111,11 @@ def test_the_namespace_enforces_restricted_and_traffic_is_denied_by_default(rend
     egress = policies["zixly-services-egress"]["egress"][0]["to"][0]["ipBlock"]
     assert "169.254.169.254/32" in egress["except"], "no instance metadata"
     assert policies["zixly-database-egress"]["egress"][0]["ports"] == [{"protocol": "TCP", "port": 5432}]
+    # The ALB reaches the API from the environment's public subnets, and nothing else from outside.
+    vpc = policies["zixly-database-egress"]["egress"][0]["to"][0]["ipBlock"]["cidr"]
+    public = policies["zixly-api-ingress"]["ingress"][0]["from"][0]["ipBlock"]["cidr"]
+    assert public == vpc.replace(".0.0/16", ".0.0/18"), (public, vpc)
+    assert all("ipBlock" not in source or source["ipBlock"]["cidr"] == public for rule in policies["zixly-api-ingress"]["ingress"] for source in rule["from"])
     assert not by_kind(documents, "Secret"), "secrets come from the External Secrets Operator"
     assert not by_kind(documents, "Role") and not by_kind(documents, "ClusterRole"), "Zixly needs no Kubernetes API access"
 
@@ -136,9 +141,14 @@ def test_rollout_scaling_and_availability(rendered):
     backup = one(documents, "CronJob", "zixly-backup")
     assert backup["spec"]["concurrencyPolicy"] == "Forbid"
     ingress = one(documents, "Ingress", "zixly")
-    assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"]
+    annotations = ingress["metadata"]["annotations"]
+    assert ingress["spec"]["ingressClassName"] == "alb"
+    assert annotations["alb.ingress.kubernetes.io/scheme"] == "internet-facing" and annotations["alb.ingress.kubernetes.io/target-type"] == "ip"
+    assert annotations["alb.ingress.kubernetes.io/ssl-redirect"] == "443" and "TLS13" in annotations["alb.ingress.kubernetes.io/ssl-policy"]
+    assert f":certificate/zixly-{environment}" in annotations["alb.ingress.kubernetes.io/certificate-arn"]
+    assert f":regional/webacl/zixly-{environment}/" in annotations["alb.ingress.kubernetes.io/wafv2-acl-arn"]
+    assert annotations["alb.ingress.kubernetes.io/healthcheck-path"] == "/ready"
     host = ingress["spec"]["rules"][0]["host"]
-    assert ingress["spec"]["tls"][0]["hosts"] == [host]
     assert (environment == "staging") == ("staging" in host)
 
 

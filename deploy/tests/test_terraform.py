@@ -15,7 +15,7 @@ import yaml
 from conftest import DEPLOY, run, tool
 
 TERRAFORM = DEPLOY / "terraform"
-MODULES = ["network", "eks", "database", "storage", "secrets", "registry", "zixly"]
+MODULES = ["network", "eks", "database", "storage", "secrets", "registry", "ingress", "zixly"]
 ENVIRONMENTS = ["staging", "production"]
 
 
@@ -67,7 +67,7 @@ def module_calls():
 
 def test_module_calls_match_the_modules_variables_and_outputs():
     calls = module_calls()
-    assert len(calls) == 2 + 6 + 3, [(directory.name, name) for directory, name, _ in calls]
+    assert len(calls) == 2 + 7 + 3, [(directory.name, name) for directory, name, _ in calls]
     for directory, name, body in calls:
         target = (directory / value(body, "source")).resolve()
         assert target.is_dir(), f"{directory.name}/{name}: {target}"

@@ -9,3 +9,14 @@ variable "availability_zones" {
   type        = list(string)
   default     = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 }
+
+variable "domain_name" {
+  description = "The public host (the overlay's Ingress host)."
+  type        = string
+  default     = "zixly.example.com"
+}
+
+variable "dns_zone_id" {
+  description = "The Route 53 hosted zone of domain_name (no default: give it with -var or a .tfvars file)."
+  type        = string
+}

@@ -10,4 +10,6 @@ module "zixly" {
   database_backup_retention_days = 7
   node_min_size                  = 2
   node_max_size                  = 5
+  domain_name                    = var.domain_name
+  dns_zone_id                    = var.dns_zone_id
 }

@@ -42,3 +42,8 @@ output "repository_urls" {
   description = "ECR repositories."
   value       = module.zixly.repository_urls
 }
+
+output "ingress" {
+  description = "The overlay's Ingress annotations (certificate-arn, wafv2-acl-arn) and the load balancer controller's role."
+  value       = module.zixly.ingress
+}

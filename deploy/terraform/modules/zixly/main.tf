@@ -1,5 +1,6 @@
 # One Zixly environment on AWS: the KMS key and secret, the network, storage, database, EKS
-# cluster and registry, wired together. environments/<name> call it with their sizes.
+# cluster, its public ingress (certificate, WAF, the load balancer controller's role) and the
+# registry, wired together. environments/<name> call it with their sizes.
 locals {
   name = "zixly-${var.environment}"
   tags = merge(var.tags, {
@@ -61,6 +62,16 @@ module "eks" {
   backups_bucket_arn  = module.storage.backups_bucket_arn
   app_secret_arn      = module.secrets.app_secret_arn
   tags                = local.tags
+}
+
+module "ingress" {
+  source            = "../ingress"
+  name              = local.name
+  domain_name       = var.domain_name
+  dns_zone_id       = var.dns_zone_id
+  oidc_provider_arn = module.eks.oidc_provider_arn
+  kms_key_arn       = module.secrets.kms_key_arn
+  tags              = local.tags
 }
 
 module "registry" {

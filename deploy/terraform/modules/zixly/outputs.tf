@@ -42,3 +42,12 @@ output "repository_urls" {
   description = "ECR repositories."
   value       = module.registry.repository_urls
 }
+
+output "ingress" {
+  description = "The overlay's Ingress annotations (certificate-arn, wafv2-acl-arn) and the load balancer controller's role."
+  value = {
+    certificate_arn                   = module.ingress.certificate_arn
+    web_acl_arn                       = module.ingress.web_acl_arn
+    load_balancer_controller_role_arn = module.ingress.load_balancer_controller_role_arn
+  }
+}

@@ -43,6 +43,16 @@ variable "node_max_size" {
   type        = number
 }
 
+variable "domain_name" {
+  description = "The public host of the dashboard, API and webhooks (the overlay's Ingress host)."
+  type        = string
+}
+
+variable "dns_zone_id" {
+  description = "The Route 53 hosted zone of domain_name (the certificate's DNS validation)."
+  type        = string
+}
+
 variable "tags" {
   description = "Extra tags on every resource."
   type        = map(string)
