@@ -79,12 +79,17 @@ def test_security_scans_fail_on_high_and_critical_and_upload_sarif():
     trivy = [step["with"] for step in steps(workflow) if "trivy-action" in step.get("uses", "")]
     assert {scan.get("scan-type", "image") for scan in trivy} == {"fs", "image"}
     for scan in trivy:
-        assert scan["severity"] == "HIGH,CRITICAL" and scan["exit-code"] == "1" and scan["format"] == "sarif"
+        assert scan["severity"] == "HIGH,CRITICAL" and scan["format"] == "sarif"
+    # ADR 0030: each target has a gate failing on fixable findings and a report of all of them.
+    gates = [scan for scan in trivy if scan["exit-code"] == "1"]
+    reports = [scan for scan in trivy if scan["exit-code"] == "0"]
+    assert len(gates) == len(reports) == 2 and all(scan["ignore-unfixed"] is True for scan in gates)
+    assert all(scan["ignore-unfixed"] is False for scan in reports)
     gitleaks = [step["run"] for step in steps(workflow) if "gitleaks" in step.get("run", "")]
     assert gitleaks and "--exit-code 1" in gitleaks[0]
     assert workflow["jobs"]["secrets"]["steps"][0]["with"]["fetch-depth"] == 0, "every commit is scanned"
     uploads = [step for step in steps(workflow) if "upload-sarif" in step.get("uses", "")]
-    assert len(uploads) == 4 and all(step["if"] == "always()" for step in uploads)
+    assert len(uploads) == 6 and all(step["if"] == "always()" for step in uploads)
     checkov = next(step["with"] for step in steps(workflow) if "checkov-action" in step.get("uses", ""))
     assert checkov["soft_fail"] is False
 
