@@ -31,6 +31,23 @@ def rendered(request, tmp_path_factory):
     return request.param, directory, documents
 
 
+def render(path, directory):
+    result = run(["kubectl", "kustomize", str(path)])
+    assert result.returncode == 0, result.stderr
+    documents = [document for document in yaml.safe_load_all(result.stdout) if document]
+    # One file per object: checkov reads a multi-document kustomize output as nothing.
+    for index, document in enumerate(documents):
+        (directory / f"{index:02d}-{document['kind'].lower()}-{document['metadata']['name']}.yaml").write_text(yaml.safe_dump(document))
+    (directory / "all.yaml.txt").write_text(result.stdout)
+    return documents
+
+
+@pytest.fixture(scope="module", params=ENVIRONMENTS)
+def observability(request, tmp_path_factory):
+    directory = tmp_path_factory.mktemp(f"observability-{request.param}")
+    return request.param, directory, render(KUSTOMIZE / "observability" / "overlays" / request.param, directory)
+
+
 def by_kind(documents, kind):
     return [document for document in documents if document["kind"] == kind]
 
@@ -188,12 +205,15 @@ def test_monitoring_objects_match_the_prometheus_setup(rendered):
 def test_argo_cd_applications_render_their_overlays():
     project = yaml.safe_load((KUSTOMIZE / "argocd/project.yaml").read_text())
     for environment in ENVIRONMENTS:
-        application = yaml.safe_load((KUSTOMIZE / f"argocd/{environment}.yaml").read_text())
-        assert application["spec"]["source"]["path"] == f"deploy/kubernetes/overlays/{environment}"
-        assert application["spec"]["project"] == project["metadata"]["name"]
-        assert (KUSTOMIZE / "overlays" / environment / "kustomization.yaml").exists()
-        automated = "automated" in application["spec"].get("syncPolicy", {})
-        assert automated == (environment == "staging"), "production syncs only after the approval"
+        for name, path, namespace in [(environment, f"overlays/{environment}", "zixly"), (f"observability-{environment}", f"observability/overlays/{environment}", "observability")]:
+            application = yaml.safe_load((KUSTOMIZE / f"argocd/{name}.yaml").read_text())
+            assert application["spec"]["source"]["path"] == f"deploy/kubernetes/{path}"
+            assert application["spec"]["project"] == project["metadata"]["name"]
+            assert (KUSTOMIZE / path / "kustomization.yaml").exists()
+            destination = application["spec"]["destination"]
+            assert {"name": destination["name"], "namespace": destination["namespace"]} in project["spec"]["destinations"] and destination["namespace"] == namespace
+            automated = "automated" in application["spec"].get("syncPolicy", {})
+            assert automated == (environment == "staging"), "production syncs only after the approval"
 
 
 def test_rollouts_canary_each_step_behind_an_analysis(rendered):
@@ -255,3 +275,52 @@ def test_every_analysis_query_names_only_metrics_zixly_exports(rendered):
     assert metric_names('sum(rate(http_requests_totl{job="x"}[5m]))') - known == {"http_requests_totl"}, "the check sees a misspelt name"
     monitor = one(documents, "ServiceMonitor", "zixly")
     assert monitor["spec"]["podTargetLabels"] == ["rollouts-pod-template-hash"]
+
+
+def test_the_collector_validates_and_passes_checkov_with_justified_skips(observability):
+    _, directory, documents = observability
+    result = run([tool("kubernetes-validate"), "--strict", "--quiet", str(directory / "all.yaml.txt")])
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(run([tool("checkov"), "-d", str(directory), "--framework", "kubernetes", "--skip-download", "--quiet", "--compact", "-o", "json"], cwd=directory).stdout)
+    assert [(check["check_id"], check["resource"]) for check in report["results"]["failed_checks"]] == []
+    collector = one(documents, "DaemonSet", "otel-collector")
+    for key, value in collector["metadata"]["annotations"].items():
+        if key.startswith("checkov.io/skip"):
+            check, _, reason = value.partition("=")
+            assert re.fullmatch(r"CKV_K8S_\d+", check) and len(reason) > 20, value
+    container = pod_spec(collector)["containers"][0]
+    security = container["securityContext"]
+    assert security["readOnlyRootFilesystem"] and not security["allowPrivilegeEscalation"]
+    assert security["capabilities"] == {"drop": ["ALL"], "add": ["DAC_READ_SEARCH"]}
+    mounts = {mount["name"]: mount for mount in container["volumeMounts"]}
+    assert mounts["pod-logs"]["readOnly"] is True and mounts["pod-logs"]["mountPath"] == "/var/log/pods"
+
+
+def test_the_collector_ships_zixlys_logs_and_traces_and_talks_to_nothing_else(observability, tmp_path):
+    environment, _, documents = observability
+    config_map = next(document for document in by_kind(documents, "ConfigMap") if document["metadata"]["name"].startswith("otel-collector-config"))
+    config = yaml.safe_load(config_map["data"]["config.yaml"])
+    pipelines = config["service"]["pipelines"]
+    assert pipelines["traces"]["receivers"] == ["otlp"] and pipelines["logs"]["receivers"] == ["filelog"]
+    for pipeline in pipelines.values():
+        for kind in ["receivers", "processors", "exporters"]:
+            assert set(pipeline[kind]) <= set(config[kind]), f"{kind} {pipeline[kind]} are not all defined"
+    assert config["receivers"]["filelog"]["include"] == ["/var/log/pods/zixly_*/*/*.log"], "Zixly's namespace only"
+    backend = next(document for document in by_kind(documents, "ConfigMap") if document["metadata"]["name"].startswith("otel-backend"))
+    assert backend["data"]["ENVIRONMENT"] == environment and backend["data"]["OTLP_BACKEND_ENDPOINT"].startswith("https://")
+    service = one(documents, "Service", "otel-collector")
+    assert service["spec"]["internalTrafficPolicy"] == "Local" and service["spec"]["ports"][0]["port"] == 4318
+    policies = {policy["metadata"]["name"]: policy["spec"] for policy in by_kind(documents, "NetworkPolicy")}
+    assert policies["default-deny-all"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+    assert policies["otel-collector-ingress"]["ingress"] == [
+        {"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "zixly"}}}], "ports": [{"protocol": "TCP", "port": 4318}]}
+    ]
+    out = policies["otel-collector-egress"]["egress"]
+    assert [rule["ports"] for rule in out] == [[{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}], [{"protocol": "TCP", "port": 443}]]
+    assert "169.254.169.254/32" in out[1]["to"][0]["ipBlock"]["except"]
+    # Zixly's side: its pods send to exactly that Service, and may.
+    zixly = render(KUSTOMIZE / "overlays" / environment, tmp_path)
+    config = next(document for document in by_kind(zixly, "ConfigMap") if document["metadata"]["name"].startswith("zixly-config"))
+    assert config["data"]["ZIXLY_OTLP_ENDPOINT"] == "http://otel-collector.observability.svc.cluster.local:4318"
+    egress = {policy["metadata"]["name"]: policy["spec"] for policy in by_kind(zixly, "NetworkPolicy")}["zixly-services-egress"]["egress"]
+    assert {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "observability"}}}], "ports": [{"protocol": "TCP", "port": 4318}]} in egress
