@@ -48,6 +48,12 @@ def observability(request, tmp_path_factory):
     return request.param, directory, render(KUSTOMIZE / "observability" / "overlays" / request.param, directory)
 
 
+@pytest.fixture(scope="module", params=ENVIRONMENTS)
+def nodes(request, tmp_path_factory):
+    directory = tmp_path_factory.mktemp(f"nodes-{request.param}")
+    return request.param, directory, render(KUSTOMIZE / "nodes" / "overlays" / request.param, directory)
+
+
 def by_kind(documents, kind):
     return [document for document in documents if document["kind"] == kind]
 
@@ -205,7 +211,11 @@ def test_monitoring_objects_match_the_prometheus_setup(rendered):
 def test_argo_cd_applications_render_their_overlays():
     project = yaml.safe_load((KUSTOMIZE / "argocd/project.yaml").read_text())
     for environment in ENVIRONMENTS:
-        for name, path, namespace in [(environment, f"overlays/{environment}", "zixly"), (f"observability-{environment}", f"observability/overlays/{environment}", "observability")]:
+        for name, path, namespace in [
+            (environment, f"overlays/{environment}", "zixly"),
+            (f"observability-{environment}", f"observability/overlays/{environment}", "observability"),
+            (f"nodes-{environment}", f"nodes/overlays/{environment}", "zixly"),
+        ]:
             application = yaml.safe_load((KUSTOMIZE / f"argocd/{name}.yaml").read_text())
             assert application["spec"]["source"]["path"] == f"deploy/kubernetes/{path}"
             assert application["spec"]["project"] == project["metadata"]["name"]
@@ -324,3 +334,45 @@ def test_the_collector_ships_zixlys_logs_and_traces_and_talks_to_nothing_else(ob
     assert config["data"]["ZIXLY_OTLP_ENDPOINT"] == "http://otel-collector.observability.svc.cluster.local:4318"
     egress = {policy["metadata"]["name"]: policy["spec"] for policy in by_kind(zixly, "NetworkPolicy")}["zixly-services-egress"]["egress"]
     assert {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "observability"}}}], "ports": [{"protocol": "TCP", "port": 4318}]} in egress
+
+
+def test_nodes_on_demand_for_the_api_spot_with_fallback_for_workers(nodes, tmp_path):
+    environment, _, documents = nodes
+    assert all("namespace" not in document["metadata"] for document in documents), "NodePools and EC2NodeClasses are cluster-scoped"
+    pools = {pool["metadata"]["name"]: pool["spec"] for pool in by_kind(documents, "NodePool")}
+    assert set(pools) == {"zixly-api", "zixly-workers"}
+
+    def requirement(pool, key):
+        return next(item["values"] for item in pools[pool]["template"]["spec"]["requirements"] if item["key"] == key)
+
+    assert requirement("zixly-api", "karpenter.sh/capacity-type") == ["on-demand"]
+    assert requirement("zixly-workers", "karpenter.sh/capacity-type") == ["spot", "on-demand"], "spot first, on-demand when spot has none"
+    taint = {"key": "zixly.io/spot-workers", "value": "true", "effect": "NoSchedule"}
+    assert pools["zixly-workers"]["template"]["spec"]["taints"] == [taint] and "taints" not in pools["zixly-api"]["template"]["spec"]
+    assert pools["zixly-workers"]["weight"] > pools["zixly-api"]["weight"], "workers that may use either pool take the spot one"
+    for name, pool in pools.items():
+        assert pool["disruption"]["consolidationPolicy"] == "WhenEmptyOrUnderutilized", name
+        assert pool["template"]["spec"]["nodeClassRef"] == {"group": "karpenter.k8s.aws", "kind": "EC2NodeClass", "name": "zixly"}
+    cpus = {name: int(pool["limits"]["cpu"]) for name, pool in pools.items()}
+    assert cpus == ({"zixly-api": 8, "zixly-workers": 32} if environment == "staging" else {"zixly-api": 32, "zixly-workers": 256})
+
+    # The node class finds what Terraform tagged, and launches with the role Terraform made.
+    node_class = one(documents, "EC2NodeClass", "zixly")["spec"]
+    assert node_class["role"] == f"zixly-{environment}-node"
+    assert 'name               = "${var.name}-node"' in (DEPLOY / "terraform/modules/eks/main.tf").read_text()
+    discovery = {"karpenter.sh/discovery": f"zixly-{environment}"}
+    assert node_class["subnetSelectorTerms"] == [{"tags": discovery}] and node_class["securityGroupSelectorTerms"] == [{"tags": discovery}]
+    assert '"karpenter.sh/discovery"          = var.name' in (DEPLOY / "terraform/modules/network/main.tf").read_text()
+    assert 'key         = "karpenter.sh/discovery"' in (DEPLOY / "terraform/modules/karpenter/main.tf").read_text()
+    assert node_class["metadataOptions"]["httpTokens"] == "required" and node_class["metadataOptions"]["httpPutResponseHopLimit"] == 1
+    assert node_class["tags"]["Environment"] == environment and node_class["tags"]["Project"] == "zixly"
+
+    # Workers tolerate the spot taint and drain within a spot warning; the API never lands there.
+    zixly = render(KUSTOMIZE / "overlays" / environment, tmp_path)
+    worker, api = pod_spec(one(zixly, "Deployment", "zixly-worker")), pod_spec(one(zixly, "Deployment", "zixly-api"))
+    assert {"key": "zixly.io/spot-workers", "operator": "Equal", "value": "true", "effect": "NoSchedule"} in worker["tolerations"]
+    assert not any(toleration.get("key") == "zixly.io/spot-workers" for toleration in api.get("tolerations", []))
+    assert worker["terminationGracePeriodSeconds"] < 120, "a spot instance is reclaimed two minutes after its warning"
+    grace = pools["zixly-workers"]["template"]["spec"]["terminationGracePeriod"]
+    assert grace.endswith("m") and int(grace[:-1]) * 60 > worker["terminationGracePeriodSeconds"]
+

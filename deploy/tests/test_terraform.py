@@ -15,7 +15,7 @@ import yaml
 from conftest import DEPLOY, run, tool
 
 TERRAFORM = DEPLOY / "terraform"
-MODULES = ["network", "eks", "database", "storage", "secrets", "registry", "ingress", "zixly"]
+MODULES = ["network", "eks", "database", "storage", "secrets", "registry", "ingress", "karpenter", "zixly"]
 ENVIRONMENTS = ["staging", "production"]
 
 
@@ -67,7 +67,7 @@ def module_calls():
 
 def test_module_calls_match_the_modules_variables_and_outputs():
     calls = module_calls()
-    assert len(calls) == 2 + 7 + 3, [(directory.name, name) for directory, name, _ in calls]
+    assert len(calls) == 2 + 8 + 3, [(directory.name, name) for directory, name, _ in calls]
     for directory, name, body in calls:
         target = (directory / value(body, "source")).resolve()
         assert target.is_dir(), f"{directory.name}/{name}: {target}"
@@ -168,3 +168,11 @@ def test_checkov_passes_with_only_justified_skips():
     for path in TERRAFORM.rglob("*.tf"):
         for check, reason in re.findall(r"#checkov:skip=(\S+?):(.*)", path.read_text()):
             assert re.fullmatch(r"CKV2?_AWS_\d+", check) and len(reason.strip()) > 40, f"{path}: {check}"
+
+
+def test_karpenter_hears_of_interruptions_on_an_encrypted_queue():
+    text = (TERRAFORM / "modules/karpenter/main.tf").read_text()
+    for event in ["EC2 Spot Instance Interruption Warning", "EC2 Instance Rebalance Recommendation", "AWS Health Event", "EC2 Instance State-change Notification"]:
+        assert f'"{event}"' in text, event
+    assert "sqs_managed_sse_enabled   = true" in text and '"aws:SecureTransport"' in text
+    assert '"system:serviceaccount:kube-system:karpenter"' in text

@@ -47,3 +47,8 @@ output "ingress" {
   description = "The overlay's Ingress annotations (certificate-arn, wafv2-acl-arn) and the load balancer controller's role."
   value       = module.zixly.ingress
 }
+
+output "karpenter" {
+  description = "Karpenter's Helm values (its role and interruption queue) and the EC2NodeClass's node role."
+  value       = module.zixly.karpenter
+}

@@ -41,6 +41,7 @@ resource "aws_subnet" "private" {
   tags = merge(var.tags, {
     Name                              = "${var.name}-private-${each.key}"
     "kubernetes.io/role/internal-elb" = "1"
+    "karpenter.sh/discovery"          = var.name # the cluster's name: Karpenter's nodes go here
   })
 }
 

@@ -1,5 +1,5 @@
 # One Zixly environment on AWS: the KMS key and secret, the network, storage, database, EKS
-# cluster, its public ingress (certificate, WAF, the load balancer controller's role) and the
+# cluster with Karpenter's role and interruption queue, its public ingress (certificate, WAF, the load balancer controller's role) and the
 # registry, wired together. environments/<name> call it with their sizes.
 locals {
   name = "zixly-${var.environment}"
@@ -62,6 +62,15 @@ module "eks" {
   backups_bucket_arn  = module.storage.backups_bucket_arn
   app_secret_arn      = module.secrets.app_secret_arn
   tags                = local.tags
+}
+
+module "karpenter" {
+  source                    = "../karpenter"
+  cluster_name              = module.eks.cluster_name
+  cluster_security_group_id = module.eks.cluster_security_group_id
+  oidc_provider_arn         = module.eks.oidc_provider_arn
+  node_role_arn             = module.eks.node_role_arn
+  tags                      = local.tags
 }
 
 module "ingress" {

@@ -51,3 +51,12 @@ output "ingress" {
     load_balancer_controller_role_arn = module.ingress.load_balancer_controller_role_arn
   }
 }
+
+output "karpenter" {
+  description = "Karpenter's Helm values (its role and interruption queue) and the EC2NodeClass's node role."
+  value = {
+    controller_role_arn = module.karpenter.controller_role_arn
+    interruption_queue  = module.karpenter.interruption_queue
+    node_role_name      = module.eks.node_role_name
+  }
+}
