@@ -70,13 +70,15 @@ struct ObservabilityProcessTests {
         let rate = try await prometheus.waitForValue(#"sum(zixly:jobs_processed:rate5m{status="completed"})"#) { $0 > 0 }
         #expect(rate > 0)
         #expect(try await prometheus.waitForValue("zixly:job_failure_ratio:rate15m") == 0)
+        #expect(try await prometheus.waitForValue(#"zixly:slo_error_ratio:rate5m{slo="job-success"}"#) == 0, "the SLO rules are evaluated")
+        #expect(try await prometheus.waitForValue(#"zixly:slo_objective:ratio{slo="webhook-availability"}"#) == 0.999)
         // Every rule has been evaluated several times by now (1 s interval): nothing is pending or firing.
         try await Task.sleep(for: .seconds(3))
         let alerts = try await prometheus.query("ALERTS")
         #expect(alerts.isEmpty, "alerts on a healthy system: \(alerts)")
         let rules = try await HTTP.send(.GET, prometheus.baseURL + "/api/v1/rules")
         let groups = rules.json["data"]?["groups"]?.arrayValue ?? []
-        #expect(groups.count == 5, "rule groups loaded: \(groups.count)")
+        #expect(groups.count == 8, "rule groups loaded: \(groups.count)")
         for group in groups {
             for rule in group["rules"]?.arrayValue ?? [] {
                 #expect(rule["health"] == "ok", "\(rule["name"]?.stringValue ?? "?"): \(rule["lastError"]?.stringValue ?? "")")
@@ -111,8 +113,9 @@ struct ObservabilityProcessTests {
             (fromWorker.value("http_requests_total", ["route": "/health", "status_code": "200"]) ?? 0) >= 1, "the worker counts its own requests")
     }
 
+    /// The recording rules of every rule file (recording.yml and the generated slo.yml).
     static func recordingRuleNames() throws -> Set<String> {
-        let text = try String(contentsOf: deploy.appendingPathComponent("prometheus/rules/recording.yml"), encoding: .utf8)
+        let text = try AlertingConfigTests.ruleFiles.map { try String(contentsOfFile: $0, encoding: .utf8) }.joined(separator: "\n")
         return Set(
             text.split(separator: "\n").compactMap { line in
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
