@@ -15,7 +15,7 @@ import yaml
 from conftest import DEPLOY, run, tool
 
 TERRAFORM = DEPLOY / "terraform"
-MODULES = ["network", "eks", "database", "storage", "secrets", "registry", "ingress", "karpenter", "zixly"]
+MODULES = ["network", "eks", "database", "storage", "secrets", "registry", "ingress", "karpenter", "dr", "zixly"]
 ENVIRONMENTS = ["staging", "production"]
 
 
@@ -67,12 +67,12 @@ def module_calls():
 
 def test_module_calls_match_the_modules_variables_and_outputs():
     calls = module_calls()
-    assert len(calls) == 2 + 8 + 3, [(directory.name, name) for directory, name, _ in calls]
+    assert len(calls) == 3 + 8 + 3 + 3, [(directory.name, name) for directory, name, _ in calls]
     for directory, name, body in calls:
         target = (directory / value(body, "source")).resolve()
         assert target.is_dir(), f"{directory.name}/{name}: {target}"
         variables = blocks(target, "variable")
-        given = {key for key in body if not key.startswith("__") and key != "source"}
+        given = {key for key in body if not key.startswith("__") and key not in {"source", "providers"}}
         assert given <= set(variables), f"{directory.name}/{name}: unknown arguments {given - set(variables)}"
         required = {key for key, spec in variables.items() if "default" not in spec}
         assert required <= given, f"{directory.name}/{name}: missing {required - given}"
@@ -176,3 +176,25 @@ def test_karpenter_hears_of_interruptions_on_an_encrypted_queue():
         assert f'"{event}"' in text, event
     assert "sqs_managed_sse_enabled   = true" in text and '"aws:SecureTransport"' in text
     assert '"system:serviceaccount:kube-system:karpenter"' in text
+
+
+def test_production_replicates_to_a_second_region_and_staging_does_not():
+    production, staging = environment_modules("production"), environment_modules("staging")
+    assert "dr" in production and "dr" not in staging
+    versions = (TERRAFORM / "environments/production/versions.tf").read_text()
+    assert 'alias  = "dr"' in versions and "region = var.dr_region" in versions
+    region = value(blocks(TERRAFORM / "environments/production", "variable")["dr_region"], "default")
+    primary = value(blocks(TERRAFORM / "environments/production", "variable")["region"], "default")
+    assert region != primary, "the DR region is another region"
+    dr = blocks(TERRAFORM / "modules/dr", "resource")
+    replication = value(dr["aws_s3_bucket_replication_configuration"], "this")
+    assert value(replication, "for_each") == "${local.sources}"
+    text = (TERRAFORM / "modules/dr/main.tf").read_text()
+    for needle in ["replica_kms_key_id = aws_kms_key.dr.arn", "delete_marker_replication", "sse_kms_encrypted_objects", "minutes = 15"]:
+        assert needle in text, needle
+    backups = value(dr["aws_db_instance_automated_backups_replication"], "this")
+    assert value(backups, "provider") == "${aws.dr}" and value(backups, "kms_key_id") == "${aws_kms_key.dr.arn}"
+    key = value(dr["aws_kms_key"], "dr")
+    assert value(key, "provider") == "${aws.dr}" and value(key, "enable_key_rotation") is True
+    replicas = blocks(TERRAFORM / "modules/dr", "module")
+    assert {name: value(body, "providers") for name, body in replicas.items()} == {name: {"aws": "${aws.dr}"} for name in replicas}

@@ -13,3 +13,14 @@ module "zixly" {
   domain_name                    = var.domain_name
   dns_zone_id                    = var.dns_zone_id
 }
+
+# Regional disaster recovery (ADR 0036): production only.
+module "dr" {
+  source         = "../../modules/dr"
+  providers      = { aws = aws, aws.dr = aws.dr }
+  name           = "zixly-production"
+  results_bucket = module.zixly.results_bucket
+  backups_bucket = module.zixly.backups_bucket
+  kms_key_arn    = module.zixly.kms_key_arn
+  database_arn   = module.zixly.database_arn
+}

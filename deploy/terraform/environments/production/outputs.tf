@@ -52,3 +52,13 @@ output "karpenter" {
   description = "Karpenter's Helm values (its role and interruption queue) and the EC2NodeClass's node role."
   value       = module.zixly.karpenter
 }
+
+output "dr" {
+  description = "The DR region's replicas (DR_BACKUP_S3_URI for the drill, the results after a failover) and key."
+  value = {
+    backups_replica_bucket = module.dr.backups_replica_bucket
+    results_replica_bucket = module.dr.results_replica_bucket
+    kms_key_arn            = module.dr.kms_key_arn
+    replicated_backups_arn = module.dr.replicated_backups_arn
+  }
+}

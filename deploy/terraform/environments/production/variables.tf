@@ -20,3 +20,9 @@ variable "dns_zone_id" {
   description = "The Route 53 hosted zone of domain_name (no default: give it with -var or a .tfvars file)."
   type        = string
 }
+
+variable "dr_region" {
+  description = "The disaster-recovery region: replicas of the results and backups and of RDS's automated backups."
+  type        = string
+  default     = "eu-central-1"
+}

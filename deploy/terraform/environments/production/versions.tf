@@ -18,3 +18,12 @@ provider "aws" {
     tags = { Project = "zixly", Environment = "production", ManagedBy = "terraform" }
   }
 }
+
+# The disaster-recovery region (modules/dr): replicas of the buckets and of RDS's backups.
+provider "aws" {
+  alias  = "dr"
+  region = var.dr_region
+  default_tags {
+    tags = { Project = "zixly", Environment = "production", ManagedBy = "terraform" }
+  }
+}

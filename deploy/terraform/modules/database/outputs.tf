@@ -12,3 +12,8 @@ output "master_user_secret_arn" {
   description = "The RDS-managed secret holding the master password (create Zixly's own role with it)."
   value       = aws_db_instance.this.master_user_secret[0].secret_arn
 }
+
+output "arn" {
+  description = "The instance's ARN (its automated backups are replicated to the DR region in production)."
+  value       = aws_db_instance.this.arn
+}

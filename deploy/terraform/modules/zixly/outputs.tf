@@ -60,3 +60,13 @@ output "karpenter" {
     node_role_name      = module.eks.node_role_name
   }
 }
+
+output "kms_key_arn" {
+  description = "The environment's KMS key (the DR module decrypts replicated objects with it)."
+  value       = module.secrets.kms_key_arn
+}
+
+output "database_arn" {
+  description = "The RDS instance (the DR module replicates its automated backups)."
+  value       = module.database.arn
+}
