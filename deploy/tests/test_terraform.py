@@ -15,7 +15,7 @@ import yaml
 from conftest import DEPLOY, run, tool
 
 TERRAFORM = DEPLOY / "terraform"
-MODULES = ["network", "eks", "database", "storage", "secrets", "registry", "ingress", "karpenter", "dr", "zixly"]
+MODULES = ["network", "eks", "database", "storage", "secrets", "registry", "irsa", "ingress", "karpenter", "dr", "zixly"]
 ENVIRONMENTS = ["staging", "production"]
 
 
@@ -67,7 +67,7 @@ def module_calls():
 
 def test_module_calls_match_the_modules_variables_and_outputs():
     calls = module_calls()
-    assert len(calls) == 3 + 8 + 3 + 3, [(directory.name, name) for directory, name, _ in calls]
+    assert len(calls) == 3 + 8 + 3 + 3 + 2, [(directory.name, name) for directory, name, _ in calls]
     for directory, name, body in calls:
         target = (directory / value(body, "source")).resolve()
         assert target.is_dir(), f"{directory.name}/{name}: {target}"
@@ -175,7 +175,7 @@ def test_karpenter_hears_of_interruptions_on_an_encrypted_queue():
     for event in ["EC2 Spot Instance Interruption Warning", "EC2 Instance Rebalance Recommendation", "AWS Health Event", "EC2 Instance State-change Notification"]:
         assert f'"{event}"' in text, event
     assert "sqs_managed_sse_enabled   = true" in text and '"aws:SecureTransport"' in text
-    assert '"system:serviceaccount:kube-system:karpenter"' in text
+    assert 'service_account   = "kube-system/karpenter"' in text
 
 
 def test_production_replicates_to_a_second_region_and_staging_does_not():

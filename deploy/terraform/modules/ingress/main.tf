@@ -7,7 +7,6 @@
 data "aws_partition" "current" {}
 
 locals {
-  issuer = replace(var.oidc_provider_arn, "/^.*oidc-provider\\//", "")
   # The controller tags everything it makes with its cluster; its write permissions are limited
   # to resources carrying that tag.
   elbv2 = "arn:${data.aws_partition.current.partition}:elasticloadbalancing:*:*"
@@ -155,32 +154,6 @@ resource "aws_wafv2_web_acl_logging_configuration" "this" {
   }
 }
 
-data "aws_iam_policy_document" "load_balancer_controller_assume" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-    principals {
-      type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:sub"
-      values   = ["system:serviceaccount:kube-system:aws-load-balancer-controller"]
-    }
-  }
-}
-
-resource "aws_iam_role" "load_balancer_controller" {
-  name               = "${var.name}-load-balancer-controller"
-  assume_role_policy = data.aws_iam_policy_document.load_balancer_controller_assume.json
-  tags               = var.tags
-}
-
 # What the controller needs to run ALBs for this cluster's Ingresses: read the account's network
 # and certificates; create load balancers, target groups and security groups only tagged with
 # its cluster (elbv2.k8s.aws/cluster) and change or delete only those.
@@ -287,8 +260,12 @@ data "aws_iam_policy_document" "load_balancer_controller" {
   }
 }
 
-resource "aws_iam_role_policy" "load_balancer_controller" {
-  name   = "aws-load-balancer-controller"
-  role   = aws_iam_role.load_balancer_controller.id
-  policy = data.aws_iam_policy_document.load_balancer_controller.json
+module "load_balancer_controller_role" {
+  source            = "../irsa"
+  name              = "${var.name}-load-balancer-controller"
+  oidc_provider_arn = var.oidc_provider_arn
+  service_account   = "kube-system/aws-load-balancer-controller"
+  policy_name       = "aws-load-balancer-controller"
+  policy_json       = data.aws_iam_policy_document.load_balancer_controller.json
+  tags              = var.tags
 }

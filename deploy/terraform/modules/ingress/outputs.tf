@@ -10,5 +10,5 @@ output "web_acl_arn" {
 
 output "load_balancer_controller_role_arn" {
   description = "The AWS Load Balancer Controller's IRSA role: its kube-system/aws-load-balancer-controller service account's eks.amazonaws.com/role-arn."
-  value       = aws_iam_role.load_balancer_controller.arn
+  value       = module.load_balancer_controller_role.arn
 }

@@ -11,7 +11,6 @@ locals {
   partition = data.aws_partition.current.partition
   region    = data.aws_region.current.region
   account   = data.aws_caller_identity.current.account_id
-  issuer    = replace(var.oidc_provider_arn, "/^.*oidc-provider\\//", "")
   # Everything Karpenter launches carries the cluster's ownership tag; its writes require it.
   owned_tag = "aws:ResourceTag/kubernetes.io/cluster/${var.cluster_name}"
   ec2       = "arn:${local.partition}:ec2:${local.region}"
@@ -81,32 +80,6 @@ resource "aws_cloudwatch_event_target" "interruption" {
   for_each = local.interruption_events
   rule     = aws_cloudwatch_event_rule.interruption[each.key].name
   arn      = aws_sqs_queue.interruption.arn
-}
-
-data "aws_iam_policy_document" "controller_assume" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-    principals {
-      type        = "Federated"
-      identifiers = [var.oidc_provider_arn]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.issuer}:sub"
-      values   = ["system:serviceaccount:kube-system:karpenter"]
-    }
-  }
-}
-
-resource "aws_iam_role" "controller" {
-  name               = "${var.cluster_name}-karpenter"
-  assume_role_policy = data.aws_iam_policy_document.controller_assume.json
-  tags               = var.tags
 }
 
 # Launch, tag and terminate instances and launch templates owned by this cluster; read the
@@ -251,8 +224,12 @@ data "aws_iam_policy_document" "controller" {
   }
 }
 
-resource "aws_iam_role_policy" "controller" {
-  name   = "karpenter"
-  role   = aws_iam_role.controller.id
-  policy = data.aws_iam_policy_document.controller.json
+module "controller_role" {
+  source            = "../irsa"
+  name              = "${var.cluster_name}-karpenter"
+  oidc_provider_arn = var.oidc_provider_arn
+  service_account   = "kube-system/karpenter"
+  policy_name       = "karpenter"
+  policy_json       = data.aws_iam_policy_document.controller.json
+  tags              = var.tags
 }

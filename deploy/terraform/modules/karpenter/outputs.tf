@@ -1,6 +1,6 @@
 output "controller_role_arn" {
   description = "Karpenter's IRSA role: its kube-system/karpenter service account's eks.amazonaws.com/role-arn (Helm value serviceAccount.annotations)."
-  value       = aws_iam_role.controller.arn
+  value       = module.controller_role.arn
 }
 
 output "interruption_queue" {
