@@ -52,17 +52,15 @@ public final class PostgresDatabase: Service, Sendable {
     }
 
     /// Opens one connection of its own, outside the pool (failing within seconds, unlike the
-    /// pool's retries); the caller closes it.
-    func openConnection() async throws -> PostgresConnection {
-        try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: connection, id: 1, logger: logger)
+    /// pool's retries); the caller closes it. `id` tells its log lines apart.
+    func openConnection(id: Int = 1) async throws -> PostgresConnection {
+        try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: connection, id: id, logger: logger)
             .get()
     }
 
     /// Opens one connection (failing within seconds, unlike the pool's retries), runs `body`, closes it.
     func withSingleConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: connection, id: 0, logger: logger
-        ).get()
+        let connection = try await openConnection(id: 0)
         do {
             let result = try await body(connection)
             try await connection.close()

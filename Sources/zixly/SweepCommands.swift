@@ -118,10 +118,11 @@ struct SweepRun: AsyncParsableCommand {
             let series: PriceSeries
             do { series = try PriceSeries(csv: text) } catch { throw CLIError("\(source): \(error)") }
             let grid = SweepGrid(fastRange: fast.range, slowRange: slow.range, step: step)
-            guard grid.combinationCount > 0 else { throw CLIError("the grid has no combination with fast < slow") }
-            guard grid.combinationCount <= Self.mostCombinations else {
+            let combinations = grid.combinationCount
+            guard combinations > 0 else { throw CLIError("the grid has no combination with fast < slow") }
+            guard combinations <= Self.mostCombinations else {
                 throw CLIError(
-                    "the grid has \(NumberText.grouped(grid.combinationCount)) combinations; at most \(NumberText.grouped(Self.mostCombinations)) run here (narrow --fast or --slow, or raise --step)"
+                    "the grid has \(NumberText.grouped(combinations)) combinations; at most \(NumberText.grouped(Self.mostCombinations)) run here (narrow --fast or --slow, or raise --step)"
                 )
             }
             let annualization = try annualization(of: series)
